@@ -1,0 +1,143 @@
+package org.mtl4j.api.backend;
+
+import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.api.tensor.Tensor;
+
+/**
+ * The shape rules of {@link ComputeBackend}, with the error messages every backend gives. Each
+ * method throws {@link IllegalArgumentException} naming the operation and the shapes.
+ */
+public final class ShapeChecks {
+  private ShapeChecks() {}
+
+  public static IllegalArgumentException error(String op, String message) {
+    return new IllegalArgumentException(op + ": " + message);
+  }
+
+  public static void sameShape(String op, Tensor a, String aName, Tensor b, String bName) {
+    if (!a.shape().sameMatrix(b.shape())) {
+      throw error(
+          op,
+          aName + " " + a.shape() + " and " + bName + " " + b.shape() + " must have the same shape");
+    }
+  }
+
+  public static void shapeIs(String op, Tensor t, String name, int rows, int cols) {
+    Shape s = t.shape();
+    if (s.rows() != rows || s.cols() != cols) {
+      throw error(op, name + " is " + s + " but must be [" + rows + ", " + cols + "]");
+    }
+  }
+
+  /** Checks gemm operands and returns {@code {m, n, k}}. */
+  public static int[] gemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+    int m = transA ? a.shape().cols() : a.shape().rows();
+    int ka = transA ? a.shape().rows() : a.shape().cols();
+    int kb = transB ? b.shape().cols() : b.shape().rows();
+    int n = transB ? b.shape().rows() : b.shape().cols();
+    String desc =
+        "a "
+            + a.shape()
+            + (transA ? "^T" : "")
+            + " x b "
+            + b.shape()
+            + (transB ? "^T" : "")
+            + " -> c "
+            + c.shape();
+    if (ka != kb) {
+      throw error("gemm", desc + ": inner dimensions " + ka + " and " + kb + " differ");
+    }
+    if (c.shape().rows() != m || c.shape().cols() != n) {
+      throw error("gemm", desc + ": c must be [" + m + ", " + n + "]");
+    }
+    if (c == a || c == b) {
+      throw error("gemm", desc + ": c must not be the same tensor as a or b");
+    }
+    return new int[] {m, n, ka};
+  }
+
+  /** The broadcast of {@code b} over {@code a}, checking {@code out} has the shape of {@code a}. */
+  public static Broadcast binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    String name = "binary " + op;
+    sameShape(name, a, "a", out, "out");
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sb.sameMatrix(sa)) {
+      return Broadcast.SAME;
+    }
+    if (sb.rows() == 1 && sb.cols() == 1) {
+      return Broadcast.SCALAR;
+    }
+    if (sb.rows() == 1 && sb.cols() == sa.cols()) {
+      return Broadcast.ROW;
+    }
+    if (sb.cols() == 1 && sb.rows() == sa.rows()) {
+      return Broadcast.COLUMN;
+    }
+    throw error(
+        name,
+        "b "
+            + sb
+            + " cannot broadcast over a "
+            + sa
+            + " (expected "
+            + sa
+            + ", [1, "
+            + sa.cols()
+            + "], ["
+            + sa.rows()
+            + ", 1] or [1, 1])");
+  }
+
+  /** A loss mask: null, the shape of {@code x}, or a {@code [rows, 1]} column. */
+  public static void mask(String op, Tensor x, Tensor mask) {
+    if (mask == null) {
+      return;
+    }
+    Shape s = mask.shape();
+    if (s.sameMatrix(x.shape()) || (s.cols() == 1 && s.rows() == x.shape().rows())) {
+      return;
+    }
+    throw error(
+        op,
+        "mask "
+            + s
+            + " must be null, "
+            + x.shape()
+            + " or ["
+            + x.shape().rows()
+            + ", 1]");
+  }
+
+  public static void columns(Tensor src, int srcCol, Tensor dst, int dstCol, int count) {
+    String desc =
+        "src " + src.shape() + " cols [" + srcCol + ", " + (srcCol + count) + ") -> dst "
+            + dst.shape() + " cols [" + dstCol + ", " + (dstCol + count) + ")";
+    if (src.shape().rows() != dst.shape().rows()) {
+      throw error("copyColumns", desc + ": row counts differ");
+    }
+    if (count < 0
+        || srcCol < 0
+        || dstCol < 0
+        || srcCol + count > src.shape().cols()
+        || dstCol + count > dst.shape().cols()) {
+      throw error("copyColumns", desc + ": column range out of bounds");
+    }
+  }
+
+  public static void probability(String op, float p) {
+    if (!(p >= 0f && p < 1f)) {
+      throw error(op, "p must be in [0, 1), got " + p);
+    }
+  }
+
+  /** Checks that an index value is integral and within {@code [0, limit)}. */
+  public static int index(String op, int row, float value, int limit) {
+    int i = (int) value;
+    if (value != i || i < 0 || i >= limit) {
+      throw error(
+          op, "index " + value + " at row " + row + " is not an integer in [0, " + limit + ")");
+    }
+    return i;
+  }
+}
