@@ -26,13 +26,13 @@ abstract class StatefulOptimizer implements Optimizer {
     this.slotNames = slotNames;
   }
 
-  /** The slots of {@code p}, zero-initialised on first use (outside any scope). */
+  /** The slots of {@code p}, zero-initialised persistent tensors created on first use. */
   protected Tensor[] slots(Parameter p) {
     Tensor[] s = slots.get(p);
     if (s == null) {
       s = new Tensor[slotNames.length];
       for (int i = 0; i < s.length; i++) {
-        s[i] = backend.zeros(p.shape());
+        s[i] = backend.persistentZeros(p.shape());
       }
       slots.put(p, s);
       byName.put(p.name(), p);
