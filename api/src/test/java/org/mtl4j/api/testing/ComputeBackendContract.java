@@ -24,9 +24,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.UnaryOp;
+import org.mtl4j.api.nn.Activation;
+import org.mtl4j.api.nn.Embedding;
+import org.mtl4j.api.nn.Mlp;
+import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
@@ -1168,6 +1174,67 @@ public abstract class ComputeBackendContract {
     }
     float[][] ref = trainingLikeSequence(reference);
     assertClose("sequence loss vs reference", ref[2], first[2], 1, 1e-3, 1e-5);
+  }
+
+  // ================================================================================ autograd
+
+  /**
+   * Gradient check in float precision (see {@link GradientCheck.Settings#floatPrecision()}) of a
+   * small MLP with layer normalisation feeding the three fused losses with label masks.
+   */
+  @Test
+  void gradientCheckMlpAndLossesInFloat() {
+    SplittableRandom rng = new SplittableRandom(160);
+    int n = 6;
+    try (Mlp mlp = new Mlp(backend, "mlp", 4, List.of(5), 6, Activation.TANH, 0f, true, 3L, 1f)) {
+      for (Parameter p : mlp.parameters()) {
+        backend.upload(TestData.uniform(rng, p.size(), -0.7, 0.7), p.value());
+      }
+      Tensor x = backend.fromHost(m(n, 4), TestData.uniform(rng, n * 4, -1, 1));
+      Tensor labels = backend.fromHost(m(n, 1), new float[] {0, 2, 1, -1, 2, 0});
+      Tensor rowMask = backend.fromHost(m(n, 1), new float[] {1, 1, 1, 0, 1, 1});
+      Tensor yBinary = backend.fromHost(m(n, 2), TestData.zeroOne(rng, n * 2, 0.5));
+      float[] reg = TestData.uniform(rng, n, -1, 1);
+      float[] regMask = TestData.mixedMask(rng, n);
+      for (int i = 0; i < n; i++) {
+        reg[i] = regMask[i] == 0f ? Float.NaN : reg[i];
+      }
+      Tensor yReg = backend.fromHost(m(n, 1), reg);
+      Tensor mReg = backend.fromHost(m(n, 1), regMask);
+      GradientCheck.Report r =
+          GradientCheck.check(backend, mlp.parameters(), List.of(x),
+              (g, l) -> {
+                Var out = mlp.forward(g, l.get(0), Mode.TRAIN);
+                Var ce = g.softmaxCrossEntropy(g.sliceColumns(out, 0, 3), labels, rowMask);
+                Var bce = g.bceWithLogits(g.sliceColumns(out, 3, 2), yBinary, rowMask);
+                Var mse = g.mse(g.sliceColumns(out, 5, 1), yReg, mReg);
+                return g.sumOf(List.of(ce, g.scale(bce, 0.5f), mse));
+              },
+              GradientCheck.Settings.floatPrecision());
+      assertTrue(r.elementsChecked() >= 60, "checked " + r.elementsChecked() + " entries");
+    }
+  }
+
+  /** Gradient check in float of the remaining graph operations: embeddings, dropout, softmax. */
+  @Test
+  void gradientCheckGraphOpsInFloat() {
+    SplittableRandom rng = new SplittableRandom(161);
+    try (Embedding emb = new Embedding(backend, "emb", 5, 4, 9L)) {
+      Tensor idx = backend.fromHost(m(6, 1), new float[] {4, 1, 4, 0, 2, 4});
+      Tensor w = backend.fromHost(m(4, 3), TestData.uniform(rng, 12, -1, 1));
+      Tensor bias = backend.fromHost(m(1, 3), TestData.uniform(rng, 3, -1, 1));
+      Tensor proj = backend.fromHost(m(6, 3), TestData.uniform(rng, 18, -1, 1));
+      Tensor den = backend.fromHost(m(6, 1), TestData.uniform(rng, 6, 1, 2));
+      GradientCheck.check(backend, emb.parameters(), List.of(w, bias, den),
+          (g, l) -> {
+            Var h = g.gelu(g.dropout(emb.lookup(g, idx), 0.25f));
+            Var z = g.linear(h, l.get(0), l.get(1));
+            Var s = g.div(g.softmax(z), l.get(2));
+            Var ls = g.logSoftmax(g.matmul(g.sigmoid(z), l.get(0), false, true));
+            return g.sumOf(List.of(g.sum(g.mul(s, g.constant(proj))), g.mean(ls)));
+          },
+          GradientCheck.Settings.floatPrecision());
+    }
   }
 
   // ================================================================================ misuse
