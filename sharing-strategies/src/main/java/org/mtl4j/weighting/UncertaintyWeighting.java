@@ -68,9 +68,18 @@ final class UncertaintyWeighting implements TaskWeighting {
 
   @Override
   public double[] backward(WeightingStep step) {
+    double[] effective = new double[tasks.size()];
+    step.graph().backward(objective(step, effective));
+    return effective;
+  }
+
+  /**
+   * Records the objective {@code Σ_t f_t(L_t, s_t) + Ω} on the step's graph and stores each task's
+   * effective loss weight ({@code ½·exp(-s_t)} or {@code exp(-s_t)}) in {@code effective}.
+   */
+  Var objective(WeightingStep step, double[] effective) {
     Checks.step(step, tasks.size(), "uncertainty");
     Graph g = step.graph();
-    double[] effective = new double[tasks.size()];
     List<Var> terms = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
       float factor = (float) lossFactor(tasks.get(i).type());
@@ -82,7 +91,6 @@ final class UncertaintyWeighting implements TaskWeighting {
     if (step.penalty() != null) {
       terms.add(step.penalty());
     }
-    g.backward(g.sumOf(terms));
-    return effective;
+    return g.sumOf(terms);
   }
 }
