@@ -15,13 +15,14 @@ import org.mtl4j.api.weighting.WeightingStep;
 
 /**
  * Homoscedastic uncertainty weighting (Kendall, Gal and Cipolla, "Multi-Task Learning Using
- * Uncertainty to Weigh Losses for Scene Geometry and Semantics", CVPR 2018). Each task has a learned
- * log-variance {@code s_t = log σ_t²}, a parameter trained with the network, and the objective is
+ * Uncertainty to Weigh Losses for Scene Geometry and Semantics", CVPR 2018). Each task has a
+ * learned log-variance {@code s_t = log σ_t²}, a parameter trained with the network, and the
+ * objective is
  *
  * <ul>
  *   <li>regression tasks (Gaussian likelihood, eq. 5): {@code L/(2σ²) + log σ = ½·exp(-s)·L + ½·s};
- *   <li>classification tasks (scaled softmax / Bernoulli likelihood, eq. 10): {@code L/σ² + log σ
- *       = exp(-s)·L + ½·s};
+ *   <li>classification tasks (scaled softmax / Bernoulli likelihood, eq. 10): {@code L/σ² + log σ =
+ *       exp(-s)·L + ½·s};
  * </ul>
  *
  * plus Ω. Parameterising by the log-variance is the paper's numerically stable choice (§3.2).

@@ -29,8 +29,7 @@ class CaGradClosedFormTest {
         TensorScope s = f.scope()) {
       double[] beta = new ConflictAverseGradient(3, false, 0.0, 1).backward(f.step(0, 0));
       assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, beta, 1e-12);
-      assertArrayEquals(
-          new double[] {-1.5 / 3, 3.0 / 3, 1.5 / 3}, f.thetaGrad(), 1e-7);
+      assertArrayEquals(new double[] {-1.5 / 3, 3.0 / 3, 1.5 / 3}, f.thetaGrad(), 1e-7);
     }
   }
 
@@ -74,7 +73,8 @@ class CaGradClosedFormTest {
         for (int q = 0; q < 3; q++) {
           other[q] = g0[q] + scale * u[q];
         }
-        assertTrue(achieved >= worst(g, other) - 1e-5,
+        assertTrue(
+            achieved >= worst(g, other) - 1e-5,
             "trial " + trial + ": " + achieved + " < " + worst(g, other));
       }
     }

@@ -21,12 +21,12 @@ import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /**
- * The toy problem of Chen et al. 2018 (§4): regression tasks {@code f_i(x) = σ_i tanh((B + ε_i)
- * x)} with B ~ N(0, 10) and ε_i ~ N(0, 3.5) element-wise, here with σ = (1, 100). The loss of the
- * second task is 10^4 times larger, so equal weights let it dominate; GradNorm must raise the weight
- * of the small-scale task. Shrunk to run on the reference backend: 25 inputs and 10 outputs instead
- * of 250 and 100, a ReLU trunk of two 32-unit layers instead of four 100-unit layers, and inputs
- * scaled by 1/sqrt(25·13.5) so that the tanh pre-activations have unit variance.
+ * The toy problem of Chen et al. 2018 (§4): regression tasks {@code f_i(x) = σ_i tanh((B + ε_i) x)}
+ * with B ~ N(0, 10) and ε_i ~ N(0, 3.5) element-wise, here with σ = (1, 100). The loss of the
+ * second task is 10^4 times larger, so equal weights let it dominate; GradNorm must raise the
+ * weight of the small-scale task. Shrunk to run on the reference backend: 25 inputs and 10 outputs
+ * instead of 250 and 100, a ReLU trunk of two 32-unit layers instead of four 100-unit layers, and
+ * inputs scaled by 1/sqrt(25·13.5) so that the tanh pre-activations have unit variance.
  */
 class GradNormBehaviourTest {
   static final int IN = 25;
@@ -36,8 +36,8 @@ class GradNormBehaviourTest {
   void raisesTheWeightOfTheSmallScaleTask() {
     double[] sigma = {1, 100};
     List<Task> tasks =
-        List.of(Task.of("small", TaskType.REGRESSION, OUT), Task.of("large", TaskType.REGRESSION,
-            OUT));
+        List.of(
+            Task.of("small", TaskType.REGRESSION, OUT), Task.of("large", TaskType.REGRESSION, OUT));
     try (ComputeBackend b = new ReferenceBackend()) {
       SplittableRandom r = new SplittableRandom(2018);
       double[][] base = matrix(r, Math.sqrt(10));

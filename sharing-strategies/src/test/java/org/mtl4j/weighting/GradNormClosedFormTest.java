@@ -19,17 +19,26 @@ class GradNormClosedFormTest {
     // ∂/∂w_t |G_t − target_t| = sign(G_t − target_t)·|∇_W L_t| = (−1, +3)
     double[] dw =
         GradNorm.weightGradient(
-            new double[] {1, 1}, new double[] {1, 3}, new double[] {0.5, 0.9},
-            new double[] {1, 1}, 1.5);
+            new double[] {1, 1},
+            new double[] {1, 3},
+            new double[] {0.5, 0.9},
+            new double[] {1, 1},
+            1.5);
     assertArrayEquals(new double[] {-1, 3}, dw, 0);
     // α = 0 targets G̅ = 2 for both: w = (3, 0.5), norms (1, 2): G = (3, 1) → (+1, −2)
-    dw = GradNorm.weightGradient(
-        new double[] {3, 0.5}, new double[] {1, 2}, new double[] {1, 1}, new double[] {1, 1}, 0);
+    dw =
+        GradNorm.weightGradient(
+            new double[] {3, 0.5},
+            new double[] {1, 2},
+            new double[] {1, 1},
+            new double[] {1, 1},
+            0);
     assertArrayEquals(new double[] {1, -2}, dw, 0);
     // α = 3 with r = (0.5, 1.5): targets G̅·(0.125, 3.375) with G = (2, 2), G̅ = 2:
     // (0.25, 6.75): G − target = (+1.75, −4.75) → (+2, −2) for norms (2, 2)
-    dw = GradNorm.weightGradient(
-        new double[] {1, 1}, new double[] {2, 2}, new double[] {1, 3}, new double[] {2, 2}, 3);
+    dw =
+        GradNorm.weightGradient(
+            new double[] {1, 1}, new double[] {2, 2}, new double[] {1, 3}, new double[] {2, 2}, 3);
     assertArrayEquals(new double[] {2, -2}, dw, 0);
   }
 
@@ -37,9 +46,11 @@ class GradNormClosedFormTest {
   void renormalisationMakesTheWeightsSumToTheTaskCount() {
     assertArrayEquals(
         new double[] {0.375, 1.875, 0.75},
-        GradNorm.renormalised(new double[] {0.5, 2.5, 1.0}), 1e-15);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> GradNorm.renormalised(new double[] {-1, 0.5}));
+        GradNorm.renormalised(new double[] {0.5, 2.5, 1.0}),
+        1e-15);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> GradNorm.renormalised(new double[] {-1, 0.5}));
     assertTrue(e.getMessage().contains("sum to"), e.getMessage());
   }
 
@@ -49,8 +60,12 @@ class GradNormClosedFormTest {
     // w = (1, 1): G = (5, 1), target = G̅ = 3 → ∂L_grad/∂w = (+5, −1); θ.grad = g1 + g2.
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f =
-            new LinearLosses(b, PcGradClosedFormTest.TWO, new double[] {1, 1},
-                new double[] {3, 4}, new double[] {1, 0});
+            new LinearLosses(
+                b,
+                PcGradClosedFormTest.TWO,
+                new double[] {1, 1},
+                new double[] {3, 4},
+                new double[] {1, 0});
         GradNorm gn = new GradNorm(2, 1.5, b);
         TensorScope s = f.scope()) {
       Parameter w = gn.parameters().get(0);
@@ -76,7 +91,10 @@ class GradNormClosedFormTest {
       assertArrayEquals(new double[] {w1, w2}, used, 1e-6);
       assertArrayEquals(new double[] {5, -1}, Host.grad(b, w), 1e-6);
       assertArrayEquals(new double[] {3 * w1 + w2, 4 * w1}, f.thetaGrad(), 1e-6);
-      assertArrayEquals(new double[] {7, 1}, gn.state().get("initial_losses"), 1e-6,
+      assertArrayEquals(
+          new double[] {7, 1},
+          gn.state().get("initial_losses"),
+          1e-6,
           "L(0) stays the first step's");
     }
   }
@@ -85,15 +103,27 @@ class GradNormClosedFormTest {
   void failsClearlyWithoutALastSharedWeight() {
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f =
-            new LinearLosses(b, PcGradClosedFormTest.TWO, new double[] {1, 1},
-                new double[] {3, 4}, new double[] {1, 0});
+            new LinearLosses(
+                b,
+                PcGradClosedFormTest.TWO,
+                new double[] {1, 1},
+                new double[] {3, 4},
+                new double[] {1, 0});
         GradNorm gn = new GradNorm(2, 1.5, b);
         TensorScope s = f.scope()) {
       var full = f.step(0, 0);
       var noLast =
           new org.mtl4j.api.weighting.WeightingStep(
-              full.graph(), full.tasks(), full.losses(), null, full.sharedParameters(),
-              full.taskParameters(), null, null, 0, 0);
+              full.graph(),
+              full.tasks(),
+              full.losses(),
+              null,
+              full.sharedParameters(),
+              full.taskParameters(),
+              null,
+              null,
+              0,
+              0);
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> gn.backward(noLast));
       assertTrue(e.getMessage().contains("last shared weight"), e.getMessage());

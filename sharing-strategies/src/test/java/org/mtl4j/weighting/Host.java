@@ -87,9 +87,19 @@ final class Host {
     for (int i = 0; i < expected.length; i++) {
       if (!(Math.abs(expected[i] - actual[i]) <= relTol * scale)) {
         org.junit.jupiter.api.Assertions.fail(
-            what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]
-                + " (scale " + scale + ")\nexpected " + java.util.Arrays.toString(expected)
-                + "\nactual   " + java.util.Arrays.toString(actual));
+            what
+                + "["
+                + i
+                + "]: expected "
+                + expected[i]
+                + " but was "
+                + actual[i]
+                + " (scale "
+                + scale
+                + ")\nexpected "
+                + java.util.Arrays.toString(expected)
+                + "\nactual   "
+                + java.util.Arrays.toString(actual));
       }
     }
   }

@@ -31,9 +31,10 @@ class LossWeightingClosedFormTest {
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f = new LinearLosses(b, tasks, new double[] {1, 1}, G1, G2);
         TensorScope s = f.scope()) {
-      double[] w = new StaticWeightingProvider()
-          .create(Options.defaults(List.of()), new WeightingContext(tasks, b, 0))
-          .backward(f.step(0, 0));
+      double[] w =
+          new StaticWeightingProvider()
+              .create(Options.defaults(List.of()), new WeightingContext(tasks, b, 0))
+              .backward(f.step(0, 0));
       assertArrayEquals(new double[] {0.3, 2.0}, w, 0);
       assertArrayEquals(new double[] {0.3 * 3 + 2.0, 0.3 * 4}, f.thetaGrad(), 1e-7);
     }
@@ -70,8 +71,7 @@ class LossWeightingClosedFormTest {
       WeightingStep step = f.step(0, 0);
       double[] eff = new double[2];
       Var objective = u.objective(step, eff);
-      double expected =
-          0.5 * Math.exp(-s1) * l1 + 0.5 * s1 + Math.exp(-s2) * l2 + 0.5 * s2;
+      double expected = 0.5 * Math.exp(-s1) * l1 + 0.5 * s1 + Math.exp(-s2) * l2 + 0.5 * s2;
       assertEquals(expected, b.scalar(objective.value()), 1e-6);
 
       double[] weights = u.backward(f.step(0, 1));
@@ -130,9 +130,13 @@ class LossWeightingClosedFormTest {
     assertTrue(e.getMessage().contains("positive"), e.getMessage());
     DwaProvider p = new DwaProvider();
     try (ReferenceBackend b = new ReferenceBackend()) {
-      e = assertThrows(IllegalArgumentException.class, () -> p.create(
-          Options.parse(Map.of("temperature", -1.0), p.options(), "weighting.options"),
-          new WeightingContext(PcGradClosedFormTest.TWO, b, 0)));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  p.create(
+                      Options.parse(Map.of("temperature", -1.0), p.options(), "weighting.options"),
+                      new WeightingContext(PcGradClosedFormTest.TWO, b, 0)));
       assertTrue(e.getMessage().contains("weighting.options.temperature"), e.getMessage());
     }
   }
@@ -142,11 +146,15 @@ class LossWeightingClosedFormTest {
     RandomLossWeighting rlw =
         new RandomLossWeighting(3, RandomLossWeighting.Distribution.NORMAL, 17);
     double[] a = rlw.weightsForStep(5);
-    assertArrayEquals(a, new RandomLossWeighting(3, RandomLossWeighting.Distribution.NORMAL, 17)
-        .weightsForStep(5), 0);
+    assertArrayEquals(
+        a,
+        new RandomLossWeighting(3, RandomLossWeighting.Distribution.NORMAL, 17).weightsForStep(5),
+        0);
     assertTrue(!java.util.Arrays.equals(a, rlw.weightsForStep(6)), "fresh weights each step");
     long s = org.mtl4j.api.backend.CounterRng.derive(17, 5);
-    double[] z = {RandomDraws.gaussian(s, 0), RandomDraws.gaussian(s, 1), RandomDraws.gaussian(s, 2)};
+    double[] z = {
+      RandomDraws.gaussian(s, 0), RandomDraws.gaussian(s, 1), RandomDraws.gaussian(s, 2)
+    };
     double sum = Math.exp(z[0]) + Math.exp(z[1]) + Math.exp(z[2]);
     assertArrayEquals(
         new double[] {Math.exp(z[0]) / sum, Math.exp(z[1]) / sum, Math.exp(z[2]) / sum}, a, 1e-12);

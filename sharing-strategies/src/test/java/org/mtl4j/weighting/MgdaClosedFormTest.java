@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.task.Task;
-import org.mtl4j.api.task.TaskType;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.testing.ReferenceBackend;
 import org.mtl4j.weighting.MultipleGradientDescent.Normalization;
@@ -22,11 +21,11 @@ class MgdaClosedFormTest {
     // γ = (g2·g2 - g1·g2) / |g1 - g2|² = 1 / 5, point (0.4, 0.8), orthogonal to g1 - g2
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f =
-            new LinearLosses(b, TWO, new double[] {1, 1}, new double[] {2, 0},
-                new double[] {0, 1});
+            new LinearLosses(
+                b, TWO, new double[] {1, 1}, new double[] {2, 0}, new double[] {0, 1});
         TensorScope s = f.scope()) {
-      double[] lambda = new MultipleGradientDescent(2, false, Normalization.NONE)
-          .backward(f.step(0, 0));
+      double[] lambda =
+          new MultipleGradientDescent(2, false, Normalization.NONE).backward(f.step(0, 0));
       assertArrayEquals(new double[] {0.2, 0.8}, lambda, 1e-12);
       double[] d = f.thetaGrad();
       // the coefficients reach the backend as float32
@@ -39,8 +38,9 @@ class MgdaClosedFormTest {
   void twoGradientsOnALineTakeTheShorterEndpoint() {
     double[][] gram = {{1, 3}, {3, 9}}; // g1 = (1, 0), g2 = (3, 0)
     assertArrayEquals(
-        new double[] {1, 0}, MultipleGradientDescent.weights(gram, new double[] {1, 1},
-            Normalization.NONE), 0);
+        new double[] {1, 0},
+        MultipleGradientDescent.weights(gram, new double[] {1, 1}, Normalization.NONE),
+        0);
   }
 
   @Test
@@ -97,8 +97,8 @@ class MgdaClosedFormTest {
     for (Normalization n : List.of(Normalization.L2, Normalization.LOSS)) {
       try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
           LinearLosses f =
-              new LinearLosses(b, TWO, new double[] {1, 1}, new double[] {4, 0},
-                  new double[] {0, 1});
+              new LinearLosses(
+                  b, TWO, new double[] {1, 1}, new double[] {4, 0}, new double[] {0, 1});
           TensorScope s = f.scope()) {
         double[] lambda = new MultipleGradientDescent(2, false, n).backward(f.step(0, 0));
         assertArrayEquals(new double[] {0.5, 0.5}, lambda, 1e-12, n.name());
@@ -106,12 +106,14 @@ class MgdaClosedFormTest {
       }
     }
     // loss+: g_t / (L_t |g_t|) = (4/16, 0), (0, 1): |.|² = 1/16 and 1, γ = 1 / (1 + 1/16)
-    double[] lambda = MultipleGradientDescent.weights(
-        new double[][] {{16, 0}, {0, 1}}, new double[] {4, 1}, Normalization.LOSS_PLUS);
+    double[] lambda =
+        MultipleGradientDescent.weights(
+            new double[][] {{16, 0}, {0, 1}}, new double[] {4, 1}, Normalization.LOSS_PLUS);
     assertEquals(16.0 / 17.0, lambda[0], 1e-12);
     // none: γ = 1 / 17
-    lambda = MultipleGradientDescent.weights(
-        new double[][] {{16, 0}, {0, 1}}, new double[] {4, 1}, Normalization.NONE);
+    lambda =
+        MultipleGradientDescent.weights(
+            new double[][] {{16, 0}, {0, 1}}, new double[] {4, 1}, Normalization.NONE);
     assertEquals(1.0 / 17.0, lambda[0], 1e-12);
   }
 

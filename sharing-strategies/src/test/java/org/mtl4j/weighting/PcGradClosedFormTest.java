@@ -25,8 +25,8 @@ class PcGradClosedFormTest {
     // update = (1, 2)
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f =
-            new LinearLosses(b, TWO, new double[] {0.3, -0.2}, new double[] {2, 0},
-                new double[] {-1, 1});
+            new LinearLosses(
+                b, TWO, new double[] {0.3, -0.2}, new double[] {2, 0}, new double[] {-1, 1});
         TensorScope s = f.scope()) {
       double[] beta = new ProjectingConflictingGradients(2, false, 5).backward(f.step(0, 0));
       assertArrayEquals(new double[] {1, 2}, f.thetaGrad(), 1e-12);
@@ -44,8 +44,8 @@ class PcGradClosedFormTest {
   void nonConflictingGradientsAreSummedUnchanged() {
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f =
-            new LinearLosses(b, TWO, new double[] {1, 1}, new double[] {2, 1},
-                new double[] {-1, 3});
+            new LinearLosses(
+                b, TWO, new double[] {1, 1}, new double[] {2, 1}, new double[] {-1, 3});
         TensorScope s = f.scope()) {
       double[] beta = new ProjectingConflictingGradients(2, false, 5).backward(f.step(0, 0));
       assertArrayEquals(new double[] {1, 1}, beta, 1e-12);

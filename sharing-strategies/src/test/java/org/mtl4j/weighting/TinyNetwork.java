@@ -38,8 +38,7 @@ final class TinyNetwork implements MultiTaskNetwork {
       double penalty,
       long seed) {
     this.tasks = List.copyOf(tasks);
-    this.trunk =
-        new Mlp(backend, "trunk", inputSize, hidden, 0, activation, 0f, false, seed, 1f);
+    this.trunk = new Mlp(backend, "trunk", inputSize, hidden, 0, activation, 0f, false, seed, 1f);
     this.penalty = penalty;
     int width = hidden.isEmpty() ? inputSize : hidden.get(hidden.size() - 1);
     for (int i = 0; i < tasks.size(); i++) {

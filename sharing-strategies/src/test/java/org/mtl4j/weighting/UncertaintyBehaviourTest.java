@@ -27,7 +27,9 @@ import org.mtl4j.api.weighting.WeightingContext;
  */
 class UncertaintyBehaviourTest {
 
-  /** A fresh batch y_t = a_t·x + σ_t·ε (the data stream is unlimited, as in the paper's setting). */
+  /**
+   * A fresh batch y_t = a_t·x + σ_t·ε (the data stream is unlimited, as in the paper's setting).
+   */
   private static Batch sample(
       ComputeBackend b, SplittableRandom r, int n, double[] a1, double[] a2, double s1, double s2) {
     int d = a1.length;

@@ -205,9 +205,10 @@ abstract class WeightingContractChecks {
               full.lastSharedWeight(),
               0,
               0);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> w.backward(two));
-      assertTrue(e.getMessage().contains("3 tasks") && e.getMessage().contains("2 losses"),
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> w.backward(two));
+      assertTrue(
+          e.getMessage().contains("3 tasks") && e.getMessage().contains("2 losses"),
           e.getMessage());
     }
   }
