@@ -28,10 +28,10 @@ import org.mtl4j.api.weighting.WeightingContext;
 import org.mtl4j.api.weighting.WeightingStep;
 
 /**
- * Checks every weighting method must pass (stands in for the api test-jar's TaskWeightingContract
- * until that is available): discovery by name, the gradient it leaves in every parameter equals
- * {@code Σ_t β_t ∇L_t + ∇Ω} for the weights β it reports, determinism, checkpoint round trip, and
- * clear errors.
+ * Exact checks that complement the api test-jar's {@code TaskWeightingContract}: discovery by
+ * name, the gradient left in every parameter equals {@code Σ_t β_t ∇L_t + ∇Ω} for the weights β the
+ * method reports (task-specific parameters: {@code β_t ∇L_t} for loss-level methods, {@code ∇L_t}
+ * for gradient-level ones), determinism, checkpoint round trip, and clear errors.
  */
 abstract class WeightingContractChecks {
   static final long SEED = 42;
