@@ -160,10 +160,7 @@ public final class CpuBackend implements ComputeBackend {
     int m = mnk[0];
     int n = mnk[1];
     int k = mnk[2];
-    if (beta == 0f) {
-      // OpenBLAS scales c by beta; with beta == 0 the old contents (even NaN) must not survive.
-      fillZero(tc);
-    }
+    // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old c does not survive.
     OpenBlas.sgemm(
         transA,
         transB,
@@ -178,14 +175,6 @@ public final class CpuBackend implements ComputeBackend {
         beta,
         tc.ptr(),
         n);
-  }
-
-  private static void fillZero(CpuTensor x) {
-    FloatBuffer b = x.buf();
-    int n = x.size();
-    for (int i = 0; i < n; i++) {
-      b.put(i, 0f);
-    }
   }
 
   @Override
