@@ -156,10 +156,16 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ta = t(a, "gemm", "a");
     CpuTensor tb = t(b, "gemm", "b");
     CpuTensor tc = t(c, "gemm", "c");
-    int[] mnk = ShapeChecks.gemm(transA, transB, a, b, c);
-    int m = mnk[0];
-    int n = mnk[1];
-    int k = mnk[2];
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    int m = transA ? sa.cols() : sa.rows();
+    int k = transA ? sa.rows() : sa.cols();
+    int n = transB ? sb.rows() : sb.cols();
+    int kb = transB ? sb.cols() : sb.rows();
+    if (k != kb || c.shape().rows() != m || c.shape().cols() != n || c == a || c == b) {
+      ShapeChecks.gemm(transA, transB, a, b, c); // throws with the contract's message
+      throw new IllegalStateException("gemm: ShapeChecks accepted operands rejected here");
+    }
     // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old c does not survive.
     OpenBlas.sgemm(
         transA,
@@ -211,14 +217,14 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
     if (op == null) {
       throw new IllegalArgumentException("binary: op is null");
     }
+    String name = OpNames.binary(op);
     CpuTensor ta = t(a, name, "a");
     CpuTensor tb = t(b, name, "b");
     CpuTensor to = t(out, name, "out");
-    Broadcast mode = ShapeChecks.binary(op, a, b, out);
+    Broadcast mode = broadcast(op, a, b, out);
     int rows = a.shape().rows();
     int cols = a.shape().cols();
     FloatBuffer ab = ta.buf();
@@ -240,12 +246,36 @@ public final class CpuBackend implements ComputeBackend {
     }
   }
 
+  /**
+   * The broadcast of {@code b} over {@code a} by the rules of {@link ShapeChecks#binary}, which is
+   * called only when they fail (for its message), so the hot path builds no strings.
+   */
+  private static Broadcast broadcast(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.sameMatrix(out.shape())) {
+      if (sb.sameMatrix(sa)) {
+        return Broadcast.SAME;
+      }
+      if (sb.rows() == 1 && sb.cols() == 1) {
+        return Broadcast.SCALAR;
+      }
+      if (sb.rows() == 1 && sb.cols() == sa.cols()) {
+        return Broadcast.ROW;
+      }
+      if (sb.cols() == 1 && sb.rows() == sa.rows()) {
+        return Broadcast.COLUMN;
+      }
+    }
+    return ShapeChecks.binary(op, a, b, out);
+  }
+
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor out) {
     if (op == null) {
       throw new IllegalArgumentException("unary: op is null");
     }
-    String name = "unary " + op;
+    String name = OpNames.unary(op);
     CpuTensor tx = t(x, name, "x");
     CpuTensor to = t(out, name, "out");
     ShapeChecks.sameShape(name, x, "x", out, "out");
@@ -257,7 +287,7 @@ public final class CpuBackend implements ComputeBackend {
     if (op == null) {
       throw new IllegalArgumentException("unaryBackward: op is null");
     }
-    String name = "unaryBackward " + op;
+    String name = OpNames.unaryBackward(op);
     CpuTensor tx = t(x, name, "x");
     CpuTensor ty = t(y, name, "y");
     CpuTensor tg = t(gradOut, name, "gradOut");
