@@ -25,7 +25,7 @@ public final class CpuBackend implements ComputeBackend {
 
   private final TensorTracker tracker = new TensorTracker(NAME);
   private final BufferPool pool = new BufferPool();
-  private final ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[256]);
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
   private final String description;
   private final int threads;
 
@@ -104,11 +104,7 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void fill(Tensor x, float value) {
     CpuTensor tx = t(x, "fill", "t");
-    FloatBuffer b = tx.buf();
-    int n = tx.size();
-    for (int i = 0; i < n; i++) {
-      b.put(i, value);
-    }
+    ElementwiseKernels.fill(tx.buf(), value, tx.size(), scratch.get());
   }
 
   @Override
@@ -188,7 +184,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, "axpby", "x");
     CpuTensor ty = t(y, "axpby", "y");
     ShapeChecks.sameShape("axpby", x, "x", y, "y");
-    ElementwiseKernels.axpby(alpha, tx.buf(), beta, ty.buf(), tx.size());
+    ElementwiseKernels.axpby(alpha, tx.buf(), beta, ty.buf(), tx.size(), scratch.get());
   }
 
   @Override
@@ -196,7 +192,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, "affine", "x");
     CpuTensor to = t(out, "affine", "out");
     ShapeChecks.sameShape("affine", x, "x", out, "out");
-    ElementwiseKernels.affine(tx.buf(), scale, shift, to.buf(), tx.size());
+    ElementwiseKernels.affine(tx.buf(), scale, shift, to.buf(), tx.size(), scratch.get());
   }
 
   @Override
@@ -204,13 +200,13 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ta = t(a, "dot", "a");
     CpuTensor tb = t(b, "dot", "b");
     ShapeChecks.sameShape("dot", a, "a", b, "b");
-    return ReductionKernels.dot(ta.buf(), tb.buf(), ta.size());
+    return ReductionKernels.dot(ta.buf(), tb.buf(), ta.size(), scratch.get());
   }
 
   @Override
   public double sumSquares(Tensor x) {
     CpuTensor tx = t(x, "sumSquares", "x");
-    return ReductionKernels.sumSquares(tx.buf(), tx.size());
+    return ReductionKernels.sumSquares(tx.buf(), tx.size(), scratch.get());
   }
 
   // ---------------------------------------------------------------- element-wise
@@ -230,19 +226,12 @@ public final class CpuBackend implements ComputeBackend {
     FloatBuffer ab = ta.buf();
     FloatBuffer bb = tb.buf();
     FloatBuffer ob = to.buf();
+    Scratch s = scratch.get();
     switch (mode) {
-      case SAME -> ElementwiseKernels.vector(op, ab, 0, bb, 0, ob, 0, rows * cols);
-      case SCALAR -> ElementwiseKernels.scalar(op, ab, 0, bb.get(0), ob, 0, rows * cols);
-      case ROW -> {
-        for (int i = 0; i < rows; i++) {
-          ElementwiseKernels.vector(op, ab, i * cols, bb, 0, ob, i * cols, cols);
-        }
-      }
-      case COLUMN -> {
-        for (int i = 0; i < rows; i++) {
-          ElementwiseKernels.scalar(op, ab, i * cols, bb.get(i), ob, i * cols, cols);
-        }
-      }
+      case SAME -> ElementwiseKernels.same(op, ab, bb, ob, rows * cols, s);
+      case SCALAR -> ElementwiseKernels.scalar(op, ab, bb.get(0), ob, rows * cols, s);
+      case ROW -> ElementwiseKernels.row(op, ab, bb, ob, rows, cols, s);
+      case COLUMN -> ElementwiseKernels.column(op, ab, bb, ob, rows, cols, s);
     }
   }
 
@@ -279,7 +268,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, name, "x");
     CpuTensor to = t(out, name, "out");
     ShapeChecks.sameShape(name, x, "x", out, "out");
-    ElementwiseKernels.unary(op, tx.buf(), to.buf(), tx.size());
+    ElementwiseKernels.unary(op, tx.buf(), to.buf(), tx.size(), scratch.get());
   }
 
   @Override
@@ -295,7 +284,8 @@ public final class CpuBackend implements ComputeBackend {
     ShapeChecks.sameShape(name, x, "x", y, "y");
     ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
     ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
-    ElementwiseKernels.unaryBackward(op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size());
+    ElementwiseKernels.unaryBackward(
+        op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size(), scratch.get());
   }
 
   // ---------------------------------------------------------------- reductions
@@ -307,12 +297,7 @@ public final class CpuBackend implements ComputeBackend {
     int rows = x.shape().rows();
     int cols = x.shape().cols();
     ShapeChecks.shapeIs("sumRows", out, "out", 1, cols);
-    double[] acc = scratch.get();
-    if (acc.length < cols) {
-      acc = new double[cols];
-      scratch.set(acc);
-    }
-    ReductionKernels.sumRows(tx.buf(), rows, cols, acc, to.buf());
+    ReductionKernels.sumRows(tx.buf(), rows, cols, to.buf(), scratch.get());
   }
 
   @Override
@@ -321,7 +306,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor to = t(out, "sumCols", "out");
     int rows = x.shape().rows();
     ShapeChecks.shapeIs("sumCols", out, "out", rows, 1);
-    ReductionKernels.sumCols(tx.buf(), rows, x.shape().cols(), to.buf());
+    ReductionKernels.sumCols(tx.buf(), rows, x.shape().cols(), to.buf(), scratch.get());
   }
 
   @Override
@@ -329,7 +314,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, "sumAll", "x");
     CpuTensor to = t(out, "sumAll", "out");
     ShapeChecks.shapeIs("sumAll", out, "out", 1, 1);
-    to.buf().put(0, (float) ReductionKernels.sum(tx.buf(), tx.size()));
+    to.buf().put(0, (float) ReductionKernels.sum(tx.buf(), tx.size(), scratch.get()));
   }
 
   @Override
@@ -529,7 +514,8 @@ public final class CpuBackend implements ComputeBackend {
         lr,
         momentum,
         weightDecay,
-        nesterov);
+        nesterov,
+        scratch.get());
   }
 
   @Override
@@ -568,6 +554,7 @@ public final class CpuBackend implements ComputeBackend {
         eps,
         weightDecay,
         decoupled,
-        step);
+        step,
+        scratch.get());
   }
 }

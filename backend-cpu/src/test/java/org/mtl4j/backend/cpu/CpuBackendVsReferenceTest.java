@@ -83,7 +83,14 @@ class CpuBackendVsReferenceTest {
   }
 
   private static final Shape[] SHAPES = {
-    Shape.matrix(1, 1), Shape.matrix(1, 7), Shape.matrix(9, 1), Shape.matrix(13, 5), Shape.of(2, 3, 17)
+    Shape.matrix(1, 1),
+    Shape.matrix(1, 7),
+    Shape.matrix(9, 1),
+    Shape.matrix(13, 5),
+    Shape.of(2, 3, 17),
+    // several staging chunks (Scratch.CHUNK = 2048): many short rows, and rows longer than a chunk
+    Shape.matrix(700, 7),
+    Shape.matrix(3, 2500)
   };
 
   @Test
@@ -148,7 +155,7 @@ class CpuBackendVsReferenceTest {
   @EnumSource(UnaryOp.class)
   void unaryAndBackward(UnaryOp op) {
     boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
-    Shape s = Shape.matrix(13, 5);
+    Shape s = Shape.matrix(130, 50);
     float[] xd = random(s.size(), 21, positive ? 0.1f : -3f, 3f);
     xd[3] = 0f;
     xd[4] = Float.NaN;
@@ -166,7 +173,7 @@ class CpuBackendVsReferenceTest {
 
   @Test
   void affineAxpbyDotNorm() {
-    Shape s = Shape.matrix(9, 11);
+    Shape s = Shape.matrix(90, 110);
     Pair x = random(s, 31);
     Pair y = random(s, 32);
     Pair out = empty(s);
@@ -272,7 +279,7 @@ class CpuBackendVsReferenceTest {
 
   @Test
   void optimiserSteps() {
-    Shape s = Shape.matrix(7, 9);
+    Shape s = Shape.matrix(70, 90);
     Pair p = random(s, 71);
     Pair g = random(s, 72);
     Pair v = pair(s, new float[s.size()]);
