@@ -340,7 +340,8 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, op, "x");
     CpuTensor to = t(out, op, "out");
     ShapeChecks.sameShape(op, x, "x", out, "out");
-    ReductionKernels.softmaxRows(tx.buf(), x.shape().rows(), x.shape().cols(), log, to.buf());
+    ReductionKernels.softmaxRows(
+        tx.buf(), x.shape().rows(), x.shape().cols(), log, to.buf(), scratch.get());
   }
 
   // ---------------------------------------------------------------- fused losses
@@ -371,7 +372,8 @@ public final class CpuBackend implements ComputeBackend {
             tm == null ? null : tm.buf(),
             n,
             k,
-            tg == null ? null : tg.buf());
+            tg == null ? null : tg.buf(),
+            scratch.get());
     tl.buf().put(0, (float) value);
   }
 

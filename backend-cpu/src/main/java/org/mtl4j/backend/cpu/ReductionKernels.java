@@ -167,36 +167,56 @@ final class ReductionKernels {
     }
   }
 
-  /**
-   * The log-sum-exp of row {@code x[off, off + cols)}, computed stably; NaN if the row holds a
-   * NaN.
-   */
-  static double logSumExp(FloatBuffer x, int off, int cols) {
+  /** The largest element of row {@code x[off, off + cols)}, or NaN if the row holds a NaN. */
+  static double rowMax(FloatBuffer x, int off, int cols) {
     double max = Double.NEGATIVE_INFINITY;
-    boolean nan = false;
     for (int j = 0; j < cols; j++) {
       float v = x.get(off + j);
-      nan |= v != v;
+      if (v != v) {
+        return Double.NaN;
+      }
       max = Math.max(max, v);
     }
-    if (nan) {
-      return Double.NaN;
-    }
-    double s = 0;
-    for (int j = 0; j < cols; j++) {
-      s += Math.exp(x.get(off + j) - max);
-    }
-    return max + Math.log(s);
+    return max;
   }
 
-  /** Row softmax ({@code log == false}) or log-softmax into {@code o}, which may be {@code x}. */
-  static void softmaxRows(FloatBuffer x, int rows, int cols, boolean log, FloatBuffer o) {
+  /** Fills {@code e[j] = exp(x[off + j] - max)} and returns their sum. */
+  static double expRow(FloatBuffer x, int off, int cols, double max, double[] e) {
+    double s = 0;
+    for (int j = 0; j < cols; j++) {
+      double t = Math.exp(x.get(off + j) - max);
+      e[j] = t;
+      s += t;
+    }
+    return s;
+  }
+
+  /**
+   * Row softmax ({@code log == false}) or log-softmax into {@code o}, which may be {@code x},
+   * computed stably (max subtracted) with one exponential per element.
+   */
+  static void softmaxRows(FloatBuffer x, int rows, int cols, boolean log, FloatBuffer o, Scratch s) {
+    double[] e = s.row(cols);
     for (int i = 0; i < rows; i++) {
       int off = i * cols;
-      double lse = logSumExp(x, off, cols);
-      for (int j = 0; j < cols; j++) {
-        double l = x.get(off + j) - lse;
-        o.put(off + j, (float) (log ? l : Math.exp(l)));
+      double max = rowMax(x, off, cols);
+      if (max != max) {
+        for (int j = 0; j < cols; j++) {
+          o.put(off + j, Float.NaN);
+        }
+        continue;
+      }
+      double sum = expRow(x, off, cols, max, e);
+      if (log) {
+        double lse = max + Math.log(sum);
+        for (int j = 0; j < cols; j++) {
+          o.put(off + j, (float) (x.get(off + j) - lse));
+        }
+      } else {
+        double inv = 1.0 / sum;
+        for (int j = 0; j < cols; j++) {
+          o.put(off + j, (float) (e[j] * inv));
+        }
       }
     }
   }

@@ -15,6 +15,8 @@ final class Scratch {
   final float[] s3 = new float[CHUNK];
   private double[] acc = new double[CHUNK];
 
+  private double[] row = new double[CHUNK];
+
   /** A zeroed double accumulator of at least {@code n} values. */
   double[] accumulator(int n) {
     if (acc.length < n) {
@@ -23,5 +25,13 @@ final class Scratch {
       java.util.Arrays.fill(acc, 0, n, 0.0);
     }
     return acc;
+  }
+
+  /** A double array of at least {@code n} values with unspecified contents (one row's terms). */
+  double[] row(int n) {
+    if (row.length < n) {
+      row = new double[n];
+    }
+    return row;
   }
 }
