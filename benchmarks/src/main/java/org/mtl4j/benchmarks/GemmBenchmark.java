@@ -62,7 +62,11 @@ public class GemmBenchmark {
     m = Integer.parseInt(d[0]);
     k = Integer.parseInt(d[1]);
     n = Integer.parseInt(d[2]);
-    backend = Backends.discover().select("cpu").provider().create(BackendOptions.defaults().withThreads(threads));
+    backend =
+        Backends.discover()
+            .select("cpu")
+            .provider()
+            .create(BackendOptions.defaults().withThreads(threads));
     float[] ha = random(m * k, 1);
     float[] hb = random(k * n, 2);
     a = backend.fromHost(Shape.matrix(m, k), ha);

@@ -12,8 +12,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs {@link GemmBenchmark} and prints GFLOP/s of the backend and of direct {@code cblas_sgemm}
- * per shape, with the ratio backend/cblas (target: at least 0.85). Extra arguments are JMH
- * options, e.g. {@code -wi 2 -i 3 -p threads=2}.
+ * per shape, with the ratio backend/cblas (target: at least 0.85). Extra arguments are JMH options,
+ * e.g. {@code -wi 2 -i 3 -p threads=2}.
  */
 public final class GemmReport {
   private GemmReport() {}
@@ -25,7 +25,8 @@ public final class GemmReport {
     Collection<RunResult> results = new Runner(opts).run();
     Map<String, double[]> byShape = new TreeMap<>();
     for (RunResult r : results) {
-      String shape = r.getParams().getParam("mkn") + " threads=" + r.getParams().getParam("threads");
+      String shape =
+          r.getParams().getParam("mkn") + " threads=" + r.getParams().getParam("threads");
       String method = r.getParams().getBenchmark();
       double opsPerS = r.getPrimaryResult().getScore();
       double gflops = GemmBenchmark.flops(r.getParams().getParam("mkn")) * opsPerS / 1e9;

@@ -195,7 +195,8 @@ final class ReductionKernels {
    * Row softmax ({@code log == false}) or log-softmax into {@code o}, which may be {@code x},
    * computed stably (max subtracted) with one exponential per element.
    */
-  static void softmaxRows(FloatBuffer x, int rows, int cols, boolean log, FloatBuffer o, Scratch s) {
+  static void softmaxRows(
+      FloatBuffer x, int rows, int cols, boolean log, FloatBuffer o, Scratch s) {
     double[] e = s.row(cols);
     for (int i = 0; i < rows; i++) {
       int off = i * cols;

@@ -293,8 +293,10 @@ class CpuBackendVsReferenceTest {
     Pair vv = pair(s, new float[s.size()]);
     for (boolean decoupled : new boolean[] {false, true}) {
       for (int step = 1; step <= 3; step++) {
-        cpu.adamStep(p.c(), g.c(), m.c(), vv.c(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
-        ref.adamStep(p.r(), g.r(), m.r(), vv.r(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
+        cpu.adamStep(
+            p.c(), g.c(), m.c(), vv.c(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
+        ref.adamStep(
+            p.r(), g.r(), m.r(), vv.r(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
       }
       assertClose(p, 1e-6, "adam param " + decoupled);
       assertClose(m, 1e-6, "adam m");
@@ -326,8 +328,7 @@ class CpuBackendVsReferenceTest {
     Tensor foreign = ref.allocate(Shape.matrix(2, 3));
     assertThrows(IllegalArgumentException.class, () -> cpu.copy(foreign, a));
     a.close();
-    IllegalStateException closed =
-        assertThrows(IllegalStateException.class, () -> cpu.fill(a, 1f));
+    IllegalStateException closed = assertThrows(IllegalStateException.class, () -> cpu.fill(a, 1f));
     assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
   }
 }
