@@ -91,6 +91,15 @@ public class GemmBenchmark {
     return 2.0 * Double.parseDouble(d[0]) * Double.parseDouble(d[1]) * Double.parseDouble(d[2]);
   }
 
+  /** For {@link GemmReport}'s paired run outside JMH. */
+  static GemmBenchmark open(String mkn, int threads) {
+    GemmBenchmark b = new GemmBenchmark();
+    b.mkn = mkn;
+    b.threads = threads;
+    b.setUp();
+    return b;
+  }
+
   @Benchmark
   public void backendGemm() {
     backend.gemm(false, false, 1f, a, b, 0f, c);
