@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jcuda.Pointer;
@@ -29,6 +30,17 @@ final class Kernels {
   /** The PTX modules, one per {@code .cu} source. */
   static final List<String> MODULES =
       List.of("gemm", "elementwise", "reductions", "losses", "optimizers");
+
+  /** Every kernel the backend launches; {@link #launch} refuses any other name. */
+  static final Set<String> LAUNCHED =
+      Set.of(
+          "sgemm128_nn", "sgemm128_nt", "sgemm128_tn", "sgemm128_tt",
+          "sgemm64_nn", "sgemm64_nt", "sgemm64_tn", "sgemm64_tt",
+          "fill_f32", "copy_columns", "axpby_f32", "affine_f32", "binary_f32", "unary_f32",
+          "unary_backward_f32", "gather_rows", "scatter_add_rows", "dropout_mask",
+          "reduce_partials", "reduce_finish", "sum_rows_partial", "sum_rows_finish", "sum_cols",
+          "argmax_rows", "softmax_rows", "ce_partial", "loss_finish", "ce_grad",
+          "elem_loss_partial", "elem_loss_grad", "sgd_step", "adam_step", "adam_step_all");
 
   private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
 
@@ -81,7 +93,7 @@ final class Kernels {
    * 64-bit integers), {@link Integer}, {@link Float} or {@link Double}, in the kernel's order.
    */
   void launch(String kernel, int gridX, int gridY, int blockX, int blockY, Object... args) {
-    CUfunction f = functions.get(kernel);
+    CUfunction f = LAUNCHED.contains(kernel) ? functions.get(kernel) : null;
     if (f == null) {
       throw new IllegalStateException("kernel " + kernel + " is not in the loaded PTX modules");
     }
