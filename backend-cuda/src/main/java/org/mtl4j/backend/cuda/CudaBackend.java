@@ -5,6 +5,8 @@ import static jcuda.driver.JCudaDriver.cuCtxDestroy;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
@@ -52,6 +54,7 @@ public final class CudaBackend implements ComputeBackend {
   private final String description;
   private final int multiprocessors;
   private final AdamTable adamTable = new AdamTable();
+  private final CUdevice primaryContext;
   private volatile boolean closed;
 
   CudaBackend(int deviceIndex) {
@@ -59,7 +62,7 @@ public final class CudaBackend implements ComputeBackend {
     try {
       CUdevice dev = new CUdevice();
       cuDeviceGet(dev, deviceIndex);
-      cuCtxCreate(context, 0, dev);
+      primaryContext = createContext(dev);
       cuCtxSetCurrent(context);
       kernels = new Kernels();
       multiprocessors =
@@ -83,6 +86,21 @@ public final class CudaBackend implements ComputeBackend {
           "cuda backend: creating the context on device " + deviceIndex + " failed: "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Creates this instance's own context; should the driver refuse the legacy {@code cuCtxCreate}
+   * entry point, falls back to the device's primary context. Returns the device whose primary
+   * context was retained, or null for an own context.
+   */
+  private CUdevice createContext(CUdevice dev) {
+    try {
+      cuCtxCreate(context, 0, dev);
+      return null;
+    } catch (CudaException | UnsatisfiedLinkError e) {
+      cuDevicePrimaryCtxRetain(context, dev);
+      return dev;
     }
   }
 
@@ -286,7 +304,11 @@ public final class CudaBackend implements ComputeBackend {
       adamTable.release();
       allocator.freeCached();
       kernels.unload();
-      cuCtxDestroy(context);
+      if (primaryContext == null) {
+        cuCtxDestroy(context);
+      } else {
+        cuDevicePrimaryCtxRelease(primaryContext);
+      }
     } catch (CudaException e) {
       throw new IllegalStateException("cuda close failed: " + e.getMessage(), e);
     } finally {
