@@ -77,7 +77,7 @@ tests() {
   local reports="$1"
   (cd "$here" && "$bundle/jre/bin/java" -Xmx8g -jar "$bundle"/lib/junit-platform-console-standalone-*.jar \
     execute --class-path "$(classpath)" --scan-class-path "$bundle/test-classes" \
-    --details=tree --disable-banner --reports-dir "$reports")
+    --details=tree --disable-banner --disable-ansi-colors --reports-dir "$reports")
 }
 
 local_run() {

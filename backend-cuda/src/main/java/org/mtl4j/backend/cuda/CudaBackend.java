@@ -38,9 +38,9 @@ import org.mtl4j.api.tensor.TensorScope;
 /**
  * {@link ComputeBackend} on one NVIDIA GPU: every primitive is one of mtl4j's own CUDA kernels
  * ({@code src/main/cuda}), launched through JCuda's driver API in a context owned by this instance.
- * Memory comes from a {@link DeviceAllocator caching allocator}; the host is touched only by
- * {@link #upload}, {@link #download}, scalar results ({@link #dot}, {@link #sumSquares}) and index
- * checks of tensors that were not uploaded from the host. Reductions are deterministic.
+ * Memory comes from a {@link DeviceAllocator caching allocator}; the host is touched only by {@link
+ * #upload}, {@link #download}, scalar results ({@link #dot}, {@link #sumSquares}) and index checks
+ * of tensors that were not uploaded from the host. Reductions are deterministic.
  */
 public final class CudaBackend implements ComputeBackend {
   private static final int THREADS = 256;
@@ -74,8 +74,10 @@ public final class CudaBackend implements ComputeBackend {
               + " (device "
               + deviceIndex
               + ", sm_"
-              + CudaProbe.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)
-              + CudaProbe.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR)
+              + CudaProbe.attribute(
+                  dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR)
+              + CudaProbe.attribute(
+                  dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR)
               + ", "
               + multiprocessors
               + " SMs, "
@@ -83,7 +85,9 @@ public final class CudaBackend implements ComputeBackend {
               + " MiB)";
     } catch (CudaException e) {
       throw new IllegalStateException(
-          "cuda backend: creating the context on device " + deviceIndex + " failed: "
+          "cuda backend: creating the context on device "
+              + deviceIndex
+              + " failed: "
               + e.getMessage(),
           e);
     }
@@ -348,8 +352,9 @@ public final class CudaBackend implements ComputeBackend {
     long bigTiles = (long) ((m + 127) / 128) * ((n + 127) / 128);
     int tile = bigTiles >= multiprocessors ? 128 : 64;
     if ((m + tile - 1) / tile > 65535) {
-      throw ShapeChecks.error("gemm", "m = " + m + " rows exceed the grid limit of "
-          + 65535L * tile + " for this kernel");
+      throw ShapeChecks.error(
+          "gemm",
+          "m = " + m + " rows exceed the grid limit of " + 65535L * tile + " for this kernel");
     }
     String kernel = "sgemm" + tile + "_" + (transA ? "t" : "n") + (transB ? "t" : "n");
     run(
@@ -396,8 +401,7 @@ public final class CudaBackend implements ComputeBackend {
     ShapeChecks.sameShape("affine", x, "x", out, "out");
     run(
         "affine",
-        () ->
-            launch1("affine_f32", tx.size(), tx.address(), scale, shift, to.address(), tx.size()),
+        () -> launch1("affine_f32", tx.size(), tx.address(), scale, shift, to.address(), tx.size()),
         x,
         out);
   }
@@ -427,8 +431,8 @@ public final class CudaBackend implements ComputeBackend {
     try {
       long partial = scratch.address();
       long result = partial + 8L * blocks;
-      kernels.launch("reduce_partials", blocks, 1, THREADS, 1, kind, a.address(), b.address(), n,
-          partial);
+      kernels.launch(
+          "reduce_partials", blocks, 1, THREADS, 1, kind, a.address(), b.address(), n, partial);
       kernels.launch("reduce_finish", 1, 1, THREADS, 1, partial, blocks, result, 0L);
       double[] host = new double[1];
       cuMemcpyDtoH(Pointer.to(host), scratch.pointer().withByteOffset(8L * blocks), 8);
@@ -527,10 +531,27 @@ public final class CudaBackend implements ComputeBackend {
         () -> {
           DeviceAllocator.Block partial = allocator.acquire(8L * chunks * cols);
           try {
-            kernels.launch("sum_rows_partial", (cols + 31) / 32, chunks, 32, 8, tx.address(), rows,
-                cols, chunkRows, partial.address());
-            kernels.launch("sum_rows_finish", (cols + THREADS - 1) / THREADS, 1, THREADS, 1,
-                partial.address(), chunks, cols, to.address());
+            kernels.launch(
+                "sum_rows_partial",
+                (cols + 31) / 32,
+                chunks,
+                32,
+                8,
+                tx.address(),
+                rows,
+                cols,
+                chunkRows,
+                partial.address());
+            kernels.launch(
+                "sum_rows_finish",
+                (cols + THREADS - 1) / THREADS,
+                1,
+                THREADS,
+                1,
+                partial.address(),
+                chunks,
+                cols,
+                to.address());
           } finally {
             allocator.release(partial);
           }
@@ -550,8 +571,11 @@ public final class CudaBackend implements ComputeBackend {
       // [rows, 1] summed into itself is the identity
       return;
     }
-    run("sumCols", () -> launchRows("sum_cols", rows, tx.address(), rows, cols, to.address()),
-        x, out);
+    run(
+        "sumCols",
+        () -> launchRows("sum_cols", rows, tx.address(), rows, cols, to.address()),
+        x,
+        out);
   }
 
   @Override
@@ -566,10 +590,19 @@ public final class CudaBackend implements ComputeBackend {
           int blocks = partials(n, THREADS * 4);
           DeviceAllocator.Block partial = allocator.acquire(8L * blocks);
           try {
-            kernels.launch("reduce_partials", blocks, 1, THREADS, 1, 0, tx.address(), 0L, n,
+            kernels.launch(
+                "reduce_partials",
+                blocks,
+                1,
+                THREADS,
+                1,
+                0,
+                tx.address(),
+                0L,
+                n,
                 partial.address());
-            kernels.launch("reduce_finish", 1, 1, THREADS, 1, partial.address(), blocks, 0L,
-                to.address());
+            kernels.launch(
+                "reduce_finish", 1, 1, THREADS, 1, partial.address(), blocks, 0L, to.address());
           } finally {
             allocator.release(partial);
           }
@@ -589,8 +622,11 @@ public final class CudaBackend implements ComputeBackend {
       run("argmaxRows", () -> launch1("fill_f32", rows, to.address(), rows, 0f), x, out);
       return;
     }
-    run("argmaxRows",
-        () -> launchRows("argmax_rows", rows, tx.address(), rows, cols, to.address()), x, out);
+    run(
+        "argmaxRows",
+        () -> launchRows("argmax_rows", rows, tx.address(), rows, cols, to.address()),
+        x,
+        out);
   }
 
   @Override
@@ -609,8 +645,11 @@ public final class CudaBackend implements ComputeBackend {
     CudaTensor to = out(out, op, "out");
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    run(op, () -> launchRows("softmax_rows", rows, tx.address(), to.address(), rows, cols, log),
-        x, out);
+    run(
+        op,
+        () -> launchRows("softmax_rows", rows, tx.address(), to.address(), rows, cols, log),
+        x,
+        out);
   }
 
   // ------------------------------------------------------------------------------ fused losses
@@ -654,12 +693,22 @@ public final class CudaBackend implements ComputeBackend {
           try {
             long partial = scratch.address();
             long stats = partial + 16L * blocks;
-            kernels.launch("ce_partial", blocks, 1, THREADS, 1, tz.address(), ty.address(),
-                maskAddr, n, k, partial);
+            kernels.launch(
+                "ce_partial",
+                blocks,
+                1,
+                THREADS,
+                1,
+                tz.address(),
+                ty.address(),
+                maskAddr,
+                n,
+                k,
+                partial);
             kernels.launch("loss_finish", 1, 1, THREADS, 1, partial, blocks, stats, tl.address());
             if (tg != null) {
-              launchRows("ce_grad", n, tz.address(), ty.address(), maskAddr, n, k, stats,
-                  tg.address());
+              launchRows(
+                  "ce_grad", n, tz.address(), ty.address(), maskAddr, n, k, stats, tg.address());
             }
           } finally {
             allocator.release(scratch);
@@ -714,12 +763,34 @@ public final class CudaBackend implements ComputeBackend {
           try {
             long partial = scratch.address();
             long stats = partial + 16L * blocks;
-            kernels.launch("elem_loss_partial", blocks, 1, THREADS, 1, kind, tz.address(),
-                tt.address(), maskAddr, maskMode, n, k, partial);
+            kernels.launch(
+                "elem_loss_partial",
+                blocks,
+                1,
+                THREADS,
+                1,
+                kind,
+                tz.address(),
+                tt.address(),
+                maskAddr,
+                maskMode,
+                n,
+                k,
+                partial);
             kernels.launch("loss_finish", 1, 1, THREADS, 1, partial, blocks, stats, tl.address());
             if (tg != null) {
-              launch1("elem_loss_grad", total, kind, tz.address(), tt.address(), maskAddr,
-                  maskMode, n, k, stats, tg.address());
+              launch1(
+                  "elem_loss_grad",
+                  total,
+                  kind,
+                  tz.address(),
+                  tt.address(),
+                  maskAddr,
+                  maskMode,
+                  n,
+                  k,
+                  stats,
+                  tg.address());
             }
           } finally {
             allocator.release(scratch);
@@ -786,9 +857,17 @@ public final class CudaBackend implements ComputeBackend {
           DeviceAllocator.Block buf = allocator.acquire(4L * plan.length);
           try {
             cuMemcpyHtoD(buf.pointer(), Pointer.to(plan), 4L * plan.length);
-            kernels.launch("scatter_add_rows", (d + THREADS - 1) / THREADS,
-                Math.min(targets, 65535), THREADS, 1,
-                ts.address(), tt.address(), d, buf.address(), targets);
+            kernels.launch(
+                "scatter_add_rows",
+                (d + THREADS - 1) / THREADS,
+                Math.min(targets, 65535),
+                THREADS,
+                1,
+                ts.address(),
+                tt.address(),
+                d,
+                buf.address(),
+                targets);
           } finally {
             allocator.release(buf);
           }
@@ -805,8 +884,10 @@ public final class CudaBackend implements ComputeBackend {
     ShapeChecks.probability("dropoutMask", p);
     CudaTensor tm = out(mask, "dropoutMask", "mask");
     float keep = (float) (1.0 / (1.0 - p));
-    run("dropoutMask",
-        () -> launch1("dropout_mask", tm.size(), seed, p, keep, tm.address(), tm.size()), mask);
+    run(
+        "dropoutMask",
+        () -> launch1("dropout_mask", tm.size(), seed, p, keep, tm.address(), tm.size()),
+        mask);
   }
 
   // ------------------------------------------------------------------------------ optimisers
@@ -835,8 +916,17 @@ public final class CudaBackend implements ComputeBackend {
     run(
         op,
         () ->
-            launch1("sgd_step", tp.size(), tp.address(), tg.address(), vel, tp.size(), lr,
-                momentum, weightDecay, nesterov ? 1 : 0),
+            launch1(
+                "sgd_step",
+                tp.size(),
+                tp.address(),
+                tg.address(),
+                vel,
+                tp.size(),
+                lr,
+                momentum,
+                weightDecay,
+                nesterov ? 1 : 0),
         param,
         grad,
         velocity);
@@ -862,17 +952,30 @@ public final class CudaBackend implements ComputeBackend {
     run(
         op,
         () ->
-            launch1("adam_step", t[0].size(), t[0].address(), t[1].address(), t[2].address(),
-                t[3].address(), t[0].size(), lr, beta1, beta2, eps, weightDecay,
-                decoupled ? 1 : 0, bc1, bc2),
+            launch1(
+                "adam_step",
+                t[0].size(),
+                t[0].address(),
+                t[1].address(),
+                t[2].address(),
+                t[3].address(),
+                t[0].size(),
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weightDecay,
+                decoupled ? 1 : 0,
+                bc1,
+                bc2),
         param,
         grad,
         m,
         v);
   }
 
-  private CudaTensor[] checkAdam(String op, Tensor param, Tensor grad, Tensor m, Tensor v,
-      int step) {
+  private CudaTensor[] checkAdam(
+      String op, Tensor param, Tensor grad, Tensor m, Tensor v, int step) {
     in(param, op, "param");
     CudaTensor tg = in(grad, op, "grad");
     in(m, op, "m");
@@ -922,8 +1025,8 @@ public final class CudaBackend implements ComputeBackend {
     List<CudaTensor[]> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       entries.add(
-          checkAdam(op + " parameter " + i, params.get(i), grads.get(i), ms.get(i), vs.get(i),
-              step));
+          checkAdam(
+              op + " parameter " + i, params.get(i), grads.get(i), ms.get(i), vs.get(i), step));
     }
     double bc1 = 1.0 - Math.pow(beta1, step);
     double bc2 = 1.0 - Math.pow(beta2, step);
@@ -931,9 +1034,20 @@ public final class CudaBackend implements ComputeBackend {
         op,
         () -> {
           long total = adamTable.update(entries, lrs);
-          launch1("adam_step_all", total, adamTable.tableAddress(), adamTable.offsetsAddress(),
-              adamTable.lrsAddress(), count, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0,
-              bc1, bc2);
+          launch1(
+              "adam_step_all",
+              total,
+              adamTable.tableAddress(),
+              adamTable.offsetsAddress(),
+              adamTable.lrsAddress(),
+              count,
+              beta1,
+              beta2,
+              eps,
+              weightDecay,
+              decoupled ? 1 : 0,
+              bc1,
+              bc2);
         },
         params.get(0));
   }

@@ -30,9 +30,9 @@ import org.mtl4j.api.backend.Availability;
 
 /**
  * Decides, without throwing, whether the CUDA backend can run here: the driver library {@code
- * libcuda.so.1} is present (looked up on the file system first, so a machine without a driver
- * loads nothing), JCuda's driver binding loads, a device exists, the driver understands the PTX
- * version of the bundled kernels, the device is new enough for them and has memory free.
+ * libcuda.so.1} is present (looked up on the file system first, so a machine without a driver loads
+ * nothing), JCuda's driver binding loads, a device exists, the driver understands the PTX version
+ * of the bundled kernels, the device is new enough for them and has memory free.
  */
 final class CudaProbe {
   /** Free device memory below which the probe reports the device as out of memory. */

@@ -34,13 +34,39 @@ final class Kernels {
   /** Every kernel the backend launches; {@link #launch} refuses any other name. */
   static final Set<String> LAUNCHED =
       Set.of(
-          "sgemm128_nn", "sgemm128_nt", "sgemm128_tn", "sgemm128_tt",
-          "sgemm64_nn", "sgemm64_nt", "sgemm64_tn", "sgemm64_tt",
-          "fill_f32", "copy_columns", "axpby_f32", "affine_f32", "binary_f32", "unary_f32",
-          "unary_backward_f32", "gather_rows", "scatter_add_rows", "dropout_mask",
-          "reduce_partials", "reduce_finish", "sum_rows_partial", "sum_rows_finish", "sum_cols",
-          "argmax_rows", "softmax_rows", "ce_partial", "loss_finish", "ce_grad",
-          "elem_loss_partial", "elem_loss_grad", "sgd_step", "adam_step", "adam_step_all");
+          "sgemm128_nn",
+          "sgemm128_nt",
+          "sgemm128_tn",
+          "sgemm128_tt",
+          "sgemm64_nn",
+          "sgemm64_nt",
+          "sgemm64_tn",
+          "sgemm64_tt",
+          "fill_f32",
+          "copy_columns",
+          "axpby_f32",
+          "affine_f32",
+          "binary_f32",
+          "unary_f32",
+          "unary_backward_f32",
+          "gather_rows",
+          "scatter_add_rows",
+          "dropout_mask",
+          "reduce_partials",
+          "reduce_finish",
+          "sum_rows_partial",
+          "sum_rows_finish",
+          "sum_cols",
+          "argmax_rows",
+          "softmax_rows",
+          "ce_partial",
+          "loss_finish",
+          "ce_grad",
+          "elem_loss_partial",
+          "elem_loss_grad",
+          "sgd_step",
+          "adam_step",
+          "adam_step_all");
 
   private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
 

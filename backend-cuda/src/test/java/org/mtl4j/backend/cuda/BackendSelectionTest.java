@@ -60,7 +60,8 @@ class BackendSelectionTest {
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> backends.select("cuda"));
-    assertTrue(e.getMessage().contains("'cuda' was asked for but is not available"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'cuda' was asked for but is not available"), e.getMessage());
     assertTrue(e.getMessage().contains("libcuda.so.1"), e.getMessage());
   }
 }

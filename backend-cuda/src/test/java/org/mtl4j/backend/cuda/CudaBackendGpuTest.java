@@ -87,10 +87,19 @@ class CudaBackendGpuTest {
 
   @Test
   void gemmMatchesReferenceForAllTransposesOddShapesAlphaBeta() {
-    int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {65, 129, 33}, {256, 10, 256}, {300, 257, 129},
-        {3, 700, 2}, {0, 4, 3}, {5, 4, 0}};
+    int[][] shapes = {
+      {1, 1, 1},
+      {7, 13, 5},
+      {65, 129, 33},
+      {256, 10, 256},
+      {300, 257, 129},
+      {3, 700, 2},
+      {0, 4, 3},
+      {5, 4, 0}
+    };
     float[][] ab = {{1f, 0f}, {0.5f, -2f}};
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       for (int[] mnk : shapes) {
         for (int t = 0; t < 4; t++) {
           boolean ta = (t & 1) != 0;
@@ -110,9 +119,13 @@ class CudaBackendGpuTest {
             Tensor[] c = both(Shape.matrix(m, n), c0);
             gpu.gemm(ta, tb, albe[0], a[0], b[0], albe[1], c[0]);
             ref.gemm(ta, tb, albe[0], a[1], b[1], albe[1], c[1]);
-            same(c[0], c[1], 1e-4, 1e-4 * Math.sqrt(k + 1),
-                "gemm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " ab=" + albe[0]
-                    + "," + albe[1]);
+            same(
+                c[0],
+                c[1],
+                1e-4,
+                1e-4 * Math.sqrt(k + 1),
+                "gemm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " ab=" + albe[0] + ","
+                    + albe[1]);
           }
         }
       }
@@ -121,7 +134,8 @@ class CudaBackendGpuTest {
 
   @Test
   void largeGemmUsesTheBigTileAndMatches() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       int m = 1031;
       int n = 1025;
       int k = 257;
@@ -138,15 +152,17 @@ class CudaBackendGpuTest {
   void binaryOpsWithEveryBroadcastAndIeeeCases() {
     int rows = 37;
     int cols = 53;
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       float[] av = random(rows * cols, 3f);
       av[0] = Float.NaN;
       av[1] = 0f;
       av[2] = -0f;
       av[3] = Float.POSITIVE_INFINITY;
       Tensor[] a = both(Shape.matrix(rows, cols), av);
-      Shape[] bs = {Shape.matrix(rows, cols), Shape.matrix(1, cols), Shape.matrix(rows, 1),
-          Shape.matrix(1, 1)};
+      Shape[] bs = {
+        Shape.matrix(rows, cols), Shape.matrix(1, cols), Shape.matrix(rows, 1), Shape.matrix(1, 1)
+      };
       for (Shape sb : bs) {
         float[] bv = random(sb.size(), 2f);
         bv[0] = -0f;
@@ -158,7 +174,9 @@ class CudaBackendGpuTest {
           float[] e = ref.toHost(o[1]);
           float[] g = gpu.toHost(o[0]);
           for (int i = 0; i < e.length; i++) {
-            assertEquals(Float.floatToIntBits(e[i]), Float.floatToIntBits(g[i]),
+            assertEquals(
+                Float.floatToIntBits(e[i]),
+                Float.floatToIntBits(g[i]),
                 op + " " + sb + " [" + i + "]: " + e[i] + " vs " + g[i]);
           }
         }
@@ -168,7 +186,8 @@ class CudaBackendGpuTest {
 
   @Test
   void unaryMapsAndDerivatives() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       for (UnaryOp op : UnaryOp.values()) {
         boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
         float[] xv = random(1000, 4f);
@@ -192,7 +211,8 @@ class CudaBackendGpuTest {
 
   @Test
   void reductionsSoftmaxAndArgmax() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       int[][] shapes = {{5000, 3}, {3, 5000}, {256, 512}, {1, 1}, {33, 65}};
       for (int[] rc : shapes) {
         Shape sh = Shape.matrix(rc[0], rc[1]);
@@ -262,7 +282,8 @@ class CudaBackendGpuTest {
 
   @Test
   void fusedLossesWithMasks() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       int n = 300;
       int k = 10;
       Tensor[] z = both(Shape.matrix(n, k), random(n * k, 6f));
@@ -296,7 +317,8 @@ class CudaBackendGpuTest {
       bad[5] = 10;
       Tensor badLabels = gpu.fromHost(Shape.column(n), bad);
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class,
+          assertThrows(
+              IllegalArgumentException.class,
               () -> gpu.softmaxCrossEntropy(z[0], badLabels, null, l[0], null));
       assertTrue(e.getMessage().contains("row 5"), e.getMessage());
 
@@ -318,7 +340,8 @@ class CudaBackendGpuTest {
             gpu.mse(x[0], t[0], mk == null ? null : mk[0], lo[0], gr[0]);
             ref.mse(x[1], t[1], mk == null ? null : mk[1], lo[1], gr[1]);
           }
-          String what = (kind == 0 ? "bce" : "mse") + " mask " + (mk == null ? "none" : mk[0].shape());
+          String what =
+              (kind == 0 ? "bce" : "mse") + " mask " + (mk == null ? "none" : mk[0].shape());
           same(lo[0], lo[1], 1e-6, 1e-7, what + " loss");
           same(gr[0], gr[1], 1e-5, 1e-9, what + " grad");
         }
@@ -328,7 +351,8 @@ class CudaBackendGpuTest {
 
   @Test
   void elementwiseCopiesAndAxpby() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       Tensor[] x = both(Shape.matrix(17, 9), random(153, 1f));
       float[] yv = random(153, 1f);
       yv[4] = Float.NaN;
@@ -355,7 +379,8 @@ class CudaBackendGpuTest {
 
   @Test
   void gatherScatterAndIndexChecks() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       Tensor[] table = both(Shape.matrix(20, 7), random(140, 1f));
       float[] iv = {3, 0, 3, 19, 7, 3};
       Tensor[] idx = both(Shape.column(6), iv);
@@ -371,20 +396,21 @@ class CudaBackendGpuTest {
       Tensor devIdx = gpu.zeros(Shape.column(6));
       gpu.affine(idx[0], 1f, 1f, devIdx); // 4, 1, 4, 20 (out of range), ...
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class,
-              () -> gpu.gatherRows(table[0], devIdx, out[0]));
-      assertTrue(e.getMessage().contains("20") && e.getMessage().contains("row 3"),
-          e.getMessage());
+          assertThrows(
+              IllegalArgumentException.class, () -> gpu.gatherRows(table[0], devIdx, out[0]));
+      assertTrue(e.getMessage().contains("20") && e.getMessage().contains("row 3"), e.getMessage());
       Tensor frac = gpu.fromHost(Shape.column(6), new float[] {0, 1, 2.5f, 0, 0, 0});
-      e = assertThrows(IllegalArgumentException.class,
-          () -> gpu.scatterAddRows(src[0], frac, table[0]));
+      e =
+          assertThrows(
+              IllegalArgumentException.class, () -> gpu.scatterAddRows(src[0], frac, table[0]));
       assertTrue(e.getMessage().contains("row 2"), e.getMessage());
     }
   }
 
   @Test
   void dropoutMasksEqualTheCounterRngBitForBit() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       for (long seed : new long[] {0L, 1L, -7L, 0x9E3779B97F4A7C15L, Long.MIN_VALUE}) {
         for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f}) {
           Tensor[] m = both(Shape.matrix(123, 77), new float[123 * 77]);
@@ -398,7 +424,8 @@ class CudaBackendGpuTest {
 
   @Test
   void optimiserStepsMatchTheReference() {
-    try (TensorScope s = gpu.openScope(); TensorScope s2 = ref.openScope()) {
+    try (TensorScope s = gpu.openScope();
+        TensorScope s2 = ref.openScope()) {
       int n = 1000;
       Tensor[] p = both(Shape.matrix(10, 100), random(n, 1f));
       Tensor[] g = both(Shape.matrix(10, 100), random(n, 1f));
@@ -454,8 +481,7 @@ class CudaBackendGpuTest {
   void foreignAndClosedTensorsAreRejected() {
     Tensor r = ref.zeros(Shape.matrix(2, 2));
     Tensor g = gpu.zeros(Shape.matrix(2, 2));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> gpu.copy(r, g));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.copy(r, g));
     assertTrue(e.getMessage().contains("reference"), e.getMessage());
     g.close();
     assertThrows(IllegalStateException.class, () -> gpu.fill(g, 1f));

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PtxBuildTest {
   private static final Path MODULE = Path.of("").toAbsolutePath();
-  private static final Path RESOURCES =
-      MODULE.resolve("src/main/resources/org/mtl4j/backend/cuda");
+  private static final Path RESOURCES = MODULE.resolve("src/main/resources/org/mtl4j/backend/cuda");
 
   record Result(int exit, String output) {}
 
@@ -38,7 +37,8 @@ class PtxBuildTest {
   }
 
   static String tool(String name) {
-    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/local/cuda/bin").split(":")) {
+    for (String dir :
+        (System.getenv().getOrDefault("PATH", "") + ":/usr/local/cuda/bin").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
         return Path.of(dir, name).toString();
       }

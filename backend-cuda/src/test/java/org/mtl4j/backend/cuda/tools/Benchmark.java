@@ -45,8 +45,7 @@ public final class Benchmark {
     }
   }
 
-  static double samplesPerSecond(
-      ComputeBackend gpu, SyntheticFashion data, int batch, int epochs) {
+  static double samplesPerSecond(ComputeBackend gpu, SyntheticFashion data, int batch, int epochs) {
     int steps = data.size() / batch;
     int[] order = new int[data.size()];
     Random shuffle = new Random(3);

@@ -38,10 +38,24 @@ public final class HpsModel implements AutoCloseable {
   public HpsModel(ComputeBackend backend, long seed) {
     this.backend = backend;
     trunk =
-        new Mlp(backend, "trunk", SyntheticFashion.PIXELS, List.of(512, 256), 0, Activation.RELU,
-            0f, false, seed, 1f);
+        new Mlp(
+            backend,
+            "trunk",
+            SyntheticFashion.PIXELS,
+            List.of(512, 256),
+            0,
+            Activation.RELU,
+            0f,
+            false,
+            seed,
+            1f);
     category =
-        new Linear(backend, "category", 256, SyntheticFashion.CLASSES, Init.XAVIER_UNIFORM,
+        new Linear(
+            backend,
+            "category",
+            256,
+            SyntheticFashion.CLASSES,
+            Init.XAVIER_UNIFORM,
             CounterRng.derive(seed, 100));
     footwear =
         new Linear(backend, "footwear", 256, 1, Init.XAVIER_UNIFORM, CounterRng.derive(seed, 101));
@@ -56,8 +70,8 @@ public final class HpsModel implements AutoCloseable {
   }
 
   /**
-   * One training step on {@code batch} samples of {@code data} starting at {@code step * batch}
-   * (in order), returning the loss when {@code readLoss} (else NaN, avoiding a device sync).
+   * One training step on {@code batch} samples of {@code data} starting at {@code step * batch} (in
+   * order), returning the loss when {@code readLoss} (else NaN, avoiding a device sync).
    */
   public float trainStep(SyntheticFashion data, int step, int batch, boolean readLoss) {
     return trainStep(data, null, step * batch, batch, readLoss);

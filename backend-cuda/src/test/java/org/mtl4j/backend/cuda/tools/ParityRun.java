@@ -61,8 +61,15 @@ public final class ParityRun {
         losses = train(ref, steps, batch);
       }
       List<String> lines = new ArrayList<>();
-      lines.add("# reference HPS losses: steps=" + steps + " batch=" + batch + " modelSeed="
-          + MODEL_SEED + " dataSeed=" + DATA_SEED);
+      lines.add(
+          "# reference HPS losses: steps="
+              + steps
+              + " batch="
+              + batch
+              + " modelSeed="
+              + MODEL_SEED
+              + " dataSeed="
+              + DATA_SEED);
       for (float l : losses) {
         lines.add(Float.toString(l));
       }
@@ -81,8 +88,7 @@ public final class ParityRun {
           file + " holds " + expected.size() + " losses, fewer than " + steps + " steps");
     }
     List<Float> actual;
-    try (ComputeBackend gpu =
-        new CudaBackendProvider().create(BackendOptions.defaults())) {
+    try (ComputeBackend gpu = new CudaBackendProvider().create(BackendOptions.defaults())) {
       System.out.println("device: " + gpu.deviceDescription());
       actual = train(gpu, steps, batch);
     }
@@ -101,13 +107,20 @@ public final class ParityRun {
         worst = rel;
         worstStep = s;
       }
-      System.out.printf("%4d  %.7f  %.7f  %.3e%s%n", s, e, a, rel, rel <= TOLERANCE ? "" : "  FAIL");
+      System.out.printf(
+          "%4d  %.7f  %.7f  %.3e%s%n", s, e, a, rel, rel <= TOLERANCE ? "" : "  FAIL");
     }
     System.out.printf(
         "PARITY %s: %d steps, batch %d, max relative loss difference %.3e at step %d"
             + " (tolerance %.0e), first loss %.6f, last loss %.6f%n",
-        failures == 0 ? "PASS" : "FAIL", steps, batch, worst, worstStep, TOLERANCE,
-        actual.get(0), actual.get(steps - 1));
+        failures == 0 ? "PASS" : "FAIL",
+        steps,
+        batch,
+        worst,
+        worstStep,
+        TOLERANCE,
+        actual.get(0),
+        actual.get(steps - 1));
     if (failures > 0) {
       System.exit(1);
     }

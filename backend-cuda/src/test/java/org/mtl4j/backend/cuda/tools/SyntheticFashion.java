@@ -6,8 +6,8 @@ import java.util.Random;
  * A deterministic stand-in for Fashion-MNIST with the same shapes (784 pixels in [0, 1], 10
  * categories, footwear = categories 5, 7 and 9): each category has a random prototype image, a
  * sample is its prototype blended with noise and a quarter of the labels are random, so the model
- * learns it but the loss stays well above zero, as on the real data. Used where the real
- * files are absent (the GPU machine has no data set and no network).
+ * learns it but the loss stays well above zero, as on the real data. Used where the real files are
+ * absent (the GPU machine has no data set and no network).
  */
 public final class SyntheticFashion {
   public static final int PIXELS = 784;
@@ -53,8 +53,8 @@ public final class SyntheticFashion {
    * Gathers samples {@code order[from .. from + batch)} (indices wrap around the data set) into
    * {@code x [batch, 784]}, {@code category [batch]} and {@code footwear [batch]}.
    */
-  public void gather(int[] order, int from, int batch, float[] x, float[] category,
-      float[] footwear) {
+  public void gather(
+      int[] order, int from, int batch, float[] x, float[] category, float[] footwear) {
     for (int b = 0; b < batch; b++) {
       int i = order == null ? (from + b) % size : order[(from + b) % order.length];
       System.arraycopy(images, i * PIXELS, x, b * PIXELS, PIXELS);
