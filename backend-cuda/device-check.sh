@@ -105,7 +105,7 @@ run() {
   echo "== tests: contract, gradient checks, GPU vs reference, PTX checks =="
   timeout 300 bash -c "$(declare -f classpath tests); bundle='$bundle'; here='$here'; tests '$out/junit'" \
     > "$out/tests.log" 2>&1 || status=1
-  grep -E "tests (successful|failed|skipped|aborted)|MethodSource|✘" "$out/tests.log" | tail -40
+  grep -E "tests (successful|failed|skipped|aborted)|containers (aborted|failed)|Assumption failed|MethodSource|✘" "$out/tests.log" | tail -40
   echo "== parity: 100 steps of the HPS model vs the pure-Java reference =="
   timeout 240 "$java" -cp "$(classpath)" org.mtl4j.backend.cuda.tools.ParityRun compare \
     "$bundle/hps-reference-losses-100x256.txt" 100 256 > "$out/parity.log" 2>&1 || status=1
