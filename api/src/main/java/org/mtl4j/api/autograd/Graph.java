@@ -625,6 +625,9 @@ public final class Graph {
     Map<Integer, Tensor> grads = run(seeds, target);
     Map<Var, Tensor> out = new LinkedHashMap<>();
     for (Var w : wrt) {
+      if (out.containsKey(w)) {
+        continue; // listed twice: keep the gradient already taken
+      }
       Tensor g = grads.remove(w.id);
       if (g == null) {
         g = alloc(w.shape());
