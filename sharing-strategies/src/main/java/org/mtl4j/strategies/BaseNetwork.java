@@ -11,8 +11,8 @@ import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 
 /**
- * The bookkeeping every network shares: the tasks in order, the shared parameters and those of
- * each task, checked to be disjoint and uniquely named.
+ * The bookkeeping every network shares: the tasks in order, the shared parameters and those of each
+ * task, checked to be disjoint and uniquely named.
  */
 abstract class BaseNetwork implements MultiTaskNetwork {
   private final List<Task> tasks;

@@ -57,7 +57,10 @@ class CrossStitchTest extends StrategyChecks {
       assertEquals(100f, unit.lrScale());
       assertSame(Weights.named(net, "cross_stitch.1"), net.lastSharedWeight().orElseThrow());
       assertEquals(
-          List.of("tower.reg.0.weight", "tower.reg.0.bias", "tower.reg.out.weight",
+          List.of(
+              "tower.reg.0.weight",
+              "tower.reg.0.bias",
+              "tower.reg.out.weight",
               "tower.reg.out.bias"),
           Weights.names(net.taskParameters("reg")));
       assertTrue(Weights.names(net.sharedParameters()).contains("column.cls.1.weight"));
@@ -111,15 +114,34 @@ class CrossStitchTest extends StrategyChecks {
         for (int t = 0; t < Fixtures.TASKS.size(); t++) {
           Task task = Fixtures.TASKS.get(t);
           try (Mlp column =
-                  new Mlp(b, "c", 4, spec.hidden(), 0, spec.activation(), 0.3f, true,
-                      Seeds.column(42, t), 1f);
+                  new Mlp(
+                      b,
+                      "c",
+                      4,
+                      spec.hidden(),
+                      0,
+                      spec.activation(),
+                      0.3f,
+                      true,
+                      Seeds.column(42, t),
+                      1f);
               Mlp tower =
-                  new Mlp(b, "t", 3, spec.towerHidden(), task.outputSize(), spec.activation(),
-                      0.3f, true, Seeds.tower(42, t), 1f)) {
+                  new Mlp(
+                      b,
+                      "t",
+                      3,
+                      spec.towerHidden(),
+                      task.outputSize(),
+                      spec.activation(),
+                      0.3f,
+                      true,
+                      Seeds.tower(42, t),
+                      1f)) {
             Graph g = new Graph(b, 1);
             float[] want =
                 b.toHost(
-                    tower.forward(g, column.forward(g, g.constant(x), Mode.EVAL), Mode.EVAL)
+                    tower
+                        .forward(g, column.forward(g, g.constant(x), Mode.EVAL), Mode.EVAL)
                         .value());
             assertArrayEquals(want, got.get(task.name()), 1e-6f, granularity + " " + task.name());
             assertFalse(
@@ -136,26 +158,35 @@ class CrossStitchTest extends StrategyChecks {
       OptionsException e =
           assertThrows(
               OptionsException.class,
-              () -> Fixtures.build(
-                  "cross-stitch", Map.of("alpha_same", 1.5), spec(), Fixtures.TASKS, b, 1));
+              () ->
+                  Fixtures.build(
+                      "cross-stitch", Map.of("alpha_same", 1.5), spec(), Fixtures.TASKS, b, 1));
       assertTrue(e.getMessage().contains("model.options.alpha_same"), e.getMessage());
       e =
           assertThrows(
               OptionsException.class,
-              () -> Fixtures.build(
-                  "cross-stitch", Map.of("alpha_lr_scale", 0), spec(), Fixtures.TASKS, b, 1));
+              () ->
+                  Fixtures.build(
+                      "cross-stitch", Map.of("alpha_lr_scale", 0), spec(), Fixtures.TASKS, b, 1));
       assertTrue(e.getMessage().contains("alpha_lr_scale"), e.getMessage());
       e =
           assertThrows(
               OptionsException.class,
-              () -> Fixtures.build(
-                  "cross-stitch", Map.of("granularity", "layer"), spec(), Fixtures.TASKS, b, 1));
+              () ->
+                  Fixtures.build(
+                      "cross-stitch",
+                      Map.of("granularity", "layer"),
+                      spec(),
+                      Fixtures.TASKS,
+                      b,
+                      1));
       assertTrue(e.getMessage().contains("unit, channel"), e.getMessage());
       IllegalArgumentException single =
           assertThrows(
               IllegalArgumentException.class,
-              () -> Fixtures.build(
-                  "cross-stitch", Map.of(), spec(), Fixtures.TASKS.subList(0, 1), b, 1));
+              () ->
+                  Fixtures.build(
+                      "cross-stitch", Map.of(), spec(), Fixtures.TASKS.subList(0, 1), b, 1));
       assertTrue(single.getMessage().contains("at least 2 tasks"), single.getMessage());
     }
   }

@@ -59,7 +59,9 @@ class ExtendingGuideTest {
         List.copyOf(files.keySet()));
     DocumentBuilderFactory.newInstance()
         .newDocumentBuilder()
-        .parse(new java.io.ByteArrayInputStream(files.get("pom.xml").getBytes(StandardCharsets.UTF_8)));
+        .parse(
+            new java.io.ByteArrayInputStream(
+                files.get("pom.xml").getBytes(StandardCharsets.UTF_8)));
 
     Path classes = Files.createDirectories(dir.resolve("classes"));
     List<String> sources = new ArrayList<>();
@@ -79,10 +81,14 @@ class ExtendingGuideTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "-d", classes.toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "--release", "17",
-                "-encoding", "UTF-8",
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "--release",
+                "17",
+                "-encoding",
+                "UTF-8",
                 "-Xlint:all,-processing,-serial,-try",
                 "-Werror"));
     args.addAll(sources);

@@ -37,8 +37,13 @@ class MmoeTest extends StrategyChecks {
       assertEquals(12, net.sharedParameters().size());
       assertEquals("expert.2.1.bias", net.sharedParameters().get(11).name());
       assertEquals(
-          List.of("gate.bin.weight", "gate.bin.bias", "tower.bin.0.weight", "tower.bin.0.bias",
-              "tower.bin.out.weight", "tower.bin.out.bias"),
+          List.of(
+              "gate.bin.weight",
+              "gate.bin.bias",
+              "tower.bin.0.weight",
+              "tower.bin.0.bias",
+              "tower.bin.out.weight",
+              "tower.bin.out.bias"),
           Weights.names(net.taskParameters("bin")));
       assertEquals("[4, 3]", net.taskParameters("bin").get(0).shape().toString());
       assertTrue(net.lastSharedWeight().isEmpty());

@@ -19,7 +19,6 @@ import org.mtl4j.api.sharing.NetworkSpec;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;
 import org.mtl4j.api.tensor.Shape;
-import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.testing.ReferenceBackend;
 
@@ -75,8 +74,7 @@ class MmoeVersusSharedBottomTest {
       mmoe += m / SEEDS.size();
     }
     log.append(
-        String.format(
-            Locale.ROOT, "mean over seeds: shared-bottom %.4f, MMoE %.4f%n", hard, mmoe));
+        String.format(Locale.ROOT, "mean over seeds: shared-bottom %.4f, MMoE %.4f%n", hard, mmoe));
     System.out.print(log);
     assertTrue(mmoe < hard, log.toString());
   }
@@ -118,7 +116,8 @@ class MmoeVersusSharedBottomTest {
     float[] y2 = new float[n];
     System.arraycopy(data.y1(), from, y1, 0, n);
     System.arraycopy(data.y2(), from, y2, 0, n);
-    NetworkOutput out = net.forward(g, g.constant(b.fromHost(Shape.matrix(n, data.d()), x)), Mode.TRAIN);
+    NetworkOutput out =
+        net.forward(g, g.constant(b.fromHost(Shape.matrix(n, data.d()), x)), Mode.TRAIN);
     Var l1 = g.mse(out.output("y1"), b.fromHost(Shape.column(n), y1), null);
     Var l2 = g.mse(out.output("y2"), b.fromHost(Shape.column(n), y2), null);
     return g.add(l1, l2);

@@ -90,10 +90,15 @@ class PleTest extends StrategyChecks {
       assertEquals("[2, 6]", cgc.forward(g, x, Mode.EVAL).representation().shape().toString());
       assertNull(ple.forward(g, x, Mode.EVAL).representation());
       assertEquals(
-          List.of("level0.expert.shared.0.0.weight", "level0.expert.shared.0.0.bias",
-              "level0.expert.shared.0.1.weight", "level0.expert.shared.0.1.bias",
-              "level0.expert.shared.1.0.weight", "level0.expert.shared.1.0.bias",
-              "level0.expert.shared.1.1.weight", "level0.expert.shared.1.1.bias"),
+          List.of(
+              "level0.expert.shared.0.0.weight",
+              "level0.expert.shared.0.0.bias",
+              "level0.expert.shared.0.1.weight",
+              "level0.expert.shared.0.1.bias",
+              "level0.expert.shared.1.0.weight",
+              "level0.expert.shared.1.0.bias",
+              "level0.expert.shared.1.1.weight",
+              "level0.expert.shared.1.1.bias"),
           Weights.names(cgc.sharedParameters()));
     }
   }

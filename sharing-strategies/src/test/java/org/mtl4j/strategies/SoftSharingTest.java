@@ -60,8 +60,7 @@ class SoftSharingTest extends StrategyChecks {
   /** A network of two tasks whose single column layers are 2x2. */
   static MultiTaskNetwork two(ReferenceBackend b, String coupling, double lambda) {
     NetworkSpec spec = new NetworkSpec(2, List.of(2), List.of(), Activation.TANH, 0, false);
-    return Fixtures.build(
-        "soft", Map.of("coupling", coupling, "lambda", lambda), spec, TWO, b, 3);
+    return Fixtures.build("soft", Map.of("coupling", coupling, "lambda", lambda), spec, TWO, b, 3);
   }
 
   static void set(ReferenceBackend b, MultiTaskNetwork net, String name, double... w) {
@@ -75,9 +74,15 @@ class SoftSharingTest extends StrategyChecks {
       assertTrue(net.sharedParameters().isEmpty());
       assertTrue(net.lastSharedWeight().isEmpty());
       assertEquals(
-          List.of("column.cls.0.weight", "column.cls.0.bias", "column.cls.1.weight",
-              "column.cls.1.bias", "tower.cls.0.weight", "tower.cls.0.bias",
-              "tower.cls.out.weight", "tower.cls.out.bias"),
+          List.of(
+              "column.cls.0.weight",
+              "column.cls.0.bias",
+              "column.cls.1.weight",
+              "column.cls.1.bias",
+              "tower.cls.0.weight",
+              "tower.cls.0.bias",
+              "tower.cls.out.weight",
+              "tower.cls.out.bias"),
           Weights.names(net.taskParameters("cls")));
     }
   }
@@ -109,7 +114,9 @@ class SoftSharingTest extends StrategyChecks {
         for (String task : List.of("cls", "bin")) {
           for (String w : List.of("0.weight", "1.weight")) {
             Weights.copy(
-                b, Weights.named(net, "column.reg." + w), Weights.named(net, "column." + task + "." + w));
+                b,
+                Weights.named(net, "column.reg." + w),
+                Weights.named(net, "column." + task + "." + w));
           }
         }
         assertEquals(0.0, Weights.penalty(b, net), 1e-12, c);
@@ -176,8 +183,7 @@ class SoftSharingTest extends StrategyChecks {
   @Test
   void rejectsNegativeLambdaUnknownCouplingAndSingleTask() {
     try (ReferenceBackend b = new ReferenceBackend()) {
-      OptionsException e =
-          assertThrows(OptionsException.class, () -> two(b, "l2-mean", -1));
+      OptionsException e = assertThrows(OptionsException.class, () -> two(b, "l2-mean", -1));
       assertTrue(e.getMessage().contains("model.options.lambda"), e.getMessage());
       e = assertThrows(OptionsException.class, () -> two(b, "frobenius", 1));
       assertTrue(e.getMessage().contains("trace-norm"), e.getMessage());

@@ -179,16 +179,14 @@ abstract class StrategyChecks {
 
   @Test
   void gradientOfObjectiveMatchesFiniteDifferences() {
-    GradChecks.check(
-        (b, seed) -> build(b, spec(), seed), 4, Fixtures.TASKS, Mode.TRAIN);
+    GradChecks.check((b, seed) -> build(b, spec(), seed), 4, Fixtures.TASKS, Mode.TRAIN);
   }
 
   @Test
   void gradientWithLayerNormAndDropoutMatchesFiniteDifferences() {
     NetworkSpec s = spec();
     NetworkSpec withNorm =
-        new NetworkSpec(
-            s.inputSize(), s.hidden(), s.towerHidden(), Activation.GELU, 0.2, true);
+        new NetworkSpec(s.inputSize(), s.hidden(), s.towerHidden(), Activation.GELU, 0.2, true);
     GradChecks.check((b, seed) -> build(b, withNorm, seed), 4, Fixtures.TASKS, Mode.TRAIN);
   }
 }
