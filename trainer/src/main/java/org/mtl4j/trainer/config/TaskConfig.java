@@ -21,4 +21,8 @@ public record TaskConfig(
     Objects.requireNonNull(label, "label");
     metrics = List.copyOf(metrics);
   }
+
+  public TaskConfig withWeight(double w) {
+    return new TaskConfig(name, type, label, w, metrics);
+  }
 }

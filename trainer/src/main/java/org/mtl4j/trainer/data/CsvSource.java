@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.options.OptionSpec;
@@ -103,7 +102,7 @@ public final class CsvSource implements DataSource {
         throw Options.invalid("data.options", "test_split", split, "in (0, 1)");
       }
       test = train;
-      int[] perm = permutation(train.rows().size(), CounterRng.derive(seed, 201));
+      int[] perm = Permutations.of(train.rows().size(), CounterRng.derive(seed, 201));
       int nTest = (int) Math.round(train.rows().size() * split);
       testRows = Arrays.copyOfRange(perm, 0, nTest);
       trainRows = Arrays.copyOfRange(perm, nTest, perm.length);
@@ -211,18 +210,5 @@ public final class CsvSource implements DataSource {
     int[] r = new int[n];
     Arrays.setAll(r, i -> i);
     return r;
-  }
-
-  /** Fisher-Yates permutation of 0..n-1 from a seed. */
-  public static int[] permutation(int n, long seed) {
-    int[] p = range(n);
-    SplittableRandom rnd = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 }
