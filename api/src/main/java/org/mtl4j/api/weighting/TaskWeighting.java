@@ -36,6 +36,13 @@ public interface TaskWeighting extends AutoCloseable {
    */
   double[] backward(WeightingStep step);
 
+  /**
+   * Called by the trainer after each optimiser step, once the parameters (this method's included)
+   * have been updated. GradNorm (Chen et al. 2018) renormalises its learned weights to sum to the
+   * number of tasks here.
+   */
+  default void afterOptimizerStep() {}
+
   /** Called after each epoch with each task's mean training loss over the epoch (DWA uses it). */
   default void endEpoch(int epoch, double[] meanTaskLosses) {}
 
