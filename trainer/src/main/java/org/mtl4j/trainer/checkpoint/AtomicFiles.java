@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that readers see either the old or the complete new content: write to a
@@ -34,6 +35,11 @@ public final class AtomicFiles {
         content.writeTo(out);
         out.flush();
         ch.force(true);
+      }
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException | IOException ignored) {
+        // not a POSIX file system: keep the default permissions
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,

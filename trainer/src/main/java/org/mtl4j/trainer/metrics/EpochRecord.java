@@ -21,8 +21,8 @@ public record EpochRecord(
     double learningRate,
     double seconds) {
   public EpochRecord {
-    trainLoss = Map.copyOf(trainLoss);
-    validation = Map.copyOf(validation);
+    trainLoss = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(trainLoss));
+    validation = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(validation));
     weights = List.copyOf(weights);
   }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
  */
 public record TaskScores(double loss, Map<String, Double> metrics) {
   public TaskScores {
-    metrics = Map.copyOf(metrics);
+    metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
   }
 
   /** A metric value, or the loss for {@code "loss"}; NaN when absent. */

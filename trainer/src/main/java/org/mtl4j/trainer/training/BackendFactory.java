@@ -3,6 +3,7 @@ package org.mtl4j.trainer.training;
 import org.mtl4j.api.backend.BackendOptions;
 import org.mtl4j.api.backend.Backends;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.trainer.config.ConfigException;
 
 /**
  * Opens the configured backend through {@link Backends}: an explicit name fails loudly when
@@ -23,10 +24,15 @@ public final class BackendFactory {
   public record Opened(ComputeBackend backend, String reason) {}
 
   /**
-   * @throws IllegalArgumentException for an unknown or unavailable backend (a user error)
+   * @throws ConfigException for an unknown or unavailable backend (a user error)
    */
   public Opened open(String name) {
-    Backends.Selection s = backends.select(name);
+    Backends.Selection s;
+    try {
+      s = backends.select(name);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(java.util.List.of(e.getMessage()));
+    }
     return new Opened(s.provider().create(BackendOptions.defaults()), s.reason());
   }
 }

@@ -140,6 +140,21 @@ public final class Trainer {
     }
   }
 
+  /** Scores the checkpoint in {@code dir} on this config's test split. */
+  public Map<String, TaskScores> evaluate(Path dir) {
+    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
+      return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
+    }
+  }
+
+  /** Predicts every task for the rows of {@code input}; returns the number of rows. */
+  public int predict(Path dir, Path input, Path output) {
+    try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
+      return Predictor.predict(m, input, output);
+    }
+  }
+
   private TrainingResult withBaselines(TrainingResult mtl, ComputeBackend backend, Dataset data,
       Datasets.TrainValidation tv) {
     List<DeltaM.Comparison> comps = new ArrayList<>();
@@ -223,7 +238,7 @@ public final class Trainer {
   }
 
   private void message(String text) {
-    LOG.log(System.Logger.Level.INFO, text);
+    LOG.log(System.Logger.Level.DEBUG, text);
     for (TrainingListener l : listeners) {
       l.message(text);
     }

@@ -171,6 +171,7 @@ public final class TrainingLoop {
         lr = schedule.at(step);
         optimizer.setLearningRate(lr);
         optimizer.step(params);
+        weighting.afterOptimizerStep();
         optimizer.zeroGrad(params);
         step++;
         for (int t = 0; t < lv.length; t++) {
