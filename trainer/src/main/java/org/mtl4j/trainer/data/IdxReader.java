@@ -72,15 +72,17 @@ public final class IdxReader {
   }
 
   private static int[] header(InputStream in, Path file, int rank) throws IOException {
-    byte[] h = new byte[4 + 4 * rank];
-    readFully(in, h, file, 0);
-    int magic = readInt(h, 0);
+    byte[] m = new byte[4];
+    readFully(in, m, file, 0);
+    int magic = readInt(m, 0);
     int expected = 0x0800 | rank;
     if (magic != expected) {
       throw new DataException(String.format(
           "%s: wrong magic number 0x%08X at byte offset 0, expected 0x%08X (unsigned bytes,"
               + " %d dimension%s)", file, magic, expected, rank, rank == 1 ? "" : "s"));
     }
+    byte[] h = new byte[4 + 4 * rank];
+    readFully(in, h, 4, h.length, file, 0);
     int[] dims = new int[rank];
     for (int i = 0; i < rank; i++) {
       dims[i] = readInt(h, 4 + 4 * i);
@@ -92,19 +94,26 @@ public final class IdxReader {
     return dims;
   }
 
+  /** Reads {@code buf.length} bytes that start at byte {@code offset} of the file. */
   private static void readFully(InputStream in, byte[] buf, Path file, long offset)
       throws IOException {
-    int pos = 0;
-    while (pos < buf.length) {
+    readFully(in, buf, 0, buf.length, file, offset);
+  }
+
+  /** Reads {@code buf[from, to)}, which lies at file offset {@code offset + from}. */
+  private static void readFully(InputStream in, byte[] buf, int from, int to, Path file,
+      long offset) throws IOException {
+    int pos = from;
+    while (pos < to) {
       int r;
       try {
-        r = in.read(buf, pos, buf.length - pos);
+        r = in.read(buf, pos, to - pos);
       } catch (EOFException e) {
         r = -1;
       }
       if (r < 0) {
         throw new DataException(file + ": truncated at byte offset " + (offset + pos)
-            + ", expected " + buf.length + " bytes from offset " + offset);
+            + ", expected " + (to - from) + " bytes from offset " + (offset + from));
       }
       pos += r;
     }

@@ -151,7 +151,8 @@ public final class TrainingLoop {
             lv[t] = backend.scalar(losses.get(t).value());
             if (!Double.isFinite(lv[t])) {
               throw new TrainingDivergedException("the loss of task " + tasks.get(t).name()
-                  + " became " + lv[t] + " at epoch " + (epoch + 1) + ", step " + (step + 1)
+                  + " became " + lv[t] + " at epoch " + (epoch + 1) + ", step " + (s + 1) + " of "
+                  + stepsPerEpoch
                   + "; training stopped"
                   + (checkpointDir != null && CheckpointStore.exists(checkpointDir)
                       ? " and the last good checkpoint (epoch " + epoch + ") was kept in "
