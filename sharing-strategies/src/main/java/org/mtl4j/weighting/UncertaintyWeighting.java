@@ -5,7 +5,7 @@ import java.util.List;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;
 import org.mtl4j.api.tensor.Shape;

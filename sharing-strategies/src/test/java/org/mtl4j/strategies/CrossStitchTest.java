@@ -16,7 +16,7 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionsException;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkSpec;

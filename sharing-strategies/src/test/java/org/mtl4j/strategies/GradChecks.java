@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.Tensor;

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.nn.Activation;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionsException;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkSpec;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.tensor.Tensor;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.task.Batch;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;

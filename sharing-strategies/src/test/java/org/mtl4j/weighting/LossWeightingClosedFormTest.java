@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.autograd.Var;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;

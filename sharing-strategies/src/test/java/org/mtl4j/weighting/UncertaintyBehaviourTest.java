@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Activation;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Adam;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Batch;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Activation;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Sgd;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Batch;

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Tensor;
 
 /** Shared bookkeeping of optimisers that keep per-parameter state tensors ("slots"). */

@@ -183,12 +183,21 @@ public final class CudaBackend implements ComputeBackend {
 
   @Override
   public Tensor allocate(Shape shape) {
+    return allocate(shape, false);
+  }
+
+  @Override
+  public Tensor allocatePersistent(Shape shape) {
+    return allocate(shape, true);
+  }
+
+  private Tensor allocate(Shape shape, boolean persistent) {
     return call(
-        "allocate",
+        persistent ? "allocatePersistent" : "allocate",
         () -> {
           CudaTensor t = new CudaTensor(shape, tracker, allocator);
           try {
-            return tracker.adopt(t);
+            return persistent ? tracker.adoptPersistent(t) : tracker.adopt(t);
           } catch (RuntimeException e) {
             t.close();
             throw e;

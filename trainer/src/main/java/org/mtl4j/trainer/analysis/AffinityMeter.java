@@ -7,7 +7,7 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.task.Batch;

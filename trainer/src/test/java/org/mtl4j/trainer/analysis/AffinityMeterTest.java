@@ -20,7 +20,7 @@ import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Adam;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;

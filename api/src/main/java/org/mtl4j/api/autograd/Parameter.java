@@ -1,4 +1,4 @@
-package org.mtl4j.api.nn;
+package org.mtl4j.api.autograd;
 
 import java.util.Objects;
 import org.mtl4j.api.backend.ComputeBackend;
