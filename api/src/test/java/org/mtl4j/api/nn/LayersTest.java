@@ -58,8 +58,8 @@ class LayersTest {
     assertTrue(hn[2] > Math.sqrt(6.0 / in), "a normal sample exceeds the uniform bound");
     assertArrayEquals(new float[6], Init.ZEROS.sample(2, 3, 5L));
     assertArrayEquals(Init.HE_NORMAL.sample(3, 4, 9L), Init.HE_NORMAL.sample(3, 4, 9L));
-    assertFalse(java.util.Arrays.equals(Init.HE_NORMAL.sample(3, 4, 9L),
-        Init.HE_NORMAL.sample(3, 4, 10L)));
+    assertFalse(
+        java.util.Arrays.equals(Init.HE_NORMAL.sample(3, 4, 9L), Init.HE_NORMAL.sample(3, 4, 10L)));
     assertSame(Init.HE_UNIFORM, Init.forActivation(Activation.RELU));
     assertSame(Init.XAVIER_UNIFORM, Init.forActivation(Activation.TANH));
   }
@@ -67,24 +67,28 @@ class LayersTest {
   @Test
   void activationsParseByName() {
     assertSame(Activation.GELU, Activation.parse("GeLU"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Activation.parse("swish"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Activation.parse("swish"));
     assertEquals("'swish' is not one of relu, gelu, tanh, sigmoid, identity", e.getMessage());
   }
 
   @Test
   void parametersAreValidatedAndCloseTheirTensors() {
     try (ReferenceBackend b = new ReferenceBackend()) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new Parameter("w", b, Shape.row(2), new float[2], 0f, true));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new Parameter("w", b, Shape.row(2), new float[2], 0f, true));
       assertTrue(e.getMessage().contains("parameter w"), e.getMessage());
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> new Parameter("w", b, Shape.row(2), new float[2], Float.POSITIVE_INFINITY, true));
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> new Parameter("w", b, Shape.row(2), new float[3], 1f, true));
       assertEquals(0, b.memoryStats().liveTensors(), "a rejected parameter leaves nothing");
-      Parameter p = new Parameter("w", b, Shape.matrix(2, 3), new float[] {1, 2, 3, 4, 5, 6}, 1f,
-          true);
+      Parameter p =
+          new Parameter("w", b, Shape.matrix(2, 3), new float[] {1, 2, 3, 4, 5, 6}, 1f, true);
       assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, b.toHost(p.value()));
       assertArrayEquals(new float[6], b.toHost(p.grad()));
       assertEquals(6, p.size());
@@ -102,9 +106,19 @@ class LayersTest {
       for (Parameter p : m.parameters()) {
         names.add(p.name());
       }
-      assertEquals(List.of("trunk.0.weight", "trunk.0.bias", "trunk.0.norm.gain",
-          "trunk.0.norm.bias", "trunk.1.weight", "trunk.1.bias", "trunk.1.norm.gain",
-          "trunk.1.norm.bias", "trunk.out.weight", "trunk.out.bias"), names);
+      assertEquals(
+          List.of(
+              "trunk.0.weight",
+              "trunk.0.bias",
+              "trunk.0.norm.gain",
+              "trunk.0.norm.bias",
+              "trunk.1.weight",
+              "trunk.1.bias",
+              "trunk.1.norm.gain",
+              "trunk.1.norm.bias",
+              "trunk.out.weight",
+              "trunk.out.bias"),
+          names);
       assertEquals(3, m.outputSize());
       assertEquals(3, m.linears().size());
       assertEquals(Shape.matrix(4, 8), m.linears().get(0).weight().shape());
@@ -120,18 +134,19 @@ class LayersTest {
         TensorScope s = b.openScope()) {
       Graph g = new Graph(b, 1L);
       Var x = g.constant(b.zeros(Shape.matrix(3, 5)));
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> l.forward(g, x, Mode.TRAIN));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> l.forward(g, x, Mode.TRAIN));
       assertEquals("head.weight: input has 5 columns, expected 4", e.getMessage());
-      assertThrows(IllegalArgumentException.class,
-          () -> new Linear(b, "bad", 0, 2, Init.ZEROS, 1L));
+      assertThrows(
+          IllegalArgumentException.class, () -> new Linear(b, "bad", 0, 2, Init.ZEROS, 1L));
       assertThrows(IllegalArgumentException.class, () -> new Dropout(1f, 3));
     }
   }
 
   @Test
   void dropoutMasksRepeatForAGraphSeedAndDifferBetweenCalls() {
-    try (ReferenceBackend b = new ReferenceBackend(); TensorScope s = b.openScope()) {
+    try (ReferenceBackend b = new ReferenceBackend();
+        TensorScope s = b.openScope()) {
       Tensor ones = b.fromHost(Shape.matrix(8, 16), filled(128, 1f));
       Dropout d = new Dropout(0.5f, 16);
       float[] first = run(b, d, ones, 7L, Mode.TRAIN)[0];
@@ -155,7 +170,8 @@ class LayersTest {
   private static float[][] run(ReferenceBackend b, Dropout d, Tensor x, long seed, Mode mode) {
     Graph g = new Graph(b, seed);
     Var in = g.constant(x);
-    return new float[][] {b.toHost(d.forward(g, in, mode).value()),
-        b.toHost(d.forward(g, in, mode).value())};
+    return new float[][] {
+      b.toHost(d.forward(g, in, mode).value()), b.toHost(d.forward(g, in, mode).value())
+    };
   }
 }

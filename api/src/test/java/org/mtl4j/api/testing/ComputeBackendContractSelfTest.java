@@ -18,14 +18,16 @@ class ComputeBackendContractSelfTest {
 
   private static Consumer<ComputeBackendContract> testFor(Bug bug) {
     return switch (bug) {
-      case NONE -> c -> {
-        c.gemmOddShapesAllTransposes(true, true);
-        c.softmaxAndLogSoftmax();
-        c.shapeMismatchesNameTheShapes();
-      };
+      case NONE ->
+          c -> {
+            c.gemmOddShapesAllTransposes(true, true);
+            c.softmaxAndLogSoftmax();
+            c.shapeMismatchesNameTheShapes();
+          };
       case GEMM_BETA_ZERO_READS_C, GEMM_IGNORES_TRANS_B ->
           c -> c.gemmOddShapesAllTransposes(false, true);
-      case BROADCAST_ROW_AS_COLUMN -> c -> c.binaryEveryBroadcast(org.mtl4j.api.backend.BinaryOp.SUB);
+      case BROADCAST_ROW_AS_COLUMN ->
+          c -> c.binaryEveryBroadcast(org.mtl4j.api.backend.BinaryOp.SUB);
       case SOFTMAX_WITHOUT_MAX_SUBTRACTION -> ComputeBackendContract::softmaxAndLogSoftmax;
       case TANH_BACKWARD_WRONG_SIGN -> c -> c.unaryBackward(UnaryOp.TANH);
       case ARGMAX_LAST_TIE_WINS -> ComputeBackendContract::argmaxTiesNanAndInfinities;

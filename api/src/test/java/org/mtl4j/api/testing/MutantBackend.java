@@ -351,16 +351,48 @@ final class MutantBackend implements ComputeBackend {
   }
 
   @Override
-  public void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum,
-      float weightDecay, boolean nesterov) {
-    d.sgdStep(param, grad, velocity, lr, momentum, weightDecay,
+  public void sgdStep(
+      Tensor param,
+      Tensor grad,
+      Tensor velocity,
+      float lr,
+      float momentum,
+      float weightDecay,
+      boolean nesterov) {
+    d.sgdStep(
+        param,
+        grad,
+        velocity,
+        lr,
+        momentum,
+        weightDecay,
         bug != Bug.SGD_IGNORES_NESTEROV && nesterov);
   }
 
   @Override
-  public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1,
-      float beta2, float eps, float weightDecay, boolean decoupled, int step) {
-    d.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled,
+  public void adamStep(
+      Tensor param,
+      Tensor grad,
+      Tensor m,
+      Tensor v,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      float weightDecay,
+      boolean decoupled,
+      int step) {
+    d.adamStep(
+        param,
+        grad,
+        m,
+        v,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        decoupled,
         bug == Bug.ADAM_WITHOUT_BIAS_CORRECTION ? 100_000 : step);
   }
 }

@@ -28,8 +28,8 @@ class WeightingStepTest {
       List<Task> tasks =
           List.of(Task.of("a", TaskType.REGRESSION, 1), Task.of("b", TaskType.BINARY, 1));
       WeightingStep step =
-          new WeightingStep(g, tasks, List.of(l1, l2), omega, List.of(), List.of(), null, null, 0,
-              0);
+          new WeightingStep(
+              g, tasks, List.of(l1, l2), omega, List.of(), List.of(), null, null, 0, 0);
       assertArrayEquals(new double[] {2, 5}, step.lossValues());
       Var total = step.weightedSum(new double[] {0.5, 3});
       assertEquals(0.5 * 2 + 3 * 5 + 0.25, b.doubles(total.value())[0], 1e-12);
@@ -37,12 +37,15 @@ class WeightingStepTest {
       assertEquals(0.5, b.doubles(grads.get(l1))[0], 1e-12);
       assertEquals(3.0, b.doubles(grads.get(l2))[0], 1e-12);
       assertEquals(1.0, b.doubles(grads.get(omega))[0], 1e-12);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> step.weightedSum(new double[] {1}));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> step.weightedSum(new double[] {1}));
       assertTrue(e.getMessage().contains("1 weights for 2 losses"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class,
-          () -> new WeightingStep(g, tasks, List.of(l1), null, List.of(), List.of(), null, null,
-              0, 0));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new WeightingStep(
+                      g, tasks, List.of(l1), null, List.of(), List.of(), null, null, 0, 0));
       assertTrue(e.getMessage().contains("2 tasks but 1 losses"), e.getMessage());
     }
   }
