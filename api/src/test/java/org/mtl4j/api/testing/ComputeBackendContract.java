@@ -1463,6 +1463,82 @@ public abstract class ComputeBackendContract {
     }
   }
 
+  // ================================================================================ threads
+
+  private static float[] threadWork(ComputeBackend b, float[] x, float[] w) {
+    try (TensorScope s = b.openScope()) {
+      Tensor tx = b.fromHost(m(40, 30), x);
+      Tensor tw = b.fromHost(m(30, 20), w);
+      Tensor z = b.allocate(m(40, 20));
+      b.gemm(false, false, 1f, tx, tw, 0f, z);
+      b.unary(UnaryOp.TANH, z, z);
+      b.softmaxRows(z, z);
+      Tensor col = b.allocate(m(40, 1));
+      b.sumCols(z, col);
+      b.binary(BinaryOp.MUL, z, col, z);
+      b.synchronize();
+      return b.toHost(z);
+    }
+  }
+
+  /**
+   * The class comment's promise: several threads may use one backend at once, each with its own
+   * scopes. Four threads run the same small pipeline on their own data; every result must equal the
+   * single-threaded one and nothing may leak.
+   */
+  @Test
+  void concurrentUseFromSeveralThreadsWithTheirOwnScopes() throws Exception {
+    int threads = 4;
+    int rounds = 15;
+    SplittableRandom rng = new SplittableRandom(170);
+    float[][] xs = new float[threads][];
+    float[][] ws = new float[threads][];
+    float[][] expected = new float[threads][];
+    for (int t = 0; t < threads; t++) {
+      xs[t] = TestData.uniform(rng, 40 * 30, -1, 1);
+      ws[t] = TestData.uniform(rng, 30 * 20, -1, 1);
+      expected[t] = threadWork(backend, xs[t], ws[t]);
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int r = 0; r < rounds; r++) {
+                    float[] got = threadWork(backend, xs[id], ws[id]);
+                    for (int i = 0; i < got.length; i++) {
+                      if (Float.floatToIntBits(got[i]) != Float.floatToIntBits(expected[id][i])) {
+                        return "thread "
+                            + id
+                            + " round "
+                            + r
+                            + " element "
+                            + i
+                            + ": "
+                            + got[i]
+                            + " instead of "
+                            + expected[id][i];
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<String> f : results) {
+        String problem = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(problem == null, problem);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ================================================================================ misuse
 
   @Test

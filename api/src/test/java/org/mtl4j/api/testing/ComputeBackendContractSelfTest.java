@@ -20,6 +20,11 @@ class ComputeBackendContractSelfTest {
     return switch (bug) {
       case NONE ->
           c -> {
+            try {
+              c.concurrentUseFromSeveralThreadsWithTheirOwnScopes();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
             c.gemmOddShapesAllTransposes(true, true);
             c.softmaxAndLogSoftmax();
             c.shapeMismatchesNameTheShapes();
@@ -40,6 +45,14 @@ class ComputeBackendContractSelfTest {
       case ADAM_WITHOUT_BIAS_CORRECTION -> c -> c.adamStepsMatchReference(true, 0.01f);
       case NONDETERMINISTIC_SUM -> ComputeBackendContract::identicalInputsGiveIdenticalBits;
       case MESSAGE_WITHOUT_SHAPES -> ComputeBackendContract::shapeMismatchesNameTheShapes;
+      case SHARED_SCRATCH_BUFFER ->
+          c -> {
+            try {
+              c.concurrentUseFromSeveralThreadsWithTheirOwnScopes();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
       case SCOPE_CLOSE_RELEASES_NOTHING ->
           ComputeBackendContract::scopedTensorsDieWhenTheScopeCloses;
     };

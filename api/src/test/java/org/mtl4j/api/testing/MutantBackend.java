@@ -30,12 +30,14 @@ final class MutantBackend implements ComputeBackend {
     ADAM_WITHOUT_BIAS_CORRECTION,
     NONDETERMINISTIC_SUM,
     MESSAGE_WITHOUT_SHAPES,
+    SHARED_SCRATCH_BUFFER,
     SCOPE_CLOSE_RELEASES_NOTHING
   }
 
   private final ReferenceBackend d = new ReferenceBackend(ReferenceBackend.Precision.FLOAT);
   private final Bug bug;
   private int sums;
+  private float[] scratch;
 
   MutantBackend(Bug bug) {
     this.bug = bug;
@@ -257,6 +259,19 @@ final class MutantBackend implements ComputeBackend {
 
   @Override
   public void softmaxRows(Tensor x, Tensor out) {
+    if (bug == Bug.SHARED_SCRATCH_BUFFER) {
+      // one host buffer for every thread: a data race
+      scratch = d.toHost(x);
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Tensor tmp = d.fromHost(x.shape(), scratch);
+      d.softmaxRows(tmp, out);
+      tmp.close();
+      return;
+    }
     if (bug != Bug.SOFTMAX_WITHOUT_MAX_SUBTRACTION) {
       d.softmaxRows(x, out);
       return;
