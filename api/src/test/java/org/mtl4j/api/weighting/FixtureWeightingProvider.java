@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.tensor.Shape;

@@ -1,0 +1,572 @@
+package org.mtl4j.backend.cpu;
+
+import java.nio.FloatBuffer;
+import org.mtl4j.api.backend.BinaryOp;
+import org.mtl4j.api.backend.Broadcast;
+import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.ShapeChecks;
+import org.mtl4j.api.backend.TensorTracker;
+import org.mtl4j.api.backend.UnaryOp;
+import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.api.tensor.Tensor;
+import org.mtl4j.api.tensor.TensorScope;
+
+/**
+ * The CPU {@link ComputeBackend}: tensors in pooled native memory (JavaCPP pointers, the memory
+ * layer of ND4J's native stack), matrix products by {@code cblas_sgemm} of the OpenBLAS that ND4J
+ * ships, called directly in row-major layout, and every other primitive as a fused loop over the
+ * native memory. ND4J's own op executioner and OpenMP pool are not started, so OpenBLAS's threads
+ * are the only compute threads.
+ */
+public final class CpuBackend implements ComputeBackend {
+  static final String NAME = "cpu";
+
+  private final TensorTracker tracker = new TensorTracker(NAME);
+  private final BufferPool pool = new BufferPool();
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private final String description;
+  private final int threads;
+
+  CpuBackend(int threads) {
+    String blas = OpenBlas.load(threads);
+    this.threads = threads;
+    this.description = "CPU (" + threads + " threads, " + blas + " via ND4J's JavaCPP stack)";
+  }
+
+  /** The OpenBLAS thread count this backend set. */
+  public int threads() {
+    return threads;
+  }
+
+  private CpuTensor t(Tensor x, String op, String role) {
+    return tracker.check(x, CpuTensor.class, op, role);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String deviceDescription() {
+    return description;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  @Override
+  public Tensor allocate(Shape shape) {
+    return allocate(shape, false);
+  }
+
+  @Override
+  public Tensor allocatePersistent(Shape shape) {
+    return allocate(shape, true);
+  }
+
+  private Tensor allocate(Shape shape, boolean persistent) {
+    if (shape == null) {
+      throw new IllegalArgumentException("allocate: shape is null");
+    }
+    NativeBlock block = pool.acquire(shape.size());
+    try {
+      CpuTensor t = new CpuTensor(shape, tracker, block, pool);
+      return persistent ? tracker.adoptPersistent(t) : tracker.adopt(t);
+    } catch (RuntimeException e) {
+      pool.release(block);
+      throw e;
+    }
+  }
+
+  @Override
+  public TensorScope openScope() {
+    return tracker.openScope();
+  }
+
+  @Override
+  public void upload(float[] src, Tensor dst) {
+    CpuTensor d = t(dst, "upload", "dst");
+    if (src == null) {
+      throw ShapeChecks.error("upload", "src is null");
+    }
+    if (src.length != d.size()) {
+      throw ShapeChecks.error(
+          "upload", src.length + " host values do not match dst " + dst.shape());
+    }
+    d.buf().put(0, src, 0, src.length);
+  }
+
+  @Override
+  public void download(Tensor src, float[] dst) {
+    CpuTensor s = t(src, "download", "src");
+    if (dst == null) {
+      throw ShapeChecks.error("download", "dst is null");
+    }
+    if (dst.length < s.size()) {
+      throw ShapeChecks.error(
+          "download", "host array of " + dst.length + " is too small for src " + src.shape());
+    }
+    s.buf().get(0, dst, 0, s.size());
+  }
+
+  @Override
+  public void fill(Tensor x, float value) {
+    CpuTensor tx = t(x, "fill", "t");
+    ElementwiseKernels.fill(tx.buf(), value, tx.size(), scratch.get());
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    CpuTensor s = t(src, "copy", "src");
+    CpuTensor d = t(dst, "copy", "dst");
+    ShapeChecks.sameShape("copy", src, "src", dst, "dst");
+    if (s != d) {
+      d.buf().put(0, s.buf(), 0, s.size());
+    }
+  }
+
+  @Override
+  public void copyColumns(Tensor src, int srcCol, Tensor dst, int dstCol, int count) {
+    CpuTensor s = t(src, "copyColumns", "src");
+    CpuTensor d = t(dst, "copyColumns", "dst");
+    ShapeChecks.columns(src, srcCol, dst, dstCol, count);
+    int rows = src.shape().rows();
+    int sc = src.shape().cols();
+    int dc = dst.shape().cols();
+    FloatBuffer sb = s.buf();
+    FloatBuffer db = d.buf();
+    for (int i = 0; i < rows; i++) {
+      db.put(i * dc + dstCol, sb, i * sc + srcCol, count);
+    }
+  }
+
+  @Override
+  public MemoryStats memoryStats() {
+    return new MemoryStats(
+        pool.systemAllocations(), pool.bytesReserved(), pool.bytesInUse(), tracker.liveTensors());
+  }
+
+  @Override
+  public void close() {
+    tracker.closeAll();
+    pool.close();
+  }
+
+  // ---------------------------------------------------------------- linear algebra
+
+  @Override
+  public void gemm(
+      boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+    CpuTensor ta = t(a, "gemm", "a");
+    CpuTensor tb = t(b, "gemm", "b");
+    CpuTensor tc = t(c, "gemm", "c");
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    int m = transA ? sa.cols() : sa.rows();
+    int k = transA ? sa.rows() : sa.cols();
+    int n = transB ? sb.rows() : sb.cols();
+    int kb = transB ? sb.cols() : sb.rows();
+    if (k != kb || c.shape().rows() != m || c.shape().cols() != n || c == a || c == b) {
+      ShapeChecks.gemm(transA, transB, a, b, c); // throws with the contract's message
+      throw new IllegalStateException("gemm: ShapeChecks accepted operands rejected here");
+    }
+    // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old c does not survive.
+    OpenBlas.sgemm(
+        transA,
+        transB,
+        m,
+        n,
+        k,
+        alpha,
+        ta.ptr(),
+        a.shape().cols(),
+        tb.ptr(),
+        b.shape().cols(),
+        beta,
+        tc.ptr(),
+        n);
+  }
+
+  @Override
+  public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+    CpuTensor tx = t(x, "axpby", "x");
+    CpuTensor ty = t(y, "axpby", "y");
+    ShapeChecks.sameShape("axpby", x, "x", y, "y");
+    ElementwiseKernels.axpby(alpha, tx.buf(), beta, ty.buf(), tx.size(), scratch.get());
+  }
+
+  @Override
+  public void affine(Tensor x, float scale, float shift, Tensor out) {
+    CpuTensor tx = t(x, "affine", "x");
+    CpuTensor to = t(out, "affine", "out");
+    ShapeChecks.sameShape("affine", x, "x", out, "out");
+    ElementwiseKernels.affine(tx.buf(), scale, shift, to.buf(), tx.size(), scratch.get());
+  }
+
+  @Override
+  public double dot(Tensor a, Tensor b) {
+    CpuTensor ta = t(a, "dot", "a");
+    CpuTensor tb = t(b, "dot", "b");
+    ShapeChecks.sameShape("dot", a, "a", b, "b");
+    return ReductionKernels.dot(ta.buf(), tb.buf(), ta.size(), scratch.get());
+  }
+
+  @Override
+  public double sumSquares(Tensor x) {
+    CpuTensor tx = t(x, "sumSquares", "x");
+    return ReductionKernels.sumSquares(tx.buf(), tx.size(), scratch.get());
+  }
+
+  // ---------------------------------------------------------------- element-wise
+
+  @Override
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    if (op == null) {
+      throw new IllegalArgumentException("binary: op is null");
+    }
+    String name = OpNames.binary(op);
+    CpuTensor ta = t(a, name, "a");
+    CpuTensor tb = t(b, name, "b");
+    CpuTensor to = t(out, name, "out");
+    Broadcast mode = broadcast(op, a, b, out);
+    int rows = a.shape().rows();
+    int cols = a.shape().cols();
+    FloatBuffer ab = ta.buf();
+    FloatBuffer bb = tb.buf();
+    FloatBuffer ob = to.buf();
+    Scratch s = scratch.get();
+    switch (mode) {
+      case SAME -> ElementwiseKernels.same(op, ab, bb, ob, rows * cols, s);
+      case SCALAR -> ElementwiseKernels.scalar(op, ab, bb.get(0), ob, rows * cols, s);
+      case ROW -> ElementwiseKernels.row(op, ab, bb, ob, rows, cols, s);
+      case COLUMN -> ElementwiseKernels.column(op, ab, bb, ob, rows, cols, s);
+    }
+  }
+
+  /**
+   * The broadcast of {@code b} over {@code a} by the rules of {@link ShapeChecks#binary}, which is
+   * called only when they fail (for its message), so the hot path builds no strings.
+   */
+  private static Broadcast broadcast(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.sameMatrix(out.shape())) {
+      if (sb.sameMatrix(sa)) {
+        return Broadcast.SAME;
+      }
+      if (sb.rows() == 1 && sb.cols() == 1) {
+        return Broadcast.SCALAR;
+      }
+      if (sb.rows() == 1 && sb.cols() == sa.cols()) {
+        return Broadcast.ROW;
+      }
+      if (sb.cols() == 1 && sb.rows() == sa.rows()) {
+        return Broadcast.COLUMN;
+      }
+    }
+    return ShapeChecks.binary(op, a, b, out);
+  }
+
+  @Override
+  public void unary(UnaryOp op, Tensor x, Tensor out) {
+    if (op == null) {
+      throw new IllegalArgumentException("unary: op is null");
+    }
+    String name = OpNames.unary(op);
+    CpuTensor tx = t(x, name, "x");
+    CpuTensor to = t(out, name, "out");
+    ShapeChecks.sameShape(name, x, "x", out, "out");
+    ElementwiseKernels.unary(op, tx.buf(), to.buf(), tx.size(), scratch.get());
+  }
+
+  @Override
+  public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
+    if (op == null) {
+      throw new IllegalArgumentException("unaryBackward: op is null");
+    }
+    String name = OpNames.unaryBackward(op);
+    CpuTensor tx = t(x, name, "x");
+    CpuTensor ty = t(y, name, "y");
+    CpuTensor tg = t(gradOut, name, "gradOut");
+    CpuTensor ti = t(gradIn, name, "gradIn");
+    ShapeChecks.sameShape(name, x, "x", y, "y");
+    ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
+    ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    ElementwiseKernels.unaryBackward(
+        op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size(), scratch.get());
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  @Override
+  public void sumRows(Tensor x, Tensor out) {
+    CpuTensor tx = t(x, "sumRows", "x");
+    CpuTensor to = t(out, "sumRows", "out");
+    int rows = x.shape().rows();
+    int cols = x.shape().cols();
+    ShapeChecks.shapeIs("sumRows", out, "out", 1, cols);
+    ReductionKernels.sumRows(tx.buf(), rows, cols, to.buf(), scratch.get());
+  }
+
+  @Override
+  public void sumCols(Tensor x, Tensor out) {
+    CpuTensor tx = t(x, "sumCols", "x");
+    CpuTensor to = t(out, "sumCols", "out");
+    int rows = x.shape().rows();
+    ShapeChecks.shapeIs("sumCols", out, "out", rows, 1);
+    ReductionKernels.sumCols(tx.buf(), rows, x.shape().cols(), to.buf(), scratch.get());
+  }
+
+  @Override
+  public void sumAll(Tensor x, Tensor out) {
+    CpuTensor tx = t(x, "sumAll", "x");
+    CpuTensor to = t(out, "sumAll", "out");
+    ShapeChecks.shapeIs("sumAll", out, "out", 1, 1);
+    to.buf().put(0, (float) ReductionKernels.sum(tx.buf(), tx.size(), scratch.get()));
+  }
+
+  @Override
+  public void argmaxRows(Tensor x, Tensor out) {
+    CpuTensor tx = t(x, "argmaxRows", "x");
+    CpuTensor to = t(out, "argmaxRows", "out");
+    int rows = x.shape().rows();
+    ShapeChecks.shapeIs("argmaxRows", out, "out", rows, 1);
+    ReductionKernels.argmaxRows(tx.buf(), rows, x.shape().cols(), to.buf());
+  }
+
+  @Override
+  public void softmaxRows(Tensor x, Tensor out) {
+    softmax("softmaxRows", x, out, false);
+  }
+
+  @Override
+  public void logSoftmaxRows(Tensor x, Tensor out) {
+    softmax("logSoftmaxRows", x, out, true);
+  }
+
+  private void softmax(String op, Tensor x, Tensor out, boolean log) {
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor to = t(out, op, "out");
+    ShapeChecks.sameShape(op, x, "x", out, "out");
+    ReductionKernels.softmaxRows(
+        tx.buf(), x.shape().rows(), x.shape().cols(), log, to.buf(), scratch.get());
+  }
+
+  // ---------------------------------------------------------------- fused losses
+
+  @Override
+  public void softmaxCrossEntropy(
+      Tensor logits, Tensor labels, Tensor mask, Tensor loss, Tensor gradLogits) {
+    String op = "softmaxCrossEntropy";
+    CpuTensor tz = t(logits, op, "logits");
+    CpuTensor ty = t(labels, op, "labels");
+    CpuTensor tm = mask == null ? null : t(mask, op, "mask");
+    CpuTensor tl = t(loss, op, "loss");
+    CpuTensor tg = gradLogits == null ? null : t(gradLogits, op, "gradLogits");
+    int n = logits.shape().rows();
+    int k = logits.shape().cols();
+    ShapeChecks.shapeIs(op, labels, "labels", n, 1);
+    if (mask != null) {
+      ShapeChecks.shapeIs(op, mask, "mask", n, 1);
+    }
+    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
+    if (gradLogits != null) {
+      ShapeChecks.sameShape(op, logits, "logits", gradLogits, "gradLogits");
+    }
+    double value =
+        LossKernels.softmaxCrossEntropy(
+            tz.buf(),
+            ty.buf(),
+            tm == null ? null : tm.buf(),
+            n,
+            k,
+            tg == null ? null : tg.buf(),
+            scratch.get());
+    tl.buf().put(0, (float) value);
+  }
+
+  @Override
+  public void bceWithLogits(
+      Tensor logits, Tensor targets, Tensor mask, Tensor loss, Tensor gradLogits) {
+    elementLoss("bceWithLogits", "logits", logits, targets, mask, loss, gradLogits, true);
+  }
+
+  @Override
+  public void mse(
+      Tensor predictions, Tensor targets, Tensor mask, Tensor loss, Tensor gradPredictions) {
+    elementLoss("mse", "predictions", predictions, targets, mask, loss, gradPredictions, false);
+  }
+
+  private void elementLoss(
+      String op,
+      String inputName,
+      Tensor x,
+      Tensor targets,
+      Tensor mask,
+      Tensor loss,
+      Tensor grad,
+      boolean bce) {
+    CpuTensor tz = t(x, op, inputName);
+    CpuTensor tt = t(targets, op, "targets");
+    CpuTensor tm = mask == null ? null : t(mask, op, "mask");
+    CpuTensor tl = t(loss, op, "loss");
+    CpuTensor tg = grad == null ? null : t(grad, op, "grad");
+    ShapeChecks.sameShape(op, x, "input", targets, "targets");
+    ShapeChecks.mask(op, x, mask);
+    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
+    if (grad != null) {
+      ShapeChecks.sameShape(op, x, "input", grad, "grad");
+    }
+    boolean perRow = mask != null && !mask.shape().sameMatrix(x.shape());
+    double value =
+        LossKernels.elementLoss(
+            bce,
+            tz.buf(),
+            tt.buf(),
+            tm == null ? null : tm.buf(),
+            perRow,
+            x.shape().rows(),
+            x.shape().cols(),
+            tg == null ? null : tg.buf());
+    tl.buf().put(0, (float) value);
+  }
+
+  // ---------------------------------------------------------------- embeddings
+
+  @Override
+  public void gatherRows(Tensor table, Tensor indices, Tensor out) {
+    String op = "gatherRows";
+    CpuTensor tt = t(table, op, "table");
+    CpuTensor ti = t(indices, op, "indices");
+    CpuTensor to = t(out, op, "out");
+    int n = indices.shape().rows();
+    int d = table.shape().cols();
+    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
+    ShapeChecks.shapeIs(op, out, "out", n, d);
+    int limit = table.shape().rows();
+    FloatBuffer ib = ti.buf();
+    for (int i = 0; i < n; i++) {
+      ShapeChecks.index(op, i, ib.get(i), limit);
+    }
+    FloatBuffer tb = tt.buf();
+    FloatBuffer ob = to.buf();
+    for (int i = 0; i < n; i++) {
+      int row = (int) ib.get(i);
+      ob.put(i * d, tb, row * d, d);
+    }
+  }
+
+  @Override
+  public void scatterAddRows(Tensor src, Tensor indices, Tensor table) {
+    String op = "scatterAddRows";
+    CpuTensor ts = t(src, op, "src");
+    CpuTensor ti = t(indices, op, "indices");
+    CpuTensor tt = t(table, op, "table");
+    int n = indices.shape().rows();
+    int d = table.shape().cols();
+    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
+    ShapeChecks.shapeIs(op, src, "src", n, d);
+    int limit = table.shape().rows();
+    FloatBuffer ib = ti.buf();
+    for (int i = 0; i < n; i++) {
+      ShapeChecks.index(op, i, ib.get(i), limit);
+    }
+    FloatBuffer sb = ts.buf();
+    FloatBuffer tb = tt.buf();
+    for (int i = 0; i < n; i++) {
+      int row = (int) ib.get(i) * d;
+      int s = i * d;
+      for (int j = 0; j < d; j++) {
+        tb.put(row + j, tb.get(row + j) + sb.get(s + j));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- randomness
+
+  @Override
+  public void dropoutMask(long seed, float p, Tensor mask) {
+    ShapeChecks.probability("dropoutMask", p);
+    CpuTensor tm = t(mask, "dropoutMask", "mask");
+    float keep = (float) (1.0 / (1.0 - p));
+    FloatBuffer b = tm.buf();
+    int n = tm.size();
+    for (int i = 0; i < n; i++) {
+      b.put(i, CounterRng.uniform(seed, i) >= p ? keep : 0f);
+    }
+  }
+
+  // ---------------------------------------------------------------- optimisers
+
+  @Override
+  public void sgdStep(
+      Tensor param,
+      Tensor grad,
+      Tensor velocity,
+      float lr,
+      float momentum,
+      float weightDecay,
+      boolean nesterov) {
+    String op = "sgdStep";
+    CpuTensor tp = t(param, op, "param");
+    CpuTensor tg = t(grad, op, "grad");
+    ShapeChecks.sameShape(op, param, "param", grad, "grad");
+    CpuTensor tv = null;
+    if (momentum != 0f) {
+      tv = t(velocity, op, "velocity");
+      ShapeChecks.sameShape(op, param, "param", velocity, "velocity");
+    }
+    OptimizerKernels.sgd(
+        tp.buf(),
+        tg.buf(),
+        tv == null ? null : tv.buf(),
+        tp.size(),
+        lr,
+        momentum,
+        weightDecay,
+        nesterov,
+        scratch.get());
+  }
+
+  @Override
+  public void adamStep(
+      Tensor param,
+      Tensor grad,
+      Tensor m,
+      Tensor v,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      float weightDecay,
+      boolean decoupled,
+      int step) {
+    String op = "adamStep";
+    CpuTensor tp = t(param, op, "param");
+    CpuTensor tg = t(grad, op, "grad");
+    CpuTensor tm = t(m, op, "m");
+    CpuTensor tv = t(v, op, "v");
+    ShapeChecks.sameShape(op, param, "param", grad, "grad");
+    ShapeChecks.sameShape(op, param, "param", m, "m");
+    ShapeChecks.sameShape(op, param, "param", v, "v");
+    if (step < 1) {
+      throw ShapeChecks.error(op, "step must be >= 1, got " + step);
+    }
+    OptimizerKernels.adam(
+        tp.buf(),
+        tg.buf(),
+        tm.buf(),
+        tv.buf(),
+        tp.size(),
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        decoupled,
+        step,
+        scratch.get());
+  }
+}
