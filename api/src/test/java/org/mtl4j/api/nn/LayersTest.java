@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.ComputeBackend;
@@ -32,7 +33,6 @@ import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Embedding;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
@@ -1682,6 +1682,38 @@ public abstract class ComputeBackendContract {
     outer.close();
     assertTrue(kept.isClosed() && o1.isClosed(), "the outer scope closes what was detached");
     assertEquals(base, backend.memoryStats().liveTensors());
+  }
+
+  @Test
+  void persistentTensorsBelongToTheCallerEvenInsideScopes() {
+    long base = backend.memoryStats().liveTensors();
+    Tensor kept;
+    Tensor zeros;
+    Tensor scoped;
+    try (TensorScope s = backend.openScope()) {
+      kept = backend.allocatePersistent(m(3, 4));
+      zeros = backend.persistentZeros(m(2, 2));
+      Tensor copy = backend.persistentFromHost(m(1, 3), new float[] {1, 2, 3});
+      scoped = backend.allocate(m(1, 1));
+      assertEquals(1, s.liveTensors(), "persistent tensors are not owned by the open scope");
+      assertEquals(base + 4, backend.memoryStats().liveTensors());
+      assertSameBits("persistentFromHost", new float[] {1, 2, 3}, backend.toHost(copy));
+      copy.close();
+    }
+    assertTrue(scoped.isClosed());
+    assertFalse(kept.isClosed() || zeros.isClosed(), "persistent tensors survive the scope");
+    assertSameBits("persistentZeros", new float[4], backend.toHost(zeros));
+    backend.fill(kept, 2f);
+    assertSameBits(
+        "a persistent tensor stays usable", TestData.filled(12, 2f), backend.toHost(kept));
+    assertEquals(base + 2, backend.memoryStats().liveTensors());
+    kept.close();
+    zeros.close();
+    assertEquals(base, backend.memoryStats().liveTensors());
+    ComputeBackend other = createBackend();
+    Tensor p = other.allocatePersistent(m(2, 2));
+    other.close();
+    assertTrue(p.isClosed(), "closing the backend closes its persistent tensors");
   }
 
   @Test

@@ -53,6 +53,8 @@ class ComputeBackendContractSelfTest {
               throw new IllegalStateException(e);
             }
           };
+      case PERSISTENT_OWNED_BY_SCOPE ->
+          ComputeBackendContract::persistentTensorsBelongToTheCallerEvenInsideScopes;
       case SCOPE_CLOSE_RELEASES_NOTHING ->
           ComputeBackendContract::scopedTensorsDieWhenTheScopeCloses;
     };

@@ -31,6 +31,7 @@ final class MutantBackend implements ComputeBackend {
     NONDETERMINISTIC_SUM,
     MESSAGE_WITHOUT_SHAPES,
     SHARED_SCRATCH_BUFFER,
+    PERSISTENT_OWNED_BY_SCOPE,
     SCOPE_CLOSE_RELEASES_NOTHING
   }
 
@@ -56,6 +57,11 @@ final class MutantBackend implements ComputeBackend {
   @Override
   public Tensor allocate(Shape shape) {
     return d.allocate(shape);
+  }
+
+  @Override
+  public Tensor allocatePersistent(Shape shape) {
+    return bug == Bug.PERSISTENT_OWNED_BY_SCOPE ? d.allocate(shape) : d.allocatePersistent(shape);
   }
 
   @Override

@@ -1,7 +1,7 @@
 /**
- * The mtl4j conformance kit, shipped in the api test-jar ({@code mtl4j-api}, type {@code
- * test-jar}, scope {@code test}): one suite, many implementations, after DJL's per-engine
- * integration tests and Trino's {@code BaseConnectorTest}.
+ * The mtl4j conformance kit, shipped in the api test-jar ({@code mtl4j-api}, type {@code test-jar},
+ * scope {@code test}): one suite, many implementations, after DJL's per-engine integration tests
+ * and Trino's {@code BaseConnectorTest}.
  *
  * <ul>
  *   <li>{@link org.mtl4j.api.testing.ReferenceBackend}: every backend primitive in plain Java with
