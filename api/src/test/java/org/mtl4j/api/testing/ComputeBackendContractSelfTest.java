@@ -86,6 +86,28 @@ class ComputeBackendContractSelfTest {
     return failure;
   }
 
+  @org.junit.jupiter.api.Test
+  void anUnavailableBackendSkipsEveryTestWithItsReasonAndIsNeverCreated() {
+    ComputeBackendContract contract =
+        new ComputeBackendContract() {
+          @Override
+          protected ComputeBackend createBackend() {
+            throw new AssertionError("createBackend must not be called when unavailable");
+          }
+
+          @Override
+          protected String unavailableReason() {
+            return "no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)";
+          }
+        };
+    org.opentest4j.TestAbortedException skipped =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.opentest4j.TestAbortedException.class, contract::startBackends);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        skipped.getMessage().contains("CUDA_ERROR_NO_DEVICE"), skipped.getMessage());
+    contract.closeBackends();
+  }
+
   @ParameterizedTest
   @EnumSource(Bug.class)
   void theContractCatchesTheBug(Bug bug) {
