@@ -2,6 +2,7 @@ package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
 import org.mtl4j.api.backend.BinaryOp;
+import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.UnaryOp;
 
 /**
@@ -328,6 +329,25 @@ final class ElementwiseKernels {
         }
       }
       y.put(off, xs, 0, len);
+    }
+  }
+
+  /**
+   * Inverted-dropout mask, bit for bit {@code CounterRng.uniform(seed, i) >= p ? 1/(1-p) : 0}, without
+   * a data-dependent branch: {@code uniform} is {@code k * 2^-24} with {@code k} the top 24 bits, so
+   * the test is {@code k >= ceil(p * 2^24)} on integers.
+   */
+  static void dropoutMask(long seed, float p, FloatBuffer mask, int n, Scratch s) {
+    float keep = (float) (1.0 / (1.0 - p));
+    long threshold = (long) Math.ceil((double) p * 0x1p24);
+    float[] v = s.s0;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      for (int i = 0; i < len; i++) {
+        long k = CounterRng.bits(seed, off + i) >>> 40;
+        v[i] = keep * (float) (1L - ((k - threshold) >>> 63));
+      }
+      mask.put(off, v, 0, len);
     }
   }
 
