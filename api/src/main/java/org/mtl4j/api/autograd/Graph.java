@@ -12,7 +12,6 @@ import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.UnaryOp;
-import org.mtl4j.api.nn.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 

@@ -2,7 +2,7 @@ package org.mtl4j.api.weighting;
 
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 
 /**
  * Task weighting and gradient balancing: turns the per-task losses of a step (and, for
@@ -35,6 +35,13 @@ public interface TaskWeighting extends AutoCloseable {
    *     return the weights implied by their combination, or NaN where none is defined)
    */
   double[] backward(WeightingStep step);
+
+  /**
+   * Called by the trainer after each optimiser step, once the parameters (this method's included)
+   * have been updated. GradNorm (Chen et al. 2018) renormalises its learned weights to sum to the
+   * number of tasks here.
+   */
+  default void afterOptimizerStep() {}
 
   /** Called after each epoch with each task's mean training loss over the epoch (DWA uses it). */
   default void endEpoch(int epoch, double[] meanTaskLosses) {}

@@ -1,5 +1,6 @@
 package org.mtl4j.api.nn;
 
+import org.mtl4j.api.autograd.Parameter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

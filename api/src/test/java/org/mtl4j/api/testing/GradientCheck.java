@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
 

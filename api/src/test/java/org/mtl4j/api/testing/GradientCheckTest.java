@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.autograd.Var;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.opentest4j.AssertionFailedError;

@@ -110,6 +110,17 @@ public final class ReferenceBackend implements ComputeBackend {
   }
 
   @Override
+  public Tensor allocatePersistent(Shape shape) {
+    RefTensor x = new RefTensor(shape, this);
+    synchronized (this) {
+      systemAllocations++;
+      bytesInUse += 4L * shape.size();
+    }
+    java.util.Arrays.fill(x.data, Double.NaN);
+    return tracker.adoptPersistent(x);
+  }
+
+  @Override
   public TensorScope openScope() {
     return tracker.openScope();
   }

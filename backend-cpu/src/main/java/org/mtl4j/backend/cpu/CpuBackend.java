@@ -57,12 +57,22 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public Tensor allocate(Shape shape) {
+    return allocate(shape, false);
+  }
+
+  @Override
+  public Tensor allocatePersistent(Shape shape) {
+    return allocate(shape, true);
+  }
+
+  private Tensor allocate(Shape shape, boolean persistent) {
     if (shape == null) {
       throw new IllegalArgumentException("allocate: shape is null");
     }
     NativeBlock block = pool.acquire(shape.size());
     try {
-      return tracker.adopt(new CpuTensor(shape, tracker, block, pool));
+      CpuTensor t = new CpuTensor(shape, tracker, block, pool);
+      return persistent ? tracker.adoptPersistent(t) : tracker.adopt(t);
     } catch (RuntimeException e) {
       pool.release(block);
       throw e;

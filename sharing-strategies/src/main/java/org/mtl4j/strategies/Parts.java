@@ -1,0 +1,35 @@
+package org.mtl4j.strategies;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mtl4j.api.nn.Module;
+import org.mtl4j.api.autograd.Parameter;
+
+/**
+ * The modules a network is being built from, so that a build that fails half-way closes what it
+ * already allocated.
+ */
+final class Parts implements AutoCloseable {
+  private final List<Module> modules = new ArrayList<>();
+  private final List<Parameter> parameters = new ArrayList<>();
+
+  <M extends Module> M add(M m) {
+    modules.add(m);
+    return m;
+  }
+
+  Parameter add(Parameter p) {
+    parameters.add(p);
+    return p;
+  }
+
+  @Override
+  public void close() {
+    for (Module m : modules) {
+      m.close();
+    }
+    for (Parameter p : parameters) {
+      p.close();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package org.mtl4j.strategies;
+
+import org.mtl4j.api.backend.CounterRng;
+
+/**
+ * The seed of every component of a network, derived from the build seed with {@link
+ * CounterRng#derive}, so that a seed gives the same weights on every backend and that a component
+ * can be rebuilt on its own (tests compare a cross-stitch column with an independently built {@link
+ * org.mtl4j.api.nn.Mlp} of the same seed).
+ */
+final class Seeds {
+  private static final long TRUNK = 1;
+  private static final long COLUMN = 1_000;
+  private static final long TOWER = 2_000;
+  private static final long EXPERT = 3_000;
+  private static final long GATE = 4_000;
+  private static final long LEVEL = 5_000;
+
+  private Seeds() {}
+
+  /** The shared trunk of hard sharing. */
+  static long trunk(long seed) {
+    return CounterRng.derive(seed, TRUNK);
+  }
+
+  /** The column of task {@code t} (cross-stitch, soft sharing). */
+  static long column(long seed, int t) {
+    return CounterRng.derive(seed, COLUMN + t);
+  }
+
+  /** The tower (head) of task {@code t}. */
+  static long tower(long seed, int t) {
+    return CounterRng.derive(seed, TOWER + t);
+  }
+
+  /** Expert {@code k} (MMoE; within a PLE level). */
+  static long expert(long seed, int k) {
+    return CounterRng.derive(seed, EXPERT + k);
+  }
+
+  /** Gate {@code k} (the gate of task {@code k}; in PLE index T is the shared gate). */
+  static long gate(long seed, int k) {
+    return CounterRng.derive(seed, GATE + k);
+  }
+
+  /** The seed from which every component of PLE level {@code l} derives its own. */
+  static long level(long seed, int l) {
+    return CounterRng.derive(seed, LEVEL + l);
+  }
+}

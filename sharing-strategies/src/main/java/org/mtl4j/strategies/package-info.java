@@ -1,0 +1,18 @@
+/**
+ * The sharing strategies shipped with mtl4j, each a {@link
+ * org.mtl4j.api.sharing.SharingStrategyProvider} found through {@link java.util.ServiceLoader}:
+ *
+ * <ul>
+ *   <li>{@code hard}: hard parameter sharing (Caruana 1997; Ruder 2017), {@link
+ *       org.mtl4j.strategies.HardSharingProvider};
+ *   <li>{@code cross-stitch}: cross-stitch networks (Misra et al. 2016), {@link
+ *       org.mtl4j.strategies.CrossStitchProvider};
+ *   <li>{@code soft}: soft sharing by task regularisation (Duong et al. 2015; Yang and Hospedales
+ *       2017), {@link org.mtl4j.strategies.SoftSharingProvider};
+ *   <li>{@code mmoe}: multi-gate mixture of experts (Ma et al. 2018), {@link
+ *       org.mtl4j.strategies.MmoeProvider};
+ *   <li>{@code ple}: progressive layered extraction with customised gate control (Tang et al.
+ *       2020), {@link org.mtl4j.strategies.PleProvider}.
+ * </ul>
+ */
+package org.mtl4j.strategies;

@@ -1,0 +1,35 @@
+package org.mtl4j.weighting;
+
+import java.util.List;
+import org.mtl4j.api.options.OptionSpec;
+import org.mtl4j.api.options.Options;
+import org.mtl4j.api.weighting.TaskWeighting;
+import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingContext;
+
+/** {@code uncertainty}: homoscedastic uncertainty weighting of Kendall et al., CVPR 2018. */
+public final class UncertaintyWeightingProvider implements TaskWeightingProvider {
+  @Override
+  public String name() {
+    return "uncertainty";
+  }
+
+  @Override
+  public String description() {
+    return "uncertainty weighting (Kendall et al., CVPR 2018): learned log-variances per task";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.ofDouble(
+            "init_log_var", 0.0, "initial log-variance s_t = log sigma_t^2 of every task"));
+  }
+
+  @Override
+  public TaskWeighting create(Options options, WeightingContext context) {
+    Checks.taskCount(context, name());
+    double init = options.getDouble("init_log_var");
+    return new UncertaintyWeighting(context.tasks(), context.backend(), init);
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Task weighting and gradient balancing methods, found through {@link java.util.ServiceLoader} as
+ * {@link org.mtl4j.api.weighting.TaskWeightingProvider}s by their short names: loss-level {@code
+ * equal}, {@code static}, {@code uncertainty}, {@code dwa}, {@code rlw}, {@code gradnorm} and
+ * gradient-level {@code pcgrad}, {@code mgda}, {@code cagrad}.
+ */
+package org.mtl4j.weighting;

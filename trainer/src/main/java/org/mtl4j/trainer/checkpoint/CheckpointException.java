@@ -1,0 +1,14 @@
+package org.mtl4j.trainer.checkpoint;
+
+/** A checkpoint that cannot be read: missing, corrupt, or not matching the model. */
+public final class CheckpointException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public CheckpointException(String message) {
+    super(message);
+  }
+
+  public CheckpointException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

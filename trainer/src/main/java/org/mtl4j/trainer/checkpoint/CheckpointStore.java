@@ -1,0 +1,135 @@
+package org.mtl4j.trainer.checkpoint;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mtl4j.trainer.data.Sha256;
+import org.mtl4j.trainer.metrics.EpochRecord;
+
+/**
+ * Saves and loads {@link Checkpoint}s in a folder: {@code weights-eN.safetensors}, {@code
+ * optimizer-eN.safetensors} and {@code checkpoint.json} (the metadata, with the SHA-256 of both
+ * tensor files). Every file is written atomically and the JSON last, so the folder always describes
+ * the last complete checkpoint; loading verifies both digests.
+ */
+public final class CheckpointStore {
+  public static final String METADATA = "checkpoint.json";
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public void save(Path dir, Checkpoint c) {
+    try {
+      Files.createDirectories(dir);
+      String wName = "weights-e" + c.epoch() + ".safetensors";
+      String oName = "optimizer-e" + c.epoch() + ".safetensors";
+      SafeTensors.write(dir.resolve(wName), c.weights(),
+          Map.of("format", "pt", "producer", "mtl4j", "epoch", Integer.toString(c.epoch())));
+      Map<String, SafeTensors.Entry> opt = new LinkedHashMap<>();
+      c.optimizerState().forEach((k, v) -> opt.put(k, new SafeTensors.Entry(
+          new int[] {v.length}, v)));
+      SafeTensors.write(dir.resolve(oName), opt, Map.of("producer", "mtl4j"));
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("format", "mtl4j-checkpoint-1");
+      meta.put("seed", c.seed());
+      meta.put("epoch", c.epoch());
+      meta.put("step", c.step());
+      meta.put("weights", Map.of("file", wName, "sha256", Sha256.ofFile(dir.resolve(wName))));
+      meta.put("optimizer", Map.of("file", oName, "sha256", Sha256.ofFile(dir.resolve(oName))));
+      meta.put("weighting_state", new TreeMap<>(c.weightingState()));
+      meta.put("rng", Map.of("kind", "counter (SplitMix64)", "seed", c.seed(), "epoch",
+          c.epoch(), "step", c.step()));
+      meta.put("best_score", Double.isNaN(c.bestScore()) ? null : c.bestScore());
+      meta.put("bad_epochs", c.badEpochs());
+      meta.put("tasks", c.tasks());
+      meta.put("preprocessing", c.preprocessing());
+      meta.put("history", c.history());
+      meta.put("config", c.configYaml());
+      AtomicFiles.write(dir.resolve(METADATA), JSON.writeValueAsBytes(meta));
+      deleteStale(dir, wName, oName);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot write checkpoint to " + dir + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void deleteStale(Path dir, String keepW, String keepO) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*-e*.safetensors")) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (!n.equals(keepW) && !n.equals(keepO)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /** Whether {@code dir} holds a checkpoint. */
+  public static boolean exists(Path dir) {
+    return Files.isRegularFile(dir.resolve(METADATA));
+  }
+
+  public Checkpoint load(Path dir) {
+    Path metaFile = dir.resolve(METADATA);
+    if (!Files.isRegularFile(metaFile)) {
+      throw new CheckpointException(dir + ": no " + METADATA + " (not a checkpoint folder)");
+    }
+    try {
+      JsonNode m = JSON.readTree(metaFile.toFile());
+      if (!"mtl4j-checkpoint-1".equals(m.path("format").asText())) {
+        throw new CheckpointException(metaFile + ": format is '" + m.path("format").asText()
+            + "', expected mtl4j-checkpoint-1");
+      }
+      Map<String, SafeTensors.Entry> weights = verified(dir, m.path("weights"), metaFile);
+      Map<String, SafeTensors.Entry> opt = verified(dir, m.path("optimizer"), metaFile);
+      Map<String, float[]> optState = new LinkedHashMap<>();
+      opt.forEach((k, v) -> optState.put(k, v.data()));
+      Map<String, double[]> ws = JSON.convertValue(m.path("weighting_state"),
+          new TypeReference<Map<String, double[]>>() {});
+      List<EpochRecord> history = JSON.convertValue(m.path("history"),
+          new TypeReference<List<EpochRecord>>() {});
+      List<Checkpoint.TaskInfo> tasks = JSON.convertValue(m.path("tasks"),
+          new TypeReference<List<Checkpoint.TaskInfo>>() {});
+      Map<String, Object> pre = JSON.convertValue(m.path("preprocessing"),
+          new TypeReference<Map<String, Object>>() {});
+      JsonNode best = m.path("best_score");
+      return new Checkpoint(m.path("config").asText(), m.path("seed").asLong(),
+          m.path("epoch").asInt(), m.path("step").asLong(), weights, optState,
+          ws == null ? Map.of() : ws, history == null ? List.of() : history,
+          tasks == null ? List.of() : tasks, pre == null ? Map.of() : pre,
+          best.isNumber() ? best.asDouble() : Double.NaN, m.path("bad_epochs").asInt());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException(metaFile + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, SafeTensors.Entry> verified(Path dir, JsonNode ref, Path metaFile)
+      throws IOException {
+    String name = ref.path("file").asText();
+    String sha = ref.path("sha256").asText();
+    if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+      throw new CheckpointException(metaFile + ": invalid tensor file name '" + name + "'");
+    }
+    Path f = dir.resolve(name);
+    if (!Files.isRegularFile(f)) {
+      throw new CheckpointException(metaFile + ": refers to " + f + ", which is missing");
+    }
+    String actual = Sha256.ofFile(f);
+    if (!actual.equals(sha)) {
+      throw new CheckpointException(f + ": SHA-256 is " + actual + " but " + METADATA
+          + " records " + sha + "; the file is corrupt or was replaced");
+    }
+    return SafeTensors.read(f).tensors();
+  }
+}

@@ -1,0 +1,198 @@
+package org.mtl4j.trainer.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The safetensors format of Hugging Face (readable by {@code safetensors.numpy.load_file} and
+ * {@code safetensors.torch.load_file}): an 8-byte little-endian header length N, N bytes of JSON
+ * ({@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...,
+ * "__metadata__": {string: string}}}) padded with spaces to a multiple of 8, then the
+ * little-endian float32 data. Only F32 is written and read.
+ */
+public final class SafeTensors {
+  /** Largest header accepted (the format's own reference limit is 100 MB). */
+  public static final long MAX_HEADER = 100L << 20;
+
+  /** One tensor: its shape and row-major values. */
+  public record Entry(int[] shape, float[] data) {
+    public Entry {
+      long n = 1;
+      for (int d : shape) {
+        n *= d;
+      }
+      if (n != data.length) {
+        throw new IllegalArgumentException(data.length + " values for shape "
+            + java.util.Arrays.toString(shape));
+      }
+    }
+  }
+
+  /** A file's tensors, in file order, and its string metadata. */
+  public record Content(Map<String, Entry> tensors, Map<String, String> metadata) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SafeTensors() {}
+
+  /** Writes atomically (see {@link AtomicFiles}). */
+  public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata)
+      throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    if (!metadata.isEmpty()) {
+      ObjectNode meta = header.putObject("__metadata__");
+      metadata.forEach(meta::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, Entry> e : tensors.entrySet()) {
+      ObjectNode t = header.putObject(e.getKey());
+      t.put("dtype", "F32");
+      ArrayNode shape = t.putArray("shape");
+      for (int d : e.getValue().shape()) {
+        shape.add(d);
+      }
+      long len = 4L * e.getValue().data().length;
+      t.putArray("data_offsets").add(offset).add(offset + len);
+      offset += len;
+    }
+    byte[] json = JSON.writeValueAsBytes(header);
+    int padded = (json.length + 7) / 8 * 8;
+    byte[] h = new byte[padded];
+    System.arraycopy(json, 0, h, 0, json.length);
+    for (int i = json.length; i < padded; i++) {
+      h[i] = ' ';
+    }
+    AtomicFiles.write(file, out -> {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(h);
+      for (Entry en : tensors.values()) {
+        writeFloats(out, en.data());
+      }
+    });
+  }
+
+  private static void writeFloats(OutputStream out, float[] data) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : data) {
+      if (!buf.hasRemaining()) {
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+      buf.putFloat(f);
+    }
+    out.write(buf.array(), 0, buf.position());
+  }
+
+  /**
+   * Reads a file. The header length is checked against the file size and {@link #MAX_HEADER}
+   * before anything is allocated; offsets must be in range, contiguous and match the shapes.
+   */
+  public static Content read(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8) {
+        throw bad(file, "file has " + size + " bytes, fewer than the 8-byte header length");
+      }
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, lenBuf, 0);
+      long n = lenBuf.flip().getLong();
+      if (n < 2 || n > MAX_HEADER || n > size - 8) {
+        throw bad(file, "header length " + n + " is absurd for a file of " + size
+            + " bytes (limit " + MAX_HEADER + ")");
+      }
+      ByteBuffer hb = ByteBuffer.allocate((int) n);
+      readFully(ch, hb, 8);
+      JsonNode header;
+      try {
+        header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8).trim());
+      } catch (IOException e) {
+        throw bad(file, "header is not valid JSON: " + e.getMessage());
+      }
+      if (header == null || !header.isObject()) {
+        throw bad(file, "header is not a JSON object");
+      }
+      long dataStart = 8 + n;
+      long dataLen = size - dataStart;
+      Map<String, Entry> tensors = new LinkedHashMap<>();
+      Map<String, String> meta = new LinkedHashMap<>();
+      long expectedBegin = 0;
+      Iterator<Map.Entry<String, JsonNode>> it = header.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("__metadata__")) {
+          e.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+          continue;
+        }
+        JsonNode t = e.getValue();
+        String name = e.getKey();
+        if (!"F32".equals(t.path("dtype").asText())) {
+          throw bad(file, "tensor '" + name + "' has dtype " + t.path("dtype")
+              + ", only F32 is supported");
+        }
+        JsonNode shapeNode = t.path("shape");
+        JsonNode offs = t.path("data_offsets");
+        if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
+          throw bad(file, "tensor '" + name + "' lacks a shape or two data_offsets");
+        }
+        int[] shape = new int[shapeNode.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+          long d = shapeNode.get(i).asLong(-1);
+          if (d < 0 || d > Integer.MAX_VALUE) {
+            throw bad(file, "tensor '" + name + "' has dimension " + shapeNode.get(i));
+          }
+          shape[i] = (int) d;
+          count *= d;
+        }
+        long begin = offs.get(0).asLong(-1);
+        long end = offs.get(1).asLong(-1);
+        if (begin != expectedBegin || end < begin || end > dataLen || end - begin != 4 * count) {
+          throw bad(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
+              + "], expected [" + expectedBegin + ", " + (expectedBegin + 4 * count)
+              + "] within " + dataLen + " data bytes");
+        }
+        expectedBegin = end;
+        ByteBuffer db = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, db, dataStart + begin);
+        db.flip();
+        float[] data = new float[(int) count];
+        db.asFloatBuffer().get(data);
+        tensors.put(name, new Entry(shape, data));
+      }
+      if (expectedBegin != dataLen) {
+        throw bad(file, dataLen + " data bytes but the tensors cover " + expectedBegin);
+      }
+      return new Content(tensors, meta);
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, pos);
+      if (r < 0) {
+        throw new IOException("unexpected end of file at byte " + pos);
+      }
+      pos += r;
+    }
+  }
+
+  private static CheckpointException bad(Path file, String why) {
+    return new CheckpointException(file + ": not a valid safetensors file: " + why);
+  }
+}

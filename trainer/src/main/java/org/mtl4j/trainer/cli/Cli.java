@@ -1,0 +1,54 @@
+package org.mtl4j.trainer.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mtl4j.trainer.Mtl4j;
+import org.mtl4j.trainer.checkpoint.Checkpoint;
+import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.config.ConfigReader;
+import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.metrics.TaskScores;
+import org.mtl4j.trainer.training.Trainer;
+
+/** Helpers shared by the commands. */
+final class Cli {
+  private Cli() {}
+
+  /** The default example: {@code examples/default.yaml} under {@code mtl4j.home} or here. */
+  static Path defaultConfig() {
+    String home = System.getProperty("mtl4j.home");
+    Path p = home != null ? Path.of(home, "examples", "default.yaml")
+        : Path.of("examples", "default.yaml");
+    if (!Files.isRegularFile(p)) {
+      throw new UserErrors.UsageException("no -c/--config given and the default example " + p
+          + " does not exist");
+    }
+    return p;
+  }
+
+  /** The config stored in a checkpoint (a run folder or checkpoint folder). */
+  static Mtl4jConfig checkpointConfig(Path dir) {
+    Checkpoint c = new CheckpointStore().load(Trainer.checkpointDir(dir));
+    ConfigReader reader = new ConfigReader(Mtl4j.plugins());
+    return reader.parse(c.configYaml(), Trainer.checkpointDir(dir) + "/checkpoint.json",
+        "resumed");
+  }
+
+  static String scores(Map<String, TaskScores> scores, List<String> order) {
+    StringBuilder sb = new StringBuilder();
+    int w = order.stream().mapToInt(String::length).max().orElse(4);
+    for (String t : order) {
+      TaskScores s = scores.get(t);
+      if (s == null) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT, "  %-" + w + "s", t));
+      s.metrics().forEach((m, v) -> sb.append(String.format(Locale.ROOT, "  %s %.4f", m, v)));
+      sb.append(String.format(Locale.ROOT, "  loss %.4f%n", s.loss()));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,44 @@
+package org.mtl4j.trainer.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mtl4j.trainer.Mtl4j;
+import org.mtl4j.trainer.config.Mtl4jConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mtl4j predict}: CSV in, CSV out with one column group per task. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Predict every task for the rows of a CSV file.")
+final class PredictCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "CHECKPOINT", description = "run folder or checkpoint folder")
+  Path checkpoint;
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "CSV",
+      description = "rows to predict (same feature columns as training)")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "CSV",
+      description = "where to write the predictions")
+  Path output;
+
+  @Option(names = {"-b", "--backend"}, paramLabel = "NAME", description = "override backend")
+  String backend;
+
+  @Option(names = {"-q", "--quiet"}, description = "no log output")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    Mtl4jConfig c = Cli.checkpointConfig(checkpoint);
+    if (backend != null) {
+      c = c.withBackend(backend);
+    }
+    int n = Mtl4j.trainer(c).predict(checkpoint, input, output);
+    if (!quiet) {
+      System.out.println("wrote " + n + " predictions to " + output);
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,329 @@
+package org.mtl4j.trainer.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mtl4j.api.nn.Activation;
+import org.mtl4j.api.options.OptionSpec;
+import org.mtl4j.api.options.Options;
+import org.mtl4j.api.options.OptionsException;
+import org.mtl4j.api.task.Metric;
+import org.mtl4j.api.task.Metrics;
+import org.mtl4j.api.task.TaskType;
+
+/**
+ * Reads a YAML training config into a validated {@link Mtl4jConfig}. Every problem is collected
+ * and reported at once in a {@link ConfigException}, each with its path, the offending value and
+ * what was expected. Unknown keys are errors; plugin names resolve only to discovered providers.
+ *
+ * <pre>
+ * name: default            # run folder name (default: the file name)
+ * backend: auto            # auto | cpu | cuda | any discovered backend
+ * seed: 42
+ * data: {source: fashion-mnist, options: {...}}
+ * tasks:
+ *   - {name: category, type: multiclass, label: category, weight: 1.0, metrics: [accuracy]}
+ * model: {strategy: hard, options: {}, hidden: [512, 256], tower: [], activation: relu,
+ *         dropout: 0.0, layer_norm: false}
+ * weighting: {method: equal, options: {}}
+ * optimizer: {name: adam, lr: 0.001, momentum: 0.0, nesterov: false, weight_decay: 0.0,
+ *             beta1: 0.9, beta2: 0.999, eps: 1.0e-8, clip_norm: 0.0,
+ *             schedule: {type: cosine, warmup_steps: 100, step_epochs: 1, gamma: 0.1, min_lr: 0}}
+ * training: {epochs: 5, batch_size: 256, validation_split: 0.1,
+ *            early_stopping: {metric: category.accuracy, patience: 3}}
+ * output: runs
+ * </pre>
+ */
+public final class ConfigReader {
+  private static final Set<String> ROOT_KEYS =
+      ordered(
+          "name", "backend", "seed", "data", "tasks", "model", "weighting", "optimizer",
+          "training", "output");
+  private final PluginCatalog catalog;
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+  public ConfigReader(PluginCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** Reads and validates a YAML file; the run name defaults to the file name without extension. */
+  public Mtl4jConfig read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of(file + ": no such config file"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
+    }
+    String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    return parse(text, file.toString(), base);
+  }
+
+  /**
+   * Validates YAML text.
+   *
+   * @param source where the text came from, for messages
+   * @param defaultName run name when the config gives none
+   */
+  public Mtl4jConfig parse(String text, String source, String defaultName) {
+    JsonNode root;
+    try {
+      root = yaml.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          List.of(source + ": not valid YAML: " + e.getOriginalMessage()
+              + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                  + e.getLocation().getColumnNr() + ")" : "")));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new ConfigException(List.of(source + ": the config is empty"));
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(List.of(source + ": the config must be a mapping of sections"));
+    }
+    List<String> errors = new ArrayList<>();
+    Fields f = new Fields(root, "", errors);
+    f.allowOnly(ROOT_KEYS);
+    String name = f.string("name", defaultName);
+    if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
+      f.error("name", "'" + name + "' is not a folder name of letters, digits, '.', '-', '_'");
+    }
+    String backend = f.string("backend", "auto");
+    if (backend != null && !backend.equals("auto") && !catalog.backends().contains(backend)) {
+      f.error("backend", "'" + backend + "' is not one of auto"
+          + (catalog.backends().isEmpty() ? "" : ", " + String.join(", ", catalog.backends())));
+    }
+    long seed = f.longValue("seed", 42);
+    DataConfig data = data(f.object("data"));
+    List<TaskConfig> tasks = tasks(f, data);
+    ModelConfig model = model(f.object("model"));
+    WeightingConfig weighting = weighting(f.object("weighting"));
+    OptimizerConfig optimizer = optimizer(f.object("optimizer"));
+    TrainingConfig training = training(f.object("training"), tasks);
+    String output = f.string("output", "runs");
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return new Mtl4jConfig(
+        name, backend, seed, data, tasks, model, weighting, optimizer, training, output);
+  }
+
+  private DataConfig data(Fields f) {
+    f.allowOnly(ordered("source", "options"));
+    String source = f.string("source", null);
+    Map<String, Object> raw = f.plainMap("options");
+    if (source == null) {
+      return new DataConfig("?", Map.of());
+    }
+    DataSourceInfo info = catalog.dataSources().get(source);
+    if (info == null) {
+      f.error("source", "'" + source + "' is not one of "
+          + String.join(", ", catalog.dataSources().keySet()));
+      return new DataConfig(source, Map.of());
+    }
+    return new DataConfig(source, options(raw, info.options(), f.at("options"), f));
+  }
+
+  private Map<String, Object> options(
+      Map<String, Object> raw, List<OptionSpec> specs, String path, Fields f) {
+    try {
+      return Options.parse(raw, specs, path).asMap();
+    } catch (OptionsException e) {
+      e.errors().forEach(f::raw);
+      return Map.of();
+    }
+  }
+
+  private List<TaskConfig> tasks(Fields root, DataConfig data) {
+    List<JsonNode> nodes = root.list("tasks", true);
+    if (root.has("tasks") && nodes.isEmpty()) {
+      root.error("tasks", "needs at least one task");
+    }
+    DataSourceInfo info = catalog.dataSources().get(data.source());
+    Map<String, Set<TaskType>> labels = info == null ? null : info.labels().orElse(null);
+    List<TaskConfig> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      String path = "tasks[" + i + "]";
+      if (!nodes.get(i).isObject()) {
+        root.raw(path + ": '" + Fields.text(nodes.get(i)) + "' is not a mapping");
+        continue;
+      }
+      Fields t = new Fields(nodes.get(i), path, root.errors());
+      t.allowOnly(ordered("name", "type", "label", "weight", "metrics"));
+      String name = t.string("name", null);
+      if (name != null && !name.matches("[A-Za-z0-9_-]+")) {
+        t.error("name", "'" + name + "' must use only letters, digits, '-' and '_'");
+      } else if (name != null && !seen.add(name)) {
+        t.error("name", "'" + name + "' is used by an earlier task; task names must be unique");
+      }
+      String typeName =
+          t.choice("type", null,
+              java.util.Arrays.stream(TaskType.values()).map(TaskType::configName).toList());
+      TaskType type = typeName == null ? null : TaskType.parse(typeName);
+      String label = t.string("label", name);
+      if (labels != null && label != null) {
+        Set<TaskType> types = labels.get(label);
+        if (types == null) {
+          t.error("label", "'" + label + "' is not a label of " + data.source() + "; known: "
+              + String.join(", ", labels.keySet()));
+        } else if (type != null && !types.contains(type)) {
+          t.error("type", "'" + typeName + "' does not suit label '" + label + "'; expected "
+              + String.join(" or ", types.stream().map(TaskType::configName).sorted().toList()));
+        }
+      }
+      double weight = t.number("weight", 1.0, 0, Double.MAX_VALUE, false);
+      List<String> metrics = t.stringList("metrics", type == null ? List.of()
+          : type.defaultMetrics());
+      for (int m = 0; m < metrics.size(); m++) {
+        String mp = "metrics[" + m + "]";
+        if (!Metrics.names().contains(metrics.get(m))) {
+          t.error(mp, "'" + metrics.get(m) + "' is not one of " + String.join(", ",
+              Metrics.names()));
+        } else if (type != null && !Metrics.byName(metrics.get(m)).appliesTo(type)) {
+          t.error(mp, "'" + metrics.get(m) + "' does not apply to " + typeName + " tasks");
+        }
+      }
+      if (t.has("metrics") && metrics.isEmpty()) {
+        t.error("metrics", "needs at least one metric");
+      }
+      if (name != null && type != null && label != null) {
+        out.add(new TaskConfig(name, type, label, weight, metrics));
+      }
+    }
+    return out;
+  }
+
+  private ModelConfig model(Fields f) {
+    f.allowOnly(ordered("strategy", "options", "hidden", "tower", "activation", "dropout",
+        "layer_norm"));
+    String strategy = f.string("strategy", "hard");
+    Map<String, Object> raw = f.plainMap("options");
+    Map<String, Object> opts = Map.of();
+    if (strategy != null) {
+      var provider = catalog.strategies().get(strategy);
+      if (provider == null) {
+        f.error("strategy", "'" + strategy + "' is not one of "
+            + (catalog.strategies().isEmpty() ? "(no strategy was discovered)"
+                : String.join(", ", catalog.strategies().keySet())));
+      } else {
+        opts = options(raw, provider.options(), f.at("options"), f);
+      }
+    }
+    List<Integer> hidden = f.intList("hidden", List.of(256), 1);
+    List<Integer> tower = f.intList("tower", List.of(), 1);
+    String act = f.choice("activation", "relu",
+        java.util.Arrays.stream(Activation.values()).map(Activation::configName).toList());
+    double dropout = f.number("dropout", 0.0, 0.0, 1.0, true);
+    boolean layerNorm = f.bool("layer_norm", false);
+    return new ModelConfig(strategy == null ? "?" : strategy, opts, hidden, tower,
+        Activation.parse(act == null ? "relu" : act), dropout, layerNorm);
+  }
+
+  private WeightingConfig weighting(Fields f) {
+    f.allowOnly(ordered("method", "options"));
+    String method = f.string("method", "equal");
+    Map<String, Object> raw = f.plainMap("options");
+    Map<String, Object> opts = Map.of();
+    var provider = catalog.weightings().get(method);
+    if (provider == null) {
+      f.error("method", "'" + method + "' is not one of "
+          + (catalog.weightings().isEmpty() ? "(no weighting method was discovered)"
+              : String.join(", ", catalog.weightings().keySet())));
+    } else {
+      opts = options(raw, provider.options(), f.at("options"), f);
+    }
+    return new WeightingConfig(method, opts);
+  }
+
+  private OptimizerConfig optimizer(Fields f) {
+    f.allowOnly(ordered("name", "lr", "momentum", "nesterov", "weight_decay", "beta1", "beta2",
+        "eps", "clip_norm", "schedule"));
+    String name = f.choice("name", "adam", OptimizerConfig.NAMES);
+    double lr = f.number("lr", 1e-3, Double.MIN_VALUE, 10, false);
+    double momentum = f.number("momentum", 0.0, 0, 1, true);
+    boolean nesterov = f.bool("nesterov", false);
+    if (nesterov && momentum == 0) {
+      f.error("nesterov", "'true' needs optimizer.momentum > 0");
+    }
+    if ("sgd".equals(name) == false && (f.has("momentum") || f.has("nesterov"))) {
+      f.error(f.has("momentum") ? "momentum" : "nesterov",
+          "applies only to optimizer.name sgd, not '" + name + "'");
+    }
+    double wd = f.number("weight_decay", 0.0, 0, 10, false);
+    double beta1 = f.number("beta1", 0.9, 0, 1, true);
+    double beta2 = f.number("beta2", 0.999, 0, 1, true);
+    double eps = f.number("eps", 1e-8, Double.MIN_VALUE, 1, false);
+    double clip = f.number("clip_norm", 0.0, 0, Double.MAX_VALUE, false);
+    Fields s = f.object("schedule");
+    s.allowOnly(ordered("type", "warmup_steps", "step_epochs", "gamma", "min_lr"));
+    ScheduleConfig schedule = new ScheduleConfig(
+        s.choice("type", "constant", ScheduleConfig.TYPES),
+        s.integer("warmup_steps", 0, 0, Integer.MAX_VALUE),
+        s.integer("step_epochs", 1, 1, Integer.MAX_VALUE),
+        s.number("gamma", 0.1, 0, 1, false),
+        s.number("min_lr", 0.0, 0, lr, false));
+    return new OptimizerConfig(name == null ? "adam" : name, lr, momentum, nesterov, wd, beta1,
+        beta2, eps, clip, schedule);
+  }
+
+  private TrainingConfig training(Fields f, List<TaskConfig> tasks) {
+    f.allowOnly(ordered("epochs", "batch_size", "validation_split", "early_stopping"));
+    int epochs = f.integer("epochs", 5, 1, 1_000_000);
+    int batch = f.integer("batch_size", 256, 1, 1 << 20);
+    double split = f.number("validation_split", 0.1, 0, 1, true);
+    EarlyStoppingConfig es = null;
+    if (f.has("early_stopping")) {
+      Fields e = f.object("early_stopping");
+      e.allowOnly(ordered("metric", "patience"));
+      String metric = e.string("metric", null);
+      int patience = e.integer("patience", 3, 1, 1_000_000);
+      if (split == 0) {
+        e.error("metric", "early stopping needs training.validation_split > 0");
+      }
+      if (metric != null) {
+        int dot = metric.lastIndexOf('.');
+        String task = dot > 0 ? metric.substring(0, dot) : "";
+        String m = dot > 0 ? metric.substring(dot + 1) : "";
+        TaskConfig tc = tasks.stream().filter(t -> t.name().equals(task)).findFirst()
+            .orElse(null);
+        if (tc == null) {
+          e.error("metric", "'" + metric + "' is not <task>.<metric> for a task among "
+              + String.join(", ", tasks.stream().map(TaskConfig::name).toList())
+              + " (or 'loss')");
+        } else if (!m.equals("loss") && !tc.metrics().contains(m)) {
+          e.error("metric", "'" + metric + "' names metric '" + m + "' that task " + task
+              + " does not report; expected one of loss, " + String.join(", ", tc.metrics()));
+        } else {
+          es = new EarlyStoppingConfig(task, m, patience);
+        }
+      }
+    }
+    return new TrainingConfig(epochs, batch, split, es);
+  }
+
+  /** Whether a larger value of the early-stopping metric is better. */
+  public static boolean higherIsBetter(String metric) {
+    if (metric.equals("loss")) {
+      return false;
+    }
+    Metric m = Metrics.byName(metric);
+    return m.higherIsBetter();
+  }
+
+  private static Set<String> ordered(String... keys) {
+    return new LinkedHashSet<>(List.of(keys));
+  }
+}

@@ -1,0 +1,97 @@
+package org.mtl4j.trainer.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a config back as YAML in the layout {@link ConfigReader} reads, with every default
+ * filled in: the "resolved config" of a run and of a checkpoint.
+ */
+public final class ConfigWriter {
+  private final ObjectMapper yaml =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+  /** The config as nested plain maps and lists. */
+  public Map<String, Object> toMap(Mtl4jConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", c.name());
+    m.put("backend", c.backend());
+    m.put("seed", c.seed());
+    m.put("data", Map.of("source", c.data().source(), "options", c.data().options()));
+    List<Object> tasks = new ArrayList<>();
+    for (TaskConfig t : c.tasks()) {
+      Map<String, Object> tm = new LinkedHashMap<>();
+      tm.put("name", t.name());
+      tm.put("type", t.type().configName());
+      tm.put("label", t.label());
+      tm.put("weight", t.weight());
+      tm.put("metrics", t.metrics());
+      tasks.add(tm);
+    }
+    m.put("tasks", tasks);
+    ModelConfig mc = c.model();
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("strategy", mc.strategy());
+    model.put("options", mc.options());
+    model.put("hidden", mc.hidden());
+    model.put("tower", mc.tower());
+    model.put("activation", mc.activation().configName());
+    model.put("dropout", mc.dropout());
+    model.put("layer_norm", mc.layerNorm());
+    m.put("model", model);
+    m.put("weighting", Map.of("method", c.weighting().method(), "options",
+        c.weighting().options()));
+    OptimizerConfig o = c.optimizer();
+    Map<String, Object> opt = new LinkedHashMap<>();
+    opt.put("name", o.name());
+    opt.put("lr", o.lr());
+    if (o.name().equals("sgd")) {
+      opt.put("momentum", o.momentum());
+      opt.put("nesterov", o.nesterov());
+    }
+    opt.put("weight_decay", o.weightDecay());
+    opt.put("beta1", o.beta1());
+    opt.put("beta2", o.beta2());
+    opt.put("eps", o.eps());
+    opt.put("clip_norm", o.clipNorm());
+    ScheduleConfig s = o.schedule();
+    Map<String, Object> sched = new LinkedHashMap<>();
+    sched.put("type", s.type());
+    sched.put("warmup_steps", s.warmupSteps());
+    sched.put("step_epochs", s.stepEpochs());
+    sched.put("gamma", s.gamma());
+    sched.put("min_lr", s.minLr());
+    opt.put("schedule", sched);
+    m.put("optimizer", opt);
+    TrainingConfig tr = c.training();
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("epochs", tr.epochs());
+    training.put("batch_size", tr.batchSize());
+    training.put("validation_split", tr.validationSplit());
+    if (tr.earlyStopping() != null) {
+      training.put("early_stopping", Map.of(
+          "metric", tr.earlyStopping().task() + "." + tr.earlyStopping().metric(),
+          "patience", tr.earlyStopping().patience()));
+    }
+    m.put("training", training);
+    m.put("output", c.output());
+    return m;
+  }
+
+  /** The config as YAML text that {@link ConfigReader} reads back to an equal config. */
+  public String toYaml(Mtl4jConfig c) {
+    try {
+      return yaml.writeValueAsString(toMap(c));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

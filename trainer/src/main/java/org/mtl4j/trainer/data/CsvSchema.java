@@ -1,0 +1,131 @@
+package org.mtl4j.trainer.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * How CSV columns become features: numeric columns standardised with the training rows' mean and
+ * standard deviation, categorical columns one-hot over the categories seen in training (an unseen
+ * category encodes as all zeros). Serialisable to plain maps so {@code predict} prepares new rows
+ * exactly as training did.
+ */
+public final class CsvSchema {
+  /** One feature column. */
+  public record Column(String name, boolean categorical, double mean, double std,
+      List<String> categories) {
+    int width() {
+      return categorical ? categories.size() : 1;
+    }
+  }
+
+  private final List<Column> columns;
+
+  public CsvSchema(List<Column> columns) {
+    this.columns = List.copyOf(columns);
+  }
+
+  public List<Column> columns() {
+    return columns;
+  }
+
+  public int inputSize() {
+    return columns.stream().mapToInt(Column::width).sum();
+  }
+
+  /** Fits the schema on the given rows of {@code table}. */
+  public static CsvSchema fit(CsvTable table, int[] rows, List<String> featureNames,
+      List<String> categorical) {
+    List<Column> cols = new ArrayList<>();
+    for (String name : featureNames) {
+      int c = table.column(name);
+      if (categorical.contains(name)) {
+        TreeSet<String> cats = new TreeSet<>();
+        for (int r : rows) {
+          cats.add(table.rows().get(r)[c]);
+        }
+        cols.add(new Column(name, true, 0, 1, List.copyOf(cats)));
+      } else {
+        double sum = 0;
+        double sq = 0;
+        for (int r : rows) {
+          double v = number(table, r, c);
+          sum += v;
+          sq += v * v;
+        }
+        int n = Math.max(1, rows.length);
+        double mean = sum / n;
+        double var = Math.max(0, sq / n - mean * mean);
+        double std = var > 1e-24 ? Math.sqrt(var) : 1.0;
+        cols.add(new Column(name, false, mean, std, List.of()));
+      }
+    }
+    return new CsvSchema(cols);
+  }
+
+  /** Encodes row {@code r} of {@code table} into {@code out} at {@code offset}. */
+  public void encode(CsvTable table, int r, float[] out, int offset) {
+    int p = offset;
+    for (Column col : columns) {
+      int c = table.column(col.name());
+      if (c < 0) {
+        throw new DataException(table.file() + ":1: the header has no feature column '"
+            + col.name() + "'");
+      }
+      if (col.categorical()) {
+        int k = col.categories().indexOf(table.rows().get(r)[c]);
+        for (int j = 0; j < col.categories().size(); j++) {
+          out[p + j] = j == k ? 1f : 0f;
+        }
+      } else {
+        out[p] = (float) ((number(table, r, c) - col.mean()) / col.std());
+      }
+      p += col.width();
+    }
+  }
+
+  static double number(CsvTable table, int r, int c) {
+    String s = table.rows().get(r)[c];
+    if (s.isEmpty()) {
+      throw new DataException(table.where(r, c) + ": empty value in a numeric feature column");
+    }
+    try {
+      double v = Double.parseDouble(s);
+      if (!Double.isFinite(v)) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new DataException(table.where(r, c) + ": '" + s + "' is not a finite number"
+          + " (declare the column in data.options.categorical if it is a category)");
+    }
+  }
+
+  /** Plain maps for JSON. */
+  public List<Map<String, Object>> toMaps() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Column c : columns) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", c.name());
+      m.put("categorical", c.categorical());
+      m.put("mean", c.mean());
+      m.put("std", c.std());
+      m.put("categories", c.categories());
+      out.add(m);
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static CsvSchema fromMaps(List<Map<String, Object>> maps) {
+    List<Column> cols = new ArrayList<>();
+    for (Map<String, Object> m : maps) {
+      cols.add(new Column((String) m.get("name"), (Boolean) m.get("categorical"),
+          ((Number) m.get("mean")).doubleValue(), ((Number) m.get("std")).doubleValue(),
+          (List<String>) m.get("categories")));
+    }
+    return new CsvSchema(cols);
+  }
+}

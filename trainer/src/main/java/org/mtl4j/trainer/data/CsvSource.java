@@ -1,0 +1,214 @@
+package org.mtl4j.trainer.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.options.OptionSpec;
+import org.mtl4j.api.options.Options;
+import org.mtl4j.api.task.Task;
+import org.mtl4j.api.task.TaskType;
+import org.mtl4j.trainer.config.ConfigException;
+import org.mtl4j.trainer.config.TaskConfig;
+
+/**
+ * The {@code csv} data source: any CSV file with a header. Each task's {@code label} names a
+ * column; every other column (except {@code ignore}) is a feature, numeric unless listed in
+ * {@code categorical}. An empty label cell means "no label for this task": the row stays and is
+ * masked out of that task's loss and metrics. Class labels are the distinct values seen in training,
+ * sorted (numerically when all are numbers).
+ */
+public final class CsvSource implements DataSource {
+
+  @Override
+  public String name() {
+    return "csv";
+  }
+
+  @Override
+  public String description() {
+    return "any CSV file with a header: label columns as tasks, numeric and categorical features";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        new OptionSpec("path", OptionSpec.Type.STRING, null, "the training CSV file", List.of()),
+        new OptionSpec("test_path", OptionSpec.Type.STRING, "",
+            "a separate test CSV (default: hold out test_split of path)", List.of()),
+        OptionSpec.ofDouble("test_split", 0.2, "fraction held out for testing without test_path"),
+        new OptionSpec("categorical", OptionSpec.Type.STRING, "",
+            "comma-separated categorical feature columns (one-hot encoded)", List.of()),
+        new OptionSpec("ignore", OptionSpec.Type.STRING, "",
+            "comma-separated columns that are neither features nor labels", List.of()),
+        new OptionSpec("delimiter", OptionSpec.Type.STRING, ",", "field separator", List.of()));
+  }
+
+  @Override
+  public Dataset load(Options o, List<TaskConfig> tasks, long seed) {
+    String delim = o.getString("delimiter");
+    if (delim.length() != 1) {
+      throw Options.invalid("data.options", "delimiter", delim, "a single character");
+    }
+    CsvTable train = CsvTable.read(Path.of(o.getString("path")), delim.charAt(0));
+    List<String> categorical = list(o.getString("categorical"));
+    List<String> ignore = list(o.getString("ignore"));
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      TaskConfig t = tasks.get(i);
+      if (train.column(t.label()) < 0) {
+        errors.add("tasks[" + i + "].label: '" + t.label() + "' is not a column of "
+            + train.file() + "; columns: " + String.join(", ", train.header()));
+      }
+      if (t.type() == TaskType.MULTILABEL) {
+        errors.add("tasks[" + i + "].type: 'multilabel' is not supported for CSV labels;"
+            + " expected multiclass, binary or regression");
+      }
+    }
+    for (String c : categorical) {
+      if (train.column(c) < 0) {
+        errors.add("data.options.categorical: '" + c + "' is not a column of " + train.file());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    List<String> labels = tasks.stream().map(TaskConfig::label).toList();
+    List<String> features = new ArrayList<>();
+    for (String h : train.header()) {
+      if (!labels.contains(h) && !ignore.contains(h)) {
+        features.add(h);
+      }
+    }
+    if (features.isEmpty()) {
+      throw new DataException(train.file() + ": no feature columns remain after the labels "
+          + labels + " and ignored columns " + ignore);
+    }
+    int[] trainRows;
+    int[] testRows;
+    CsvTable test;
+    if (!o.getString("test_path").isBlank()) {
+      test = CsvTable.read(Path.of(o.getString("test_path")), delim.charAt(0));
+      trainRows = range(train.rows().size());
+      testRows = range(test.rows().size());
+    } else {
+      double split = o.getDouble("test_split");
+      if (!(split > 0 && split < 1)) {
+        throw Options.invalid("data.options", "test_split", split, "in (0, 1)");
+      }
+      test = train;
+      int[] perm = Permutations.of(train.rows().size(), CounterRng.derive(seed, 201));
+      int nTest = (int) Math.round(train.rows().size() * split);
+      testRows = Arrays.copyOfRange(perm, 0, nTest);
+      trainRows = Arrays.copyOfRange(perm, nTest, perm.length);
+      Arrays.sort(testRows);
+      Arrays.sort(trainRows);
+    }
+    if (trainRows.length == 0 || testRows.length == 0) {
+      throw new DataException(train.file() + ": too few rows (" + train.rows().size()
+          + ") for a training and a test part");
+    }
+    CsvSchema schema = CsvSchema.fit(train, trainRows, features, categorical);
+    Map<String, Object> pre = new LinkedHashMap<>();
+    pre.put("format", "csv");
+    pre.put("delimiter", delim);
+    pre.put("features", schema.toMaps());
+    List<Task> built = new ArrayList<>();
+    Map<String, List<String>> classes = new HashMap<>();
+    Map<String, Object> labelInfo = new LinkedHashMap<>();
+    for (TaskConfig t : tasks) {
+      int c = train.column(t.label());
+      List<String> cl = List.of();
+      int out = 1;
+      if (t.type() != TaskType.REGRESSION) {
+        cl = classes(train, trainRows, c);
+        if (t.type() == TaskType.BINARY && cl.size() != 2) {
+          throw new DataException(train.file() + ", column '" + t.label() + "': a binary task"
+              + " needs exactly 2 distinct values, found " + cl.size() + " " + cl);
+        }
+        if (t.type() == TaskType.MULTICLASS && cl.size() < 2) {
+          throw new DataException(train.file() + ", column '" + t.label() + "': a multiclass"
+              + " task needs at least 2 distinct values, found " + cl);
+        }
+        out = t.type() == TaskType.BINARY ? 1 : cl.size();
+      }
+      classes.put(t.name(), cl);
+      labelInfo.put(t.name(), Map.of("column", t.label(), "classes", cl));
+      built.add(TaskFactory.build(t, out));
+    }
+    pre.put("labels", labelInfo);
+    Examples trainEx = encode(train, trainRows, schema, tasks, classes);
+    Examples testEx = encode(test, testRows, schema, tasks, classes);
+    return new Dataset(built, Split.all(trainEx), Split.all(testEx), pre);
+  }
+
+  private static Examples encode(CsvTable table, int[] rows, CsvSchema schema,
+      List<TaskConfig> tasks, Map<String, List<String>> classes) {
+    int d = schema.inputSize();
+    float[] x = new float[rows.length * d];
+    Map<String, float[]> targets = new HashMap<>();
+    Map<String, float[]> masks = new HashMap<>();
+    for (TaskConfig t : tasks) {
+      targets.put(t.name(), new float[rows.length]);
+      masks.put(t.name(), new float[rows.length]);
+    }
+    for (int i = 0; i < rows.length; i++) {
+      int r = rows[i];
+      schema.encode(table, r, x, i * d);
+      for (TaskConfig t : tasks) {
+        int c = table.column(t.label());
+        if (c < 0) {
+          throw new DataException(table.file() + ":1: no label column '" + t.label() + "'");
+        }
+        String v = table.rows().get(r)[c];
+        if (v.isEmpty()) {
+          continue;
+        }
+        float y;
+        if (t.type() == TaskType.REGRESSION) {
+          y = (float) CsvSchema.number(table, r, c);
+        } else {
+          int k = classes.get(t.name()).indexOf(v);
+          if (k < 0) {
+            throw new DataException(table.where(r, c) + ": '" + v + "' is not a class seen in"
+                + " training; expected one of " + classes.get(t.name()));
+          }
+          y = k;
+        }
+        targets.get(t.name())[i] = y;
+        masks.get(t.name())[i] = 1f;
+      }
+    }
+    return new Examples(rows.length, d, x, targets, masks);
+  }
+
+  private static List<String> classes(CsvTable t, int[] rows, int c) {
+    TreeSet<String> vals = new TreeSet<>();
+    for (int r : rows) {
+      String v = t.rows().get(r)[c];
+      if (!v.isEmpty()) {
+        vals.add(v);
+      }
+    }
+    List<String> out = new ArrayList<>(vals);
+    if (out.stream().allMatch(s -> s.matches("[-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?"))) {
+      out.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
+    }
+    return out;
+  }
+
+  static List<String> list(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static int[] range(int n) {
+    int[] r = new int[n];
+    Arrays.setAll(r, i -> i);
+    return r;
+  }
+}

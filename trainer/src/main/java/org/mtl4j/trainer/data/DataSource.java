@@ -1,0 +1,20 @@
+package org.mtl4j.trainer.data;
+
+import java.util.List;
+import org.mtl4j.api.options.Options;
+import org.mtl4j.trainer.config.DataSourceInfo;
+import org.mtl4j.trainer.config.TaskConfig;
+
+/** Where examples come from: a named data set that builds its tasks' targets. */
+public interface DataSource extends DataSourceInfo {
+
+  /**
+   * Loads the data for the given tasks.
+   *
+   * @param options the data section's options, checked against {@link #options()}
+   * @param tasks the configured tasks, whose labels this source resolves
+   * @param seed seed for generated data and random test splits
+   * @throws DataException when files are missing, corrupt or inconsistent
+   */
+  Dataset load(Options options, List<TaskConfig> tasks, long seed);
+}

@@ -1,0 +1,58 @@
+package org.mtl4j.trainer.data;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.options.Options;
+import org.mtl4j.trainer.config.ConfigException;
+import org.mtl4j.trainer.config.DataConfig;
+import org.mtl4j.trainer.config.TaskConfig;
+
+/** Loads the configured data source and splits off the validation rows. */
+public final class Datasets {
+  private final Map<String, DataSource> sources;
+
+  public Datasets(Map<String, DataSource> sources) {
+    this.sources = Map.copyOf(sources);
+  }
+
+  public Map<String, DataSource> sources() {
+    return sources;
+  }
+
+  public Dataset load(DataConfig data, List<TaskConfig> tasks, long seed) {
+    DataSource s = sources.get(data.source());
+    if (s == null) {
+      throw new ConfigException(List.of("data.source: '" + data.source() + "' is not one of "
+          + String.join(", ", sources.keySet())));
+    }
+    return s.load(Options.parse(data.options(), s.options(), "data.options"), tasks, seed);
+  }
+
+  /** Training and validation rows: a seeded random {@code fraction} of {@code train} validates. */
+  public record TrainValidation(Split train, Split validation) {}
+
+  public static TrainValidation splitValidation(Split train, double fraction, long seed) {
+    int n = train.size();
+    int nVal = (int) Math.round(n * fraction);
+    if (fraction > 0 && (nVal == 0 || nVal == n)) {
+      throw new DataException("training.validation_split " + fraction + " of " + n
+          + " examples leaves no training or no validation examples");
+    }
+    int[] perm = Permutations.of(n, CounterRng.derive(seed, 301));
+    int[] rows = train.rows();
+    int[] val = new int[nVal];
+    int[] tr = new int[n - nVal];
+    for (int i = 0; i < n; i++) {
+      if (i < nVal) {
+        val[i] = rows[perm[i]];
+      } else {
+        tr[i - nVal] = rows[perm[i]];
+      }
+    }
+    Arrays.sort(val);
+    Arrays.sort(tr);
+    return new TrainValidation(new Split(train.examples(), tr), new Split(train.examples(), val));
+  }
+}

@@ -1,0 +1,32 @@
+package org.mtl4j.trainer.training;
+
+import org.mtl4j.trainer.config.ScheduleConfig;
+
+/**
+ * The learning rate at each step: linear warm-up from 0 over {@code warmupSteps} (Goyal et al.,
+ * "Accurate, Large Minibatch SGD", 2017), then constant, step decay ({@code gamma} every {@code
+ * stepEpochs} epochs) or cosine annealing to {@code minLr} (Loshchilov and Hutter, "SGDR", 2017).
+ */
+public record LearningRateSchedule(
+    ScheduleConfig config, double baseLr, long totalSteps, int stepsPerEpoch) {
+
+  /** The rate for 0-based global step {@code step}. */
+  public double at(long step) {
+    int warm = config.warmupSteps();
+    if (warm > 0 && step < warm) {
+      return baseLr * (step + 1) / warm;
+    }
+    return switch (config.type()) {
+      case "step" -> {
+        long epoch = step / Math.max(1, stepsPerEpoch);
+        yield baseLr * Math.pow(config.gamma(), epoch / config.stepEpochs());
+      }
+      case "cosine" -> {
+        long span = Math.max(1, totalSteps - warm);
+        double t = Math.min(1.0, (double) (step - warm) / span);
+        yield config.minLr() + 0.5 * (baseLr - config.minLr()) * (1 + Math.cos(Math.PI * t));
+      }
+      default -> baseLr;
+    };
+  }
+}

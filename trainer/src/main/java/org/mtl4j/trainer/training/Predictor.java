@@ -1,0 +1,174 @@
+package org.mtl4j.trainer.training;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.sharing.NetworkOutput;
+import org.mtl4j.api.task.Task;
+import org.mtl4j.api.task.TaskType;
+import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.api.tensor.Tensor;
+import org.mtl4j.api.tensor.TensorScope;
+import org.mtl4j.trainer.data.CsvSchema;
+import org.mtl4j.trainer.data.CsvTable;
+import org.mtl4j.trainer.data.DataException;
+
+/**
+ * Predicts every task for the rows of a CSV file and writes a CSV with one column group per task:
+ * the predicted class (or value) and, for classification, each class's probability. Features are
+ * prepared as in training (the checkpoint's CSV statistics); for image models the CSV holds the
+ * raw feature values, one column each.
+ */
+public final class Predictor {
+  private static final int BATCH = 512;
+
+  private Predictor() {}
+
+  @SuppressWarnings("unchecked")
+  public static int predict(TrainedModel model, Path input, Path output) {
+    Map<String, Object> pre = model.checkpoint().preprocessing();
+    int inputSize = ((Number) pre.get("input_size")).intValue();
+    String delim = (String) pre.getOrDefault("delimiter", ",");
+    CsvTable table = CsvTable.read(input, delim.charAt(0));
+    int n = table.rows().size();
+    float[] x = new float[n * inputSize];
+    if ("csv".equals(pre.get("format"))) {
+      CsvSchema schema = CsvSchema.fromMaps((List<Map<String, Object>>) pre.get("features"));
+      for (int r = 0; r < n; r++) {
+        schema.encode(table, r, x, r * inputSize);
+      }
+    } else {
+      if (table.header().size() != inputSize) {
+        throw new DataException(input + ":1: " + table.header().size() + " columns, the model"
+            + " expects " + inputSize + " feature columns");
+      }
+      for (int r = 0; r < n; r++) {
+        for (int c = 0; c < inputSize; c++) {
+          String s = table.rows().get(r)[c];
+          try {
+            x[r * inputSize + c] = Float.parseFloat(s);
+          } catch (NumberFormatException e) {
+            throw new DataException(table.where(r, c) + ": '" + s + "' is not a number");
+          }
+        }
+      }
+    }
+    Map<String, Object> labels = (Map<String, Object>) pre.getOrDefault("labels", Map.of());
+    List<Task> tasks = model.network().tasks();
+    ComputeBackend backend = model.backend();
+    try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+      List<String> header = new ArrayList<>();
+      for (Task t : tasks) {
+        List<String> classes = classes(labels, t);
+        header.add(t.name());
+        if (t.type() == TaskType.MULTICLASS) {
+          for (int k = 0; k < t.outputSize(); k++) {
+            header.add(t.name() + "_p_" + (k < classes.size() ? classes.get(k) : k));
+          }
+        } else if (t.type() == TaskType.BINARY) {
+          header.add(t.name() + "_p");
+        } else if (t.outputSize() > 1) {
+          header.remove(header.size() - 1);
+          for (int k = 0; k < t.outputSize(); k++) {
+            header.add(t.name() + "_" + k);
+          }
+        }
+      }
+      w.write(String.join(",", header));
+      w.write('\n');
+      for (int from = 0; from < n; from += BATCH) {
+        int m = Math.min(BATCH, n - from);
+        float[] xb = new float[m * inputSize];
+        System.arraycopy(x, from * inputSize, xb, 0, xb.length);
+        List<float[]> outs = new ArrayList<>();
+        try (TensorScope scope = backend.openScope()) {
+          Tensor xt = backend.fromHost(Shape.matrix(m, inputSize), xb);
+          Graph g = new Graph(backend, 0L);
+          NetworkOutput out = model.network().forward(g, g.constant(xt), Mode.EVAL);
+          for (Task t : tasks) {
+            outs.add(backend.toHost(out.output(t.name()).value()));
+          }
+        }
+        for (int i = 0; i < m; i++) {
+          List<String> cells = new ArrayList<>();
+          for (int ti = 0; ti < tasks.size(); ti++) {
+            cells.addAll(row(tasks.get(ti), classes(labels, tasks.get(ti)), outs.get(ti), i));
+          }
+          w.write(String.join(",", cells));
+          w.write('\n');
+        }
+      }
+    } catch (IOException e) {
+      throw new DataException(output + ": cannot be written: " + e.getMessage(), e);
+    }
+    return n;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> classes(Map<String, Object> labels, Task t) {
+    Object info = labels.get(t.name());
+    if (info instanceof Map<?, ?> m && m.get("classes") instanceof List<?> l) {
+      return (List<String>) l;
+    }
+    return List.of();
+  }
+
+  private static List<String> row(Task t, List<String> classes, float[] out, int i) {
+    List<String> cells = new ArrayList<>();
+    int k = t.outputSize();
+    switch (t.type()) {
+      case MULTICLASS -> {
+        double max = Double.NEGATIVE_INFINITY;
+        int best = 0;
+        for (int j = 0; j < k; j++) {
+          if (out[i * k + j] > max) {
+            max = out[i * k + j];
+            best = j;
+          }
+        }
+        double sum = 0;
+        double[] p = new double[k];
+        for (int j = 0; j < k; j++) {
+          p[j] = Math.exp(out[i * k + j] - max);
+          sum += p[j];
+        }
+        cells.add(best < classes.size() ? classes.get(best) : Integer.toString(best));
+        for (int j = 0; j < k; j++) {
+          cells.add(fmt(p[j] / sum));
+        }
+      }
+      case BINARY -> {
+        double p = 1 / (1 + Math.exp(-out[i]));
+        int c = p > 0.5 ? 1 : 0;
+        cells.add(c < classes.size() ? classes.get(c) : Integer.toString(c));
+        cells.add(fmt(p));
+      }
+      case MULTILABEL -> {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < k; j++) {
+          sb.append(out[i * k + j] > 0 ? '1' : '0');
+        }
+        cells.add(sb.toString());
+      }
+      case REGRESSION -> {
+        for (int j = 0; j < k; j++) {
+          cells.add(fmt(out[i * k + j]));
+        }
+      }
+    }
+    return cells;
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.6g", v);
+  }
+}

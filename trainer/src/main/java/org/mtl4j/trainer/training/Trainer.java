@@ -1,0 +1,273 @@
+package org.mtl4j.trainer.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.sharing.MultiTaskNetwork;
+import org.mtl4j.api.task.Metrics;
+import org.mtl4j.api.task.Task;
+import org.mtl4j.api.weighting.TaskWeighting;
+import org.mtl4j.trainer.checkpoint.Checkpoint;
+import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.config.ConfigWriter;
+import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.config.WeightingConfig;
+import org.mtl4j.trainer.data.Dataset;
+import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.metrics.DeltaM;
+import org.mtl4j.trainer.metrics.EpochRecord;
+import org.mtl4j.trainer.metrics.TaskScores;
+import org.mtl4j.trainer.report.RunReporter;
+
+/**
+ * Trains the configured multi-task model end to end: loads the data, opens the backend, builds
+ * the network and weighting method, runs the {@link TrainingLoop}, evaluates on the test split and
+ * writes the run folder ({@code <output>/<name>/}: reports plus {@code checkpoint/}). Optionally
+ * trains one single-task baseline per task with the same budget and reports Δm.
+ *
+ * <p>Thread-safe controls: {@link #cancel()} may be called from any thread; listeners are called
+ * on the training thread.
+ */
+public final class Trainer {
+  private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+  private final Mtl4jConfig config;
+  private final Datasets datasets;
+  private final BackendFactory backends;
+  private final NetworkFactory networks;
+  private final RunReporter reporter;
+  private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+
+  public Trainer(Mtl4jConfig config, Datasets datasets, BackendFactory backends,
+      NetworkFactory networks, RunReporter reporter) {
+    this.config = config;
+    this.datasets = datasets;
+    this.backends = backends;
+    this.networks = networks;
+    this.reporter = reporter;
+  }
+
+  public Mtl4jConfig config() {
+    return config;
+  }
+
+  public Trainer addListener(TrainingListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  public void removeListener(TrainingListener l) {
+    listeners.remove(l);
+  }
+
+  /** Asks a running {@link #train} to stop before its next step; safe from any thread. */
+  public void cancel() {
+    cancelled.set(true);
+  }
+
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  /** The run folder: {@code <output>/<name>}. */
+  public Path runDir() {
+    return Path.of(config.output(), config.name());
+  }
+
+  /** Trains from scratch. */
+  public TrainingResult train() {
+    return train(null, false);
+  }
+
+  /**
+   * Trains, optionally continuing from a checkpoint folder (or a run folder holding one) and
+   * optionally followed by single-task baselines.
+   */
+  public TrainingResult train(Path resumeFrom, boolean baselines) {
+    cancelled.set(false);
+    Checkpoint resume = null;
+    if (resumeFrom != null) {
+      resume = new CheckpointStore().load(checkpointDir(resumeFrom));
+    }
+    String yaml = new ConfigWriter().toYaml(config);
+    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    Datasets.TrainValidation tv = Datasets.splitValidation(data.train(),
+        config.training().validationSplit(), config.seed());
+    Path runDir = runDir();
+    Path ckptDir = runDir.resolve("checkpoint");
+    if (resume == null) {
+      clearCheckpoint(ckptDir);
+    }
+    reporter.writeConfig(runDir, yaml);
+    BackendFactory.Opened opened = backends.open(config.backend());
+    try (ComputeBackend backend = opened.backend()) {
+      message("backend " + backend.name() + " (" + backend.deviceDescription() + "): "
+          + opened.reason());
+      Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
+      pre.put("input_size", data.inputSize());
+      TrainingLoop.Outcome outcome;
+      Map<String, TaskScores> test;
+      try (MultiTaskNetwork net = networks.network(config, data.inputSize(), data.tasks(),
+              backend);
+          TaskWeighting weighting = networks.weighting(config, data.tasks(), backend)) {
+        TrainingLoop loop = new TrainingLoop(config, yaml, backend, net, weighting, listeners,
+            cancelled, ckptDir, pre);
+        try {
+          outcome = loop.run(tv.train(), tv.validation(), resume);
+        } finally {
+          loop.close();
+        }
+        test = outcome.stopReason().equals("cancelled") ? Map.of()
+            : new Evaluator(backend, 512).evaluate(net, data.test());
+      }
+      TrainingResult result = new TrainingResult(runDir, backend.deviceDescription(),
+          outcome.history(), test, outcome.stopReason(), List.of(), Double.NaN);
+      if (baselines && !outcome.stopReason().equals("cancelled")) {
+        result = withBaselines(result, backend, data, tv);
+      }
+      reporter.write(runDir, taskNames(), mainMetrics(), result.history(), summary(result));
+      return result;
+    }
+  }
+
+  /** Scores the checkpoint in {@code dir} on this config's test split. */
+  public Map<String, TaskScores> evaluate(Path dir) {
+    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
+      return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
+    }
+  }
+
+  /** Predicts every task for the rows of {@code input}; returns the number of rows. */
+  public int predict(Path dir, Path input, Path output) {
+    try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
+      return Predictor.predict(m, input, output);
+    }
+  }
+
+  private TrainingResult withBaselines(TrainingResult mtl, ComputeBackend backend, Dataset data,
+      Datasets.TrainValidation tv) {
+    List<DeltaM.Comparison> comps = new ArrayList<>();
+    for (int t = 0; t < data.tasks().size(); t++) {
+      Task task = data.tasks().get(t);
+      TaskConfig tc = config.tasks().get(t);
+      message("baseline: training a single-task model for " + task.name());
+      Mtl4jConfig single = config.withTasks(List.of(tc.withWeight(1.0)))
+          .withWeighting(new WeightingConfig(config.weighting().method().equals("equal")
+              || config.weighting().method().equals("static") ? config.weighting().method()
+                  : "equal", config.weighting().method().equals("static")
+                      ? config.weighting().options() : Map.of()));
+      Map<String, TaskScores> scores;
+      try (MultiTaskNetwork net = networks.network(single, data.inputSize(), List.of(task),
+              backend);
+          TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
+        TrainingLoop loop = new TrainingLoop(single, "", backend, net, w, List.of(), cancelled,
+            null, Map.of());
+        try {
+          loop.run(tv.train(), tv.validation(), null);
+        } finally {
+          loop.close();
+        }
+        scores = new Evaluator(backend, 512).evaluate(net, data.test());
+      }
+      String metric = tc.metrics().get(0);
+      comps.add(new DeltaM.Comparison(task.name(), metric, mtl.test().get(task.name())
+          .get(metric), scores.get(task.name()).get(metric),
+          Metrics.byName(metric).higherIsBetter()));
+    }
+    return mtl.withBaselines(comps, DeltaM.of(comps));
+  }
+
+  private Map<String, Object> summary(TrainingResult r) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("name", config.name());
+    s.put("backend", r.backend());
+    s.put("strategy", config.model().strategy());
+    s.put("weighting", config.weighting().method());
+    s.put("stop_reason", r.stopReason());
+    s.put("epochs", r.history().size());
+    s.put("seconds_per_epoch", r.secondsPerEpoch());
+    Map<String, Object> test = new LinkedHashMap<>();
+    r.test().forEach((k, v) -> test.put(k, scoreMap(v)));
+    s.put("test", test);
+    if (!r.history().isEmpty()) {
+      Map<String, Object> val = new LinkedHashMap<>();
+      r.history().get(r.history().size() - 1).validation()
+          .forEach((k, v) -> val.put(k, scoreMap(v)));
+      s.put("validation", val);
+    }
+    if (!r.baselines().isEmpty()) {
+      List<Object> b = new ArrayList<>();
+      for (DeltaM.Comparison c : r.baselines()) {
+        b.add(Map.of("task", c.task(), "metric", c.metric(), "multi_task", c.multiTask(),
+            "single_task", c.singleTask(), "relative_gain", c.gain()));
+      }
+      s.put("baselines", b);
+      s.put("delta_m", r.deltaM());
+    }
+    return s;
+  }
+
+  private static Map<String, Object> scoreMap(TaskScores v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("loss", finite(v.loss()));
+    v.metrics().forEach((k, x) -> m.put(k, finite(x)));
+    return m;
+  }
+
+  private static Object finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private List<String> taskNames() {
+    return config.tasks().stream().map(TaskConfig::name).toList();
+  }
+
+  private List<String> mainMetrics() {
+    return config.tasks().stream().map(t -> t.metrics().get(0)).toList();
+  }
+
+  private void message(String text) {
+    LOG.log(System.Logger.Level.DEBUG, text);
+    for (TrainingListener l : listeners) {
+      l.message(text);
+    }
+  }
+
+  /** A checkpoint folder given either itself or the run folder holding {@code checkpoint/}. */
+  public static Path checkpointDir(Path dir) {
+    return CheckpointStore.exists(dir) ? dir : dir.resolve("checkpoint");
+  }
+
+  private static void clearCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(".safetensors") || n.equals(CheckpointStore.METADATA)) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the old checkpoint in " + dir, e);
+    }
+  }
+
+  /** The validation-set history, for callers that only want the curves. */
+  public static List<Double> mainMetricCurve(List<EpochRecord> history, String task,
+      String metric) {
+    return history.stream().map(r -> r.validation().get(task).get(metric)).toList();
+  }
+}
