@@ -333,9 +333,9 @@ final class ElementwiseKernels {
   }
 
   /**
-   * Inverted-dropout mask, bit for bit {@code CounterRng.uniform(seed, i) >= p ? 1/(1-p) : 0}, without
-   * a data-dependent branch: {@code uniform} is {@code k * 2^-24} with {@code k} the top 24 bits, so
-   * the test is {@code k >= ceil(p * 2^24)} on integers.
+   * Inverted-dropout mask, bit for bit {@code CounterRng.uniform(seed, i) >= p ? 1/(1-p) : 0},
+   * without a data-dependent branch: {@code uniform} is {@code k * 2^-24} with {@code k} the top 24
+   * bits, so the test is {@code k >= ceil(p * 2^24)} on integers.
    */
   static void dropoutMask(long seed, float p, FloatBuffer mask, int n, Scratch s) {
     float keep = (float) (1.0 / (1.0 - p));
