@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.MemoryStats;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
@@ -490,12 +489,7 @@ public final class CpuBackend implements ComputeBackend {
   public void dropoutMask(long seed, float p, Tensor mask) {
     ShapeChecks.probability("dropoutMask", p);
     CpuTensor tm = t(mask, "dropoutMask", "mask");
-    float keep = (float) (1.0 / (1.0 - p));
-    FloatBuffer b = tm.buf();
-    int n = tm.size();
-    for (int i = 0; i < n; i++) {
-      b.put(i, CounterRng.uniform(seed, i) >= p ? keep : 0f);
-    }
+    ElementwiseKernels.dropoutMask(seed, p, tm.buf(), tm.size(), scratch.get());
   }
 
   // ---------------------------------------------------------------- optimisers

@@ -2,6 +2,7 @@ package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
 import org.mtl4j.api.backend.BinaryOp;
+import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.UnaryOp;
 
 /**
@@ -115,16 +116,19 @@ final class ElementwiseKernels {
   static void row(
       BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int rows, int cols, Scratch s) {
     if (cols <= CH) {
+      // Tile the row over a whole chunk of rows once, so each chunk is one same-shape loop.
+      int per = Math.min(CH / cols, rows);
+      int tiled = per * cols;
       b.get(0, s.s1, 0, cols);
-      int per = CH / cols;
+      for (int filled = cols; filled < tiled; filled *= 2) {
+        System.arraycopy(s.s1, 0, s.s1, filled, Math.min(filled, tiled - filled));
+      }
       for (int r0 = 0; r0 < rows; r0 += per) {
-        int nr = Math.min(per, rows - r0);
+        int len = Math.min(per, rows - r0) * cols;
         int off = r0 * cols;
-        a.get(off, s.s0, 0, nr * cols);
-        for (int r = 0; r < nr; r++) {
-          apply(op, s.s0, r * cols, s.s1, 0, cols);
-        }
-        o.put(off, s.s0, 0, nr * cols);
+        a.get(off, s.s0, 0, len);
+        apply(op, s.s0, 0, s.s1, 0, len);
+        o.put(off, s.s0, 0, len);
       }
       return;
     }
@@ -257,8 +261,13 @@ final class ElementwiseKernels {
   private static void backwardChunk(UnaryOp op, float[] x, float[] y, float[] g, int n) {
     switch (op) {
       case RELU -> {
+        // Branch-free step(x) = (x > 0 ? 1 : 0) from the bits of x: a data-dependent branch here
+        // mispredicts on half of the elements and was 10-20x slower on random activations.
         for (int i = 0; i < n; i++) {
-          g[i] = g[i] * (x[i] > 0f ? 1f : 0f);
+          int b = Float.floatToRawIntBits(x[i]);
+          int positive = ((-b) >>> 31) & ~(b >>> 31); // b > 0: sign clear, not +0
+          int notNan = ~((0x7f800000 - b) >>> 31); // b <= +Inf's bits
+          g[i] = g[i] * (float) (positive & notNan & 1);
         }
       }
       case SIGMOID -> {
@@ -274,8 +283,9 @@ final class ElementwiseKernels {
         }
       }
       case SQUARE -> {
+        // 2x is exact and the product correctly rounded, as in double then rounded.
         for (int i = 0; i < n; i++) {
-          g[i] = (float) (g[i] * (2.0 * x[i]));
+          g[i] = g[i] * (2f * x[i]);
         }
       }
       default -> {
@@ -319,6 +329,25 @@ final class ElementwiseKernels {
         }
       }
       y.put(off, xs, 0, len);
+    }
+  }
+
+  /**
+   * Inverted-dropout mask, bit for bit {@code CounterRng.uniform(seed, i) >= p ? 1/(1-p) : 0},
+   * without a data-dependent branch: {@code uniform} is {@code k * 2^-24} with {@code k} the top 24
+   * bits, so the test is {@code k >= ceil(p * 2^24)} on integers.
+   */
+  static void dropoutMask(long seed, float p, FloatBuffer mask, int n, Scratch s) {
+    float keep = (float) (1.0 / (1.0 - p));
+    long threshold = (long) Math.ceil((double) p * 0x1p24);
+    float[] v = s.s0;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      for (int i = 0; i < len; i++) {
+        long k = CounterRng.bits(seed, off + i) >>> 40;
+        v[i] = keep * (float) (1L - ((k - threshold) >>> 63));
+      }
+      mask.put(off, v, 0, len);
     }
   }
 
