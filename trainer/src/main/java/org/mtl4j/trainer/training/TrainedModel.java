@@ -59,7 +59,7 @@ public final class TrainedModel implements AutoCloseable {
     try {
       MultiTaskNetwork net = networks.network(config, inputSize.intValue(), tasks, backend);
       try (TaskWeighting w = networks.weighting(config, tasks, backend)) {
-        List<org.mtl4j.api.nn.Parameter> params = new ArrayList<>(net.parameters());
+        List<org.mtl4j.api.autograd.Parameter> params = new ArrayList<>(net.parameters());
         params.addAll(w.parameters());
         TrainingLoop.restoreWeights(backend, params, c.weights());
       } catch (RuntimeException e) {
