@@ -241,7 +241,13 @@ class TrainingTest {
 
   @Test
   void baselinesReportPerTaskGainsAndDeltaM() throws Exception {
-    TrainingResult r = Mtl4j.trainer(synthetic("stl", 2, "")).train(null, true);
+    Mtl4jConfig base = synthetic("stl", 2, "");
+    // early stopping on t1 must not break the t2 baseline, which has no t1 to watch
+    Mtl4jConfig c =
+        base.withTraining(
+            new org.mtl4j.trainer.config.TrainingConfig(
+                2, 64, 0.1, new org.mtl4j.trainer.config.EarlyStoppingConfig("t1", "rmse", 5)));
+    TrainingResult r = Mtl4j.trainer(c).train(null, true);
     assertEquals(2, r.baselines().size());
     double mean = (r.baselines().get(0).gain() + r.baselines().get(1).gain()) / 2;
     assertEquals(mean, r.deltaM(), 1e-12);
