@@ -16,8 +16,8 @@ import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 
 /**
- * Draws {@code curves.png} with headless Java2D: per task, the training loss (solid) and
- * validation loss (dashed) on the left, the task's main validation metric on the right.
+ * Draws {@code curves.png} with headless Java2D: per task, the training loss (solid) and validation
+ * loss (dashed) on the left, the task's main validation metric on the right.
  */
 public final class CurvesPlot {
   private static final Color[] PALETTE = {
@@ -32,8 +32,9 @@ public final class CurvesPlot {
   /** A line: label, colour index, dashed, values per epoch. */
   private record Series(String label, int colour, boolean dashed, double[] values) {}
 
-  public static void write(Path file, List<String> tasks, List<String> mainMetrics,
-      List<EpochRecord> history) throws IOException {
+  public static void write(
+      Path file, List<String> tasks, List<String> mainMetrics, List<EpochRecord> history)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -98,7 +99,6 @@ public final class CurvesPlot {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     g.drawString(title, left, top - 15);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawRect(left, top, w, h);
     for (int i = 0; i <= 4; i++) {
       double v = min + (max - min) * i / 4;
       int y = top + h - (int) Math.round(h * (double) i / 4);
@@ -107,6 +107,8 @@ public final class CurvesPlot {
       g.setColor(Color.BLACK);
       g.drawString(String.format(Locale.ROOT, "%.3g", v), x0 + 10, y + 4);
     }
+    g.setColor(Color.BLACK);
+    g.drawRect(left, top, w, h);
     for (int e = 0; e < n; e++) {
       int x = n == 1 ? left + w / 2 : left + (int) Math.round((double) w * e / (n - 1));
       g.drawString(Integer.toString(e + 1), x - 3, top + h + 15);
@@ -117,10 +119,11 @@ public final class CurvesPlot {
     for (Series s : series) {
       Color c = PALETTE[s.colour() % PALETTE.length];
       g.setColor(c);
-      g.setStroke(s.dashed()
-          ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
-              new float[] {6f, 4f}, 0f)
-          : new BasicStroke(2f));
+      g.setStroke(
+          s.dashed()
+              ? new BasicStroke(
+                  2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
+              : new BasicStroke(2f));
       int px = -1;
       int py = -1;
       double[] vals = s.values();

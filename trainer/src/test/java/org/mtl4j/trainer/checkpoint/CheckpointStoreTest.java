@@ -20,14 +20,27 @@ class CheckpointStoreTest {
   private final CheckpointStore store = new CheckpointStore();
 
   private static Checkpoint checkpoint(int epoch) {
-    EpochRecord r = new EpochRecord(epoch, Map.of("a", 0.5), Map.of("a", new TaskScores(0.4,
-        Map.of("accuracy", 0.9))), List.of(1.0), 1e-3, 2.5);
-    return new Checkpoint("name: x\n", 42, epoch, 10L * epoch,
+    EpochRecord r =
+        new EpochRecord(
+            epoch,
+            Map.of("a", 0.5),
+            Map.of("a", new TaskScores(0.4, Map.of("accuracy", 0.9, "auc", Double.NaN))),
+            List.of(1.0),
+            1e-3,
+            2.5);
+    return new Checkpoint(
+        "name: x\n",
+        42,
+        epoch,
+        10L * epoch,
         Map.of("w", new SafeTensors.Entry(new int[] {2, 2}, new float[] {1, 2, 3, epoch})),
         Map.of("steps", new float[] {0, 1}, "w/m", new float[] {0.1f, 0.2f, 0.3f, 0.4f}),
-        Map.of("initial_losses", new double[] {2.3, 0.7}), List.of(r),
-        List.of(new Checkpoint.TaskInfo("a", "multiclass", 10)), Map.of("input_size", 784),
-        0.9, 1);
+        Map.of("initial_losses", new double[] {2.3, 0.7}),
+        List.of(r),
+        List.of(new Checkpoint.TaskInfo("a", "multiclass", 10)),
+        Map.of("input_size", 784),
+        0.9,
+        1);
   }
 
   @Test
@@ -74,14 +87,14 @@ class CheckpointStoreTest {
 
   @Test
   void missingOrForeignFoldersAreReported() throws Exception {
-    CheckpointException e = assertThrows(CheckpointException.class,
-        () -> store.load(dir.resolve("none")));
-    assertEquals(dir.resolve("none") + ": no checkpoint.json (not a checkpoint folder)",
-        e.getMessage());
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> store.load(dir.resolve("none")));
+    assertEquals(
+        dir.resolve("none") + ": no checkpoint.json (not a checkpoint folder)", e.getMessage());
     store.save(dir, checkpoint(1));
     Files.delete(dir.resolve("optimizer-e1.safetensors"));
     CheckpointException e2 = assertThrows(CheckpointException.class, () -> store.load(dir));
-    assertTrue(e2.getMessage().contains("optimizer-e1.safetensors, which is missing"),
-        e2.getMessage());
+    assertTrue(
+        e2.getMessage().contains("optimizer-e1.safetensors, which is missing"), e2.getMessage());
   }
 }

@@ -29,14 +29,17 @@ class CsvSourceTest {
     return Options.parse(m, source.options(), "data.options");
   }
 
-  private static final List<TaskConfig> TASKS = List.of(
-      new TaskConfig("kind", TaskType.MULTICLASS, "kind", 1, List.of("accuracy")),
-      new TaskConfig("price", TaskType.REGRESSION, "price", 1, List.of("rmse")));
+  private static final List<TaskConfig> TASKS =
+      List.of(
+          new TaskConfig("kind", TaskType.MULTICLASS, "kind", 1, List.of("accuracy")),
+          new TaskConfig("price", TaskType.REGRESSION, "price", 1, List.of("rmse")));
 
   @Test
   void standardisesNumericOneHotsCategoricalAndMasksEmptyLabels() throws Exception {
     Path train = dir.resolve("train.csv");
-    Files.writeString(train, """
+    Files.writeString(
+        train,
+        """
         x,colour,kind,price
         1,red,b,10
         3,blue,a,
@@ -65,18 +68,21 @@ class CsvSourceTest {
   void badNumberNamesFileLineAndColumn() throws Exception {
     Path train = dir.resolve("bad.csv");
     Files.writeString(train, "x,kind,price\n1,a,2\n2,b,3\nseven,a,1\n");
-    DataException e = assertThrows(DataException.class,
-        () -> source.load(opts(train, train, ""), TASKS, 1));
-    assertEquals(train + ":4, column 'x': 'seven' is not a finite number (declare the column in"
-        + " data.options.categorical if it is a category)", e.getMessage());
+    DataException e =
+        assertThrows(DataException.class, () -> source.load(opts(train, train, ""), TASKS, 1));
+    assertEquals(
+        train
+            + ":4, column 'x': 'seven' is not a finite number (declare the column in"
+            + " data.options.categorical if it is a category)",
+        e.getMessage());
   }
 
   @Test
   void wrongFieldCountNamesFileAndLine() throws Exception {
     Path train = dir.resolve("short.csv");
     Files.writeString(train, "x,kind,price\n1,a,2\n2,b\n");
-    DataException e = assertThrows(DataException.class,
-        () -> source.load(opts(train, train, ""), TASKS, 1));
+    DataException e =
+        assertThrows(DataException.class, () -> source.load(opts(train, train, ""), TASKS, 1));
     assertEquals(train + ":3: 2 fields, but the header has 3 columns", e.getMessage());
   }
 
@@ -84,20 +90,28 @@ class CsvSourceTest {
   void unknownLabelColumnsAndUnseenTestClassesAreReported() throws Exception {
     Path train = dir.resolve("t.csv");
     Files.writeString(train, "x,kind,cost\n1,a,2\n2,b,3\n");
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> source.load(opts(train, train, "colour"), TASKS, 1));
-    assertTrue(e.errors().contains("tasks[1].label: 'price' is not a column of " + train
-        + "; columns: x, kind, cost"), e.errors().toString());
-    assertTrue(e.errors().contains("data.options.categorical: 'colour' is not a column of "
-        + train), e.errors().toString());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> source.load(opts(train, train, "colour"), TASKS, 1));
+    assertTrue(
+        e.errors()
+            .contains(
+                "tasks[1].label: 'price' is not a column of " + train + "; columns: x, kind, cost"),
+        e.errors().toString());
+    assertTrue(
+        e.errors().contains("data.options.categorical: 'colour' is not a column of " + train),
+        e.errors().toString());
     Path train2 = dir.resolve("t2.csv");
     Files.writeString(train2, "x,kind,price\n1,a,2\n2,b,3\n");
     Path test2 = dir.resolve("t2test.csv");
     Files.writeString(test2, "x,kind,price\n1,c,2\n");
-    DataException e2 = assertThrows(DataException.class,
-        () -> source.load(opts(train2, test2, ""), TASKS, 1));
-    assertEquals(test2 + ":2, column 'kind': 'c' is not a class seen in training; expected one"
-        + " of [a, b]", e2.getMessage());
+    DataException e2 =
+        assertThrows(DataException.class, () -> source.load(opts(train2, test2, ""), TASKS, 1));
+    assertEquals(
+        test2
+            + ":2, column 'kind': 'c' is not a class seen in training; expected one"
+            + " of [a, b]",
+        e2.getMessage());
   }
 
   @Test
@@ -107,9 +121,14 @@ class CsvSourceTest {
     m.put("path", csv.toString());
     m.put("categorical", "plan,region");
     m.put("ignore", "customer_id");
-    Dataset d = source.load(Options.parse(m, source.options(), "data.options"), List.of(
-        new TaskConfig("churn", TaskType.BINARY, "churned", 1, List.of("accuracy")),
-        new TaskConfig("spend", TaskType.REGRESSION, "next_month_spend", 1, List.of("rmse"))), 3);
+    Dataset d =
+        source.load(
+            Options.parse(m, source.options(), "data.options"),
+            List.of(
+                new TaskConfig("churn", TaskType.BINARY, "churned", 1, List.of("accuracy")),
+                new TaskConfig(
+                    "spend", TaskType.REGRESSION, "next_month_spend", 1, List.of("rmse"))),
+            3);
     assertTrue(d.train().size() > d.test().size());
     float[] mask = d.train().examples().mask("spend");
     int missing = 0;

@@ -31,29 +31,32 @@ class FashionMnistFilesTest {
 
   @BeforeEach
   void start() throws IOException {
-    Map<String, byte[]> raw = Map.of(
-        FashionMnistFiles.TRAIN_IMAGES, IdxFixtures.images(20, 28),
-        FashionMnistFiles.TRAIN_LABELS, IdxFixtures.labels(20),
-        FashionMnistFiles.TEST_IMAGES, IdxFixtures.images(10, 28),
-        FashionMnistFiles.TEST_LABELS, IdxFixtures.labels(10));
+    Map<String, byte[]> raw =
+        Map.of(
+            FashionMnistFiles.TRAIN_IMAGES, IdxFixtures.images(20, 28),
+            FashionMnistFiles.TRAIN_LABELS, IdxFixtures.labels(20),
+            FashionMnistFiles.TEST_IMAGES, IdxFixtures.images(10, 28),
+            FashionMnistFiles.TEST_LABELS, IdxFixtures.labels(10));
     for (var e : raw.entrySet()) {
       served.put(e.getKey(), IdxFixtures.gzip(e.getValue()));
       sha.put(e.getKey(), Sha256.of(e.getValue()));
     }
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      requests.incrementAndGet();
-      byte[] body = served.get(ex.getRequestURI().getPath().substring(1));
-      if (body == null) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(body);
-        }
-      }
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          requests.incrementAndGet();
+          byte[] body = served.get(ex.getRequestURI().getPath().substring(1));
+          if (body == null) {
+            ex.sendResponseHeaders(404, -1);
+          } else {
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+              out.write(body);
+            }
+          }
+          ex.close();
+        });
     server.start();
   }
 
@@ -67,8 +70,8 @@ class FashionMnistFilesTest {
   }
 
   private FashionMnistFiles files(Map<String, String> env) {
-    return new FashionMnistFiles(env::get, tmp.resolve("debian"), tmp.resolve("cache"), sha,
-        new Downloader());
+    return new FashionMnistFiles(
+        env::get, tmp.resolve("debian"), tmp.resolve("cache"), sha, new Downloader());
   }
 
   @Test
@@ -87,10 +90,12 @@ class FashionMnistFilesTest {
   @Test
   void aCorruptDownloadIsRejectedAndLeavesNothingInTheCache() throws IOException {
     served.put(FashionMnistFiles.TEST_LABELS, IdxFixtures.gzip(IdxFixtures.labels(11)));
-    DataException e = assertThrows(DataException.class,
-        () -> files(Map.of()).locate("", true, mirror()));
-    assertTrue(e.getMessage().startsWith(mirror() + FashionMnistFiles.TEST_LABELS
-        + ": SHA-256 of the content is "), e.getMessage());
+    DataException e =
+        assertThrows(DataException.class, () -> files(Map.of()).locate("", true, mirror()));
+    assertTrue(
+        e.getMessage()
+            .startsWith(mirror() + FashionMnistFiles.TEST_LABELS + ": SHA-256 of the content is "),
+        e.getMessage());
     assertTrue(e.getMessage().contains("expected " + sha.get(FashionMnistFiles.TEST_LABELS)));
     assertFalse(Files.exists(tmp.resolve("cache").resolve(FashionMnistFiles.TEST_LABELS)));
     try (var s = Files.list(tmp.resolve("cache"))) {
@@ -112,17 +117,27 @@ class FashionMnistFilesTest {
 
   @Test
   void missingFilesWithoutDownloadAndIncompleteConfiguredDirAreErrors() throws IOException {
-    DataException e = assertThrows(DataException.class,
-        () -> files(Map.of()).locate("", false, mirror()));
+    DataException e =
+        assertThrows(DataException.class, () -> files(Map.of()).locate("", false, mirror()));
     assertTrue(e.getMessage().startsWith("Fashion-MNIST files not found in "), e.getMessage());
     assertTrue(e.getMessage().endsWith("and data.options.download is false"));
     Files.createDirectories(tmp.resolve("partial"));
     Files.write(tmp.resolve("partial").resolve(FashionMnistFiles.TRAIN_IMAGES), new byte[1]);
-    DataException e2 = assertThrows(DataException.class,
-        () -> files(Map.of()).locate(tmp.resolve("partial").toString(), true, mirror()));
-    assertEquals("data.options.dir: " + tmp.resolve("partial") + " lacks " + String.join(", ",
-        List.of(FashionMnistFiles.TRAIN_LABELS, FashionMnistFiles.TEST_IMAGES,
-            FashionMnistFiles.TEST_LABELS)), e2.getMessage());
+    DataException e2 =
+        assertThrows(
+            DataException.class,
+            () -> files(Map.of()).locate(tmp.resolve("partial").toString(), true, mirror()));
+    assertEquals(
+        "data.options.dir: "
+            + tmp.resolve("partial")
+            + " lacks "
+            + String.join(
+                ", ",
+                List.of(
+                    FashionMnistFiles.TRAIN_LABELS,
+                    FashionMnistFiles.TEST_IMAGES,
+                    FashionMnistFiles.TEST_LABELS)),
+        e2.getMessage());
   }
 
   @Test
@@ -130,8 +145,8 @@ class FashionMnistFilesTest {
     Path debian = FashionMnistFiles.DEBIAN_DIR;
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(debian));
     for (String f : FashionMnistFiles.FILES) {
-      assertEquals(FashionMnistFiles.OFFICIAL_SHA256.get(f), Sha256.ofGunzipped(debian.resolve(f)),
-          f);
+      assertEquals(
+          FashionMnistFiles.OFFICIAL_SHA256.get(f), Sha256.ofGunzipped(debian.resolve(f)), f);
     }
   }
 }

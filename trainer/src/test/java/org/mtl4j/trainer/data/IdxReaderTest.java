@@ -32,8 +32,8 @@ class IdxReaderTest {
     Path f = dir.resolve("short");
     Files.write(f, Arrays.copyOf(full, 16 + 20));
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(f));
-    assertEquals(f + ": truncated at byte offset 36, expected 32 bytes from offset 16",
-        e.getMessage());
+    assertEquals(
+        f + ": truncated at byte offset 36, expected 32 bytes from offset 16", e.getMessage());
   }
 
   @Test
@@ -41,8 +41,11 @@ class IdxReaderTest {
     Path f = dir.resolve("labels-as-images");
     Files.write(f, IdxFixtures.labels(5));
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(f));
-    assertEquals(f + ": wrong magic number 0x00000801 at byte offset 0, expected 0x00000803"
-        + " (unsigned bytes, 3 dimensions)", e.getMessage());
+    assertEquals(
+        f
+            + ": wrong magic number 0x00000801 at byte offset 0, expected 0x00000803"
+            + " (unsigned bytes, 3 dimensions)",
+        e.getMessage());
   }
 
   @Test
@@ -57,8 +60,8 @@ class IdxReaderTest {
 
   @Test
   void missingFileAndNotGzip() throws Exception {
-    DataException e = assertThrows(DataException.class,
-        () -> IdxReader.readImages(dir.resolve("none.gz")));
+    DataException e =
+        assertThrows(DataException.class, () -> IdxReader.readImages(dir.resolve("none.gz")));
     assertEquals(dir.resolve("none.gz") + ": no such file", e.getMessage());
     Path f = dir.resolve("fake.gz");
     Files.write(f, IdxFixtures.images(1, 2));

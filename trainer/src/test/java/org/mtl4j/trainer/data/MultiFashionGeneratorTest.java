@@ -29,8 +29,12 @@ class MultiFashionGeneratorTest {
       float leftValue = ((int) c.left()[i] + 1) * 20 / 255f;
       float rightValue = ((int) c.right()[i] + 1) * 20 / 255f;
       int base = i * 36 * 36;
-      assertEquals(leftValue, c.pixels()[base + 4 * 36 + 4] == Math.max(leftValue, rightValue)
-          ? leftValue : c.pixels()[base + 4 * 36 + 4], 1e-6f);
+      assertEquals(
+          leftValue,
+          c.pixels()[base + 4 * 36 + 4] == Math.max(leftValue, rightValue)
+              ? leftValue
+              : c.pixels()[base + 4 * 36 + 4],
+          1e-6f);
       // (0,0) belongs only to the left item when it is not shifted; (35,35) only to the right
       float corner = c.pixels()[base];
       assertTrue(corner == 0f || corner == leftValue);

@@ -47,23 +47,28 @@ class Mtl4jModuleTest {
     assertEquals("equal", w.get("equal").name());
     assertTrue(w.containsKey("static"));
     assertEquals("cpu", b.get("cpu").name());
-    assertEquals(List.of("csv", "fashion-mnist", "multi-fashion", "synthetic-mmoe"),
+    assertEquals(
+        List.of("csv", "fashion-mnist", "multi-fashion", "synthetic-mmoe"),
         d.keySet().stream().sorted().toList());
   }
 
   @Test
   void piecesCanBeReplacedWithModulesOverride() throws Exception {
     IdxFixtures.writeFashion(tmp.resolve("fake"), 30, 10);
-    FashionMnistFiles fake = new FashionMnistFiles(k -> null, tmp.resolve("fake"),
-        tmp.resolve("cache"), Map.of(), new Downloader());
+    FashionMnistFiles fake =
+        new FashionMnistFiles(
+            k -> null, tmp.resolve("fake"), tmp.resolve("cache"), Map.of(), new Downloader());
     Mtl4jConfig c = Mtl4j.readConfig(Path.of("..", "examples", "default.yaml"));
-    Injector inj = Guice.createInjector(Modules.override(new Mtl4jModule(c))
-        .with(new AbstractModule() {
-          @Override
-          protected void configure() {
-            bind(FashionMnistFiles.class).toInstance(fake);
-          }
-        }));
+    Injector inj =
+        Guice.createInjector(
+            Modules.override(new Mtl4jModule(c))
+                .with(
+                    new AbstractModule() {
+                      @Override
+                      protected void configure() {
+                        bind(FashionMnistFiles.class).toInstance(fake);
+                      }
+                    }));
     assertSame(c, inj.getInstance(Trainer.class).config());
     Dataset data = inj.getInstance(Datasets.class).load(c.data(), c.tasks(), c.seed());
     assertEquals(30, data.train().size(), "read from the overriding folder");
