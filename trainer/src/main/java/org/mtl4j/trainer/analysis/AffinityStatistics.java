@@ -1,7 +1,9 @@
 package org.mtl4j.trainer.analysis;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -131,6 +133,104 @@ public final class AffinityStatistics {
   public double conflict(int epoch, int i, int j) {
     EpochPairs e = byEpoch.get(epoch);
     return e == null || e.samples == 0 ? Double.NaN : (double) e.conflicts[i][j] / e.samples;
+  }
+
+  /**
+   * The raw sums as plain lists and numbers, for {@code affinity.json}; {@link #fromMap} reads them
+   * back so that {@code mtl4j analyse} can rebuild the report.
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("tasks", tasks);
+    m.put("samples", samples);
+    m.put("affinity_sum", affinitySum);
+    m.put("norm_ratio_sum", normRatioSum);
+    List<Map<String, Object>> epochs = new ArrayList<>();
+    byEpoch.forEach(
+        (epoch, e) -> {
+          Map<String, Object> em = new LinkedHashMap<>();
+          em.put("epoch", epoch);
+          em.put("samples", e.samples);
+          em.put("cosine_sum", e.cosineSum);
+          em.put("conflicts", e.conflicts);
+          epochs.add(em);
+        });
+    m.put("epochs", epochs);
+    return m;
+  }
+
+  /**
+   * Rebuilds statistics from {@link #toMap()} output as read back from JSON.
+   *
+   * @throws IllegalArgumentException naming the entry that is missing or malformed
+   */
+  public static AffinityStatistics fromMap(Map<String, Object> m) {
+    List<String> names = new ArrayList<>();
+    for (Object o : list(m, "tasks")) {
+      names.add(String.valueOf(o));
+    }
+    AffinityStatistics s = new AffinityStatistics(names);
+    int t = names.size();
+    s.samples = number(m, "samples").longValue();
+    fill(s.affinitySum, list(m, "affinity_sum"), "affinity_sum", t);
+    List<?> ratios = list(m, "norm_ratio_sum");
+    if (ratios.size() != t) {
+      throw new IllegalArgumentException("norm_ratio_sum has " + ratios.size() + " values, expected "
+          + t);
+    }
+    for (int i = 0; i < t; i++) {
+      s.normRatioSum[i] = ((Number) ratios.get(i)).doubleValue();
+    }
+    for (Object o : list(m, "epochs")) {
+      if (!(o instanceof Map<?, ?> em)) {
+        throw new IllegalArgumentException("epochs: entries must be objects");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> e = (Map<String, Object>) em;
+      EpochPairs pairs = new EpochPairs(t);
+      pairs.samples = number(e, "samples").longValue();
+      fill(pairs.cosineSum, list(e, "cosine_sum"), "cosine_sum", t);
+      double[][] conflicts = new double[t][t];
+      fill(conflicts, list(e, "conflicts"), "conflicts", t);
+      for (int i = 0; i < t; i++) {
+        for (int j = 0; j < t; j++) {
+          pairs.conflicts[i][j] = (long) conflicts[i][j];
+        }
+      }
+      s.byEpoch.put(number(e, "epoch").intValue(), pairs);
+    }
+    return s;
+  }
+
+  private static List<?> list(Map<String, Object> m, String key) {
+    if (!(m.get(key) instanceof List<?> l)) {
+      throw new IllegalArgumentException(key + ": missing or not a list");
+    }
+    return l;
+  }
+
+  private static Number number(Map<String, Object> m, String key) {
+    if (!(m.get(key) instanceof Number n)) {
+      throw new IllegalArgumentException(key + ": missing or not a number");
+    }
+    return n;
+  }
+
+  private static void fill(double[][] target, List<?> rows, String key, int t) {
+    if (rows.size() != t) {
+      throw new IllegalArgumentException(key + " has " + rows.size() + " rows, expected " + t);
+    }
+    for (int i = 0; i < t; i++) {
+      if (!(rows.get(i) instanceof List<?> row) || row.size() != t) {
+        throw new IllegalArgumentException(key + "[" + i + "] is not a list of " + t + " numbers");
+      }
+      for (int j = 0; j < t; j++) {
+        if (!(row.get(j) instanceof Number n)) {
+          throw new IllegalArgumentException(key + "[" + i + "][" + j + "] is not a number");
+        }
+        target[i][j] = n.doubleValue();
+      }
+    }
   }
 
   private static double[][] scaled(double[][] m, long n) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvaluateCommand.class,
       PredictCommand.class,
+      AnalyseCommand.class,
       BackendsCommand.class,
       PluginsCommand.class,
       CommandLine.HelpCommand.class

@@ -118,6 +118,19 @@ final class TrainCommand implements Callable<Integer> {
       }
       System.out.printf(Locale.ROOT, "  Δm = %+.2f%%%n", 100 * r.deltaM());
     }
+    if (r.analysis() != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "task relations (analysis: affinity, %d sampled steps, %.0f%% extra time):%n",
+          r.analysis().report().samples(),
+          100 * r.analysis().overhead());
+      for (String line : r.analysis().report().lines()) {
+        System.out.println("  " + line);
+      }
+      for (String line : r.analysis().transferLines(r.gains())) {
+        System.out.println("  " + line);
+      }
+    }
     System.out.println("run folder: " + r.runDir());
     return Main.OK;
   }

@@ -43,6 +43,8 @@ import org.mtl4j.api.task.TaskType;
  * training: {epochs: 5, batch_size: 256, validation_split: 0.1,
  *            early_stopping: {metric: category.accuracy, patience: 3}}
  * output: runs
+ * analysis: affinity       # or {method: affinity, sample_every: 20, lookahead_lr: 0.001,
+ *                          #     max_groups: 2}; absent or 'none': no analysis
  * </pre>
  */
 public final class ConfigReader {
@@ -57,7 +59,8 @@ public final class ConfigReader {
           "weighting",
           "optimizer",
           "training",
-          "output");
+          "output",
+          "analysis");
   private final PluginCatalog catalog;
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -133,11 +136,35 @@ public final class ConfigReader {
     OptimizerConfig optimizer = optimizer(f.object("optimizer"));
     TrainingConfig training = training(f.object("training"), tasks);
     String output = f.string("output", "runs");
+    AnalysisConfig analysis = analysis(f, tasks.size());
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
     return new Mtl4jConfig(
-        name, backend, seed, data, tasks, model, weighting, optimizer, training, output);
+        name, backend, seed, data, tasks, model, weighting, optimizer, training, output, analysis);
+  }
+
+  private AnalysisConfig analysis(Fields f, int taskCount) {
+    List<String> methods = List.of("affinity", "none");
+    if (!f.has("analysis")) {
+      return AnalysisConfig.off();
+    }
+    if (f.isText("analysis")) {
+      String m = f.choice("analysis", "none", methods);
+      return "affinity".equals(m)
+          ? new AnalysisConfig(true, AnalysisConfig.DEFAULT_SAMPLE_EVERY, 0, 2)
+          : AnalysisConfig.off();
+    }
+    Fields a = f.object("analysis");
+    a.allowOnly(ordered("method", "sample_every", "lookahead_lr", "max_groups"));
+    String m = a.choice("method", "affinity", methods);
+    int every = a.integer("sample_every", AnalysisConfig.DEFAULT_SAMPLE_EVERY, 1, 1_000_000);
+    double lr = a.has("lookahead_lr") ? a.positive("lookahead_lr", 0, 1e6) : 0;
+    int groups = a.integer("max_groups", 2, 1, 64);
+    if ("affinity".equals(m) && taskCount < 2) {
+      a.error("method", "affinity needs at least 2 tasks, the config has " + taskCount);
+    }
+    return new AnalysisConfig("affinity".equals(m), every, lr, groups);
   }
 
   private DataConfig data(Fields f) {

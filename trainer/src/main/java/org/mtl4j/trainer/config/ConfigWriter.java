@@ -89,6 +89,17 @@ public final class ConfigWriter {
     }
     m.put("training", training);
     m.put("output", c.output());
+    AnalysisConfig a = c.analysis();
+    if (a.affinity()) {
+      Map<String, Object> analysis = new LinkedHashMap<>();
+      analysis.put("method", "affinity");
+      analysis.put("sample_every", a.sampleEvery());
+      if (a.lookaheadLr() > 0) {
+        analysis.put("lookahead_lr", a.lookaheadLr());
+      }
+      analysis.put("max_groups", a.maxGroups());
+      m.put("analysis", analysis);
+    }
     return m;
   }
 

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param optimizer the optimiser, its schedule and gradient clipping
  * @param training epochs, batches, validation and early stopping
  * @param output directory that holds run folders
+ * @param analysis measurements of task relations taken during training
  */
 public record Mtl4jConfig(
     String name,
@@ -27,7 +28,8 @@ public record Mtl4jConfig(
     WeightingConfig weighting,
     OptimizerConfig optimizer,
     TrainingConfig training,
-    String output) {
+    String output,
+    AnalysisConfig analysis) {
 
   public Mtl4jConfig {
     Objects.requireNonNull(name, "name");
@@ -39,34 +41,41 @@ public record Mtl4jConfig(
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(training, "training");
     Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(analysis, "analysis");
   }
 
   public Mtl4jConfig withName(String n) {
     return new Mtl4jConfig(
-        n, backend, seed, data, tasks, model, weighting, optimizer, training, output);
+        n, backend, seed, data, tasks, model, weighting, optimizer, training, output, analysis);
   }
 
   public Mtl4jConfig withBackend(String b) {
     return new Mtl4jConfig(
-        name, b, seed, data, tasks, model, weighting, optimizer, training, output);
+        name, b, seed, data, tasks, model, weighting, optimizer, training, output, analysis);
   }
 
   public Mtl4jConfig withTasks(List<TaskConfig> t) {
     return new Mtl4jConfig(
-        name, backend, seed, data, t, model, weighting, optimizer, training, output);
+        name, backend, seed, data, t, model, weighting, optimizer, training, output, analysis);
   }
 
   public Mtl4jConfig withTraining(TrainingConfig t) {
     return new Mtl4jConfig(
-        name, backend, seed, data, tasks, model, weighting, optimizer, t, output);
+        name, backend, seed, data, tasks, model, weighting, optimizer, t, output, analysis);
   }
 
   public Mtl4jConfig withOutput(String o) {
     return new Mtl4jConfig(
-        name, backend, seed, data, tasks, model, weighting, optimizer, training, o);
+        name, backend, seed, data, tasks, model, weighting, optimizer, training, o, analysis);
+  }
+
+  public Mtl4jConfig withAnalysis(AnalysisConfig a) {
+    return new Mtl4jConfig(
+        name, backend, seed, data, tasks, model, weighting, optimizer, training, output, a);
   }
 
   public Mtl4jConfig withWeighting(WeightingConfig w) {
-    return new Mtl4jConfig(name, backend, seed, data, tasks, model, w, optimizer, training, output);
+    return new Mtl4jConfig(
+        name, backend, seed, data, tasks, model, w, optimizer, training, output, analysis);
   }
 }

@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.mtl4j.trainer.analysis.AffinityOutcome;
+import org.mtl4j.trainer.analysis.AffinityReportWriter;
+import org.mtl4j.trainer.analysis.AffinityStatistics;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
 /**
@@ -48,6 +52,46 @@ public final class RunReporter {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write the reports of " + runDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes {@code affinity.csv}, {@code affinity.png}, {@code conflict.png} and {@code
+   * affinity.json} (the raw statistics {@code mtl4j analyse} reads back).
+   */
+  public void writeAffinity(Path runDir, AffinityOutcome a) {
+    AffinityReportWriter.write(a.report(), a.statistics(), runDir);
+    try {
+      Path tmp = runDir.resolve("affinity.json.tmp");
+      Files.write(tmp, JSON.writeValueAsBytes(a.statistics().toMap()));
+      Files.move(
+          tmp,
+          runDir.resolve("affinity.json"),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + runDir.resolve("affinity.json"), e);
+    }
+  }
+
+  /**
+   * Reads the statistics a training run with {@code analysis: affinity} left in {@code runDir}.
+   *
+   * @throws IllegalArgumentException when the file is missing or malformed, naming it
+   */
+  public AffinityStatistics readAffinity(Path runDir) {
+    Path file = runDir.resolve("affinity.json");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          file + ": no such file; train with 'analysis: affinity' in the config to produce it");
+    }
+    try {
+      Map<String, Object> m = JSON.readValue(file.toFile(), new TypeReference<>() {});
+      return AffinityStatistics.fromMap(m);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -26,7 +26,12 @@ import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.analysis.AffinityOutcome;
+import org.mtl4j.trainer.analysis.AffinityReport;
+import org.mtl4j.trainer.analysis.AffinityStatistics;
+import org.mtl4j.trainer.config.AnalysisConfig;
 import org.mtl4j.trainer.metrics.DeltaM;
+import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.report.RunReporter;
 
@@ -123,6 +128,8 @@ public final class Trainer {
       pre.put("input_size", data.inputSize());
       TrainingLoop.Outcome outcome;
       Map<String, TaskScores> test;
+      AffinityStatistics affinity;
+      double analysisSeconds;
       try (MultiTaskNetwork net =
               networks.network(config, data.inputSize(), data.tasks(), backend);
           TaskWeighting weighting = networks.weighting(config, data.tasks(), backend)) {
@@ -139,6 +146,8 @@ public final class Trainer {
         } finally {
           loop.close();
         }
+        affinity = loop.affinityStatistics();
+        analysisSeconds = loop.analysisSeconds();
         test =
             outcome.stopReason().equals("cancelled")
                 ? Map.of()
@@ -152,9 +161,29 @@ public final class Trainer {
               test,
               outcome.stopReason(),
               List.of(),
-              Double.NaN);
+              Double.NaN,
+              null);
       if (baselines && !outcome.stopReason().equals("cancelled")) {
         result = withBaselines(result, backend, data, tv);
+      }
+      if (affinity != null) {
+        int resumedEpochs = resume == null ? 0 : resume.history().size();
+        double trainingSeconds =
+            result.history().stream()
+                .skip(resumedEpochs)
+                .mapToDouble(EpochRecord::seconds)
+                .sum();
+        AffinityOutcome a =
+            new AffinityOutcome(
+                AffinityReport.of(affinity, config.analysis().maxGroups()),
+                affinity,
+                analysisSeconds,
+                trainingSeconds);
+        reporter.writeAffinity(runDir, a);
+        result = result.withAnalysis(a);
+        for (String line : a.report().lines()) {
+          message("analysis: " + line);
+        }
       }
       reporter.write(runDir, taskNames(), mainMetrics(), result.history(), summary(result));
       return result;
@@ -189,6 +218,7 @@ public final class Trainer {
       TrainingConfig tr = config.training();
       Mtl4jConfig single =
           config
+              .withAnalysis(AnalysisConfig.off())
               .withTasks(List.of(tc.withWeight(1.0)))
               .withWeighting(new WeightingConfig("equal", Map.of()))
               .withTraining(
@@ -260,6 +290,9 @@ public final class Trainer {
       }
       s.put("baselines", b);
       s.put("delta_m", r.deltaM());
+    }
+    if (r.analysis() != null) {
+      s.put("analysis", r.analysis().toMap(r.gains()));
     }
     return s;
   }

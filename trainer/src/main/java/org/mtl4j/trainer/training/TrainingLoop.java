@@ -20,6 +20,8 @@ import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.WeightingStep;
+import org.mtl4j.trainer.analysis.AffinityMeter;
+import org.mtl4j.trainer.analysis.AffinityStatistics;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
@@ -57,6 +59,8 @@ public final class TrainingLoop {
   private final Map<String, Object> preprocessing;
   private final List<Parameter> params;
   private final List<Parameter> taskParams;
+  private final AffinityMeter affinity;
+  private long analysisNanos;
 
   /** The state after {@link #run}. */
   public record Outcome(List<EpochRecord> history, String stopReason) {}
@@ -80,6 +84,15 @@ public final class TrainingLoop {
     this.net = net;
     this.weighting = weighting;
     this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
+    this.affinity =
+        config.analysis().affinity()
+            ? new AffinityMeter(
+                net.tasks(),
+                config.analysis().lookaheadLr() > 0
+                    ? config.analysis().lookaheadLr()
+                    : config.optimizer().lr(),
+                config.analysis().sampleEvery())
+            : null;
     this.listeners = List.copyOf(listeners);
     this.cancelled = cancelled;
     this.checkpointDir = checkpointDir;
@@ -159,6 +172,11 @@ public final class TrainingLoop {
         double[] lv;
         try (TensorScope scope = backend.openScope()) {
           Batch batch = assembler.assemble(backend, train, order, from, n);
+          if (affinity != null && affinity.shouldSample(step)) {
+            long a0 = System.nanoTime();
+            affinity.measure(net, batch, backend, epoch);
+            analysisNanos += System.nanoTime() - a0;
+          }
           Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
           NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
           List<Var> losses = new ArrayList<>();
@@ -269,6 +287,16 @@ public final class TrainingLoop {
       }
     }
     return new Outcome(history, "completed");
+  }
+
+  /** The task-relationship measurements of this run, or null when analysis is off. */
+  public AffinityStatistics affinityStatistics() {
+    return affinity == null ? null : affinity.statistics();
+  }
+
+  /** Wall time spent on analysis measurements so far. */
+  public double analysisSeconds() {
+    return analysisNanos / 1e9;
   }
 
   private void message(String text) {

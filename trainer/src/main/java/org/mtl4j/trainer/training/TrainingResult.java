@@ -3,6 +3,7 @@ package org.mtl4j.trainer.training;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.mtl4j.trainer.analysis.AffinityOutcome;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
@@ -17,6 +18,7 @@ import org.mtl4j.trainer.metrics.TaskScores;
  * @param stopReason why training ended: {@code completed}, {@code early-stopped}, {@code cancelled}
  * @param baselines per-task comparison with single-task models (empty unless asked for)
  * @param deltaM Δm over the baselines (NaN unless asked for)
+ * @param analysis the task-relationship analysis, or null when the config did not ask for it
  */
 public record TrainingResult(
     Path runDir,
@@ -25,7 +27,8 @@ public record TrainingResult(
     Map<String, TaskScores> test,
     String stopReason,
     List<DeltaM.Comparison> baselines,
-    double deltaM) {
+    double deltaM,
+    AffinityOutcome analysis) {
   public TrainingResult {
     history = List.copyOf(history);
     test = Map.copyOf(test);
@@ -37,7 +40,20 @@ public record TrainingResult(
     return history.stream().mapToDouble(EpochRecord::seconds).average().orElse(Double.NaN);
   }
 
+  /** Relative gain over the single-task baseline by task (empty without baselines). */
+  public Map<String, Double> gains() {
+    Map<String, Double> g = new java.util.LinkedHashMap<>();
+    for (DeltaM.Comparison c : baselines) {
+      g.put(c.task(), c.gain());
+    }
+    return g;
+  }
+
+  public TrainingResult withAnalysis(AffinityOutcome a) {
+    return new TrainingResult(runDir, backend, history, test, stopReason, baselines, deltaM, a);
+  }
+
   public TrainingResult withBaselines(List<DeltaM.Comparison> b, double dm) {
-    return new TrainingResult(runDir, backend, history, test, stopReason, b, dm);
+    return new TrainingResult(runDir, backend, history, test, stopReason, b, dm, analysis);
   }
 }

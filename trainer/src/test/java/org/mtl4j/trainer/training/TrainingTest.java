@@ -208,7 +208,8 @@ class TrainingTest {
             s.weighting(),
             s.optimizer(),
             s.training(),
-            s.output());
+            s.output(),
+            s.analysis());
     Trainer poisoned =
         Guice.createInjector(
                 com.google.inject.util.Modules.override(new Mtl4jModule(c))
