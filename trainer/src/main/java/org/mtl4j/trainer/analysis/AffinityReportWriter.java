@@ -94,7 +94,10 @@ public final class AffinityReportWriter {
     return g;
   }
 
-  /** One cell per ordered task pair, red for positive affinity, blue for negative. */
+  /**
+   * One cell per ordered task pair, red for positive affinity (a step on the row task lowers the
+   * column task's loss), blue for negative; the diagonal in grey.
+   */
   static BufferedImage heatmap(AffinityReport r) {
     int t = r.tasks().size();
     int cell = Math.max(48, Math.min(96, 640 / Math.max(1, t)));
@@ -103,10 +106,14 @@ public final class AffinityReportWriter {
     BufferedImage img =
         new BufferedImage(left + t * cell + 40, top + t * cell + 90, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = canvas(img);
+    // the colour scale covers the pairs; a task's effect on itself (the diagonal) is printed
+    // on grey, since it is the step's own progress rather than a relation between tasks
     double max = 1e-12;
-    for (double[] row : r.affinity()) {
-      for (double v : row) {
-        max = Math.max(max, Math.abs(v));
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j < t; j++) {
+        if (i != j) {
+          max = Math.max(max, Math.abs(r.affinity()[i][j]));
+        }
       }
     }
     g.setColor(Color.BLACK);
@@ -119,12 +126,12 @@ public final class AffinityReportWriter {
       g.drawString(name, left + i * cell + (cell - fm.stringWidth(name)) / 2, top - 8);
       for (int j = 0; j < t; j++) {
         double v = r.affinity()[i][j];
-        g.setColor(diverging(v / max));
+        g.setColor(i == j ? new Color(225, 225, 225) : diverging(v / max));
         g.fillRect(left + j * cell, top + i * cell, cell, cell);
         g.setColor(Color.DARK_GRAY);
         g.drawRect(left + j * cell, top + i * cell, cell, cell);
         String label = String.format(Locale.ROOT, "%.2g", v);
-        g.setColor(Math.abs(v / max) > 0.6 ? Color.WHITE : Color.BLACK);
+        g.setColor(i != j && Math.abs(v / max) > 0.6 ? Color.WHITE : Color.BLACK);
         g.drawString(
             label, left + j * cell + (cell - fm.stringWidth(label)) / 2,
             top + i * cell + cell / 2 + 4);

@@ -181,9 +181,6 @@ public final class Trainer {
                 trainingSeconds);
         reporter.writeAffinity(runDir, a);
         result = result.withAnalysis(a);
-        for (String line : a.report().lines()) {
-          message("analysis: " + line);
-        }
       }
       reporter.write(runDir, taskNames(), mainMetrics(), result.history(), summary(result));
       return result;
