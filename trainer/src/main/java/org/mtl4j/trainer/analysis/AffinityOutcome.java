@@ -69,7 +69,7 @@ public record AffinityOutcome(
               t.incomingAffinity(),
               t.incomingAffinity() >= 0 ? "help" : "harm",
               100 * t.gain(),
-              t.agrees() ? "agrees" : "does not agree"));
+              t.gain() == 0 ? "no transfer realised" : t.agrees() ? "agrees" : "does not agree"));
     }
     return lines;
   }
