@@ -6,13 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 
 /**
- * The bookkeeping every network shares: the tasks in order, the shared parameters and those of
- * each task, checked to be disjoint and uniquely named.
+ * The bookkeeping every network shares: the tasks in order, the shared parameters and those of each
+ * task, checked to be disjoint and uniquely named.
  */
 abstract class BaseNetwork implements MultiTaskNetwork {
   private final List<Task> tasks;

@@ -11,7 +11,7 @@ import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.LayerNorm;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.NetworkSpec;
 
 /**

@@ -46,19 +46,18 @@ enum Coupling {
   /**
    * The trace (nuclear) norm {@code ‖S‖_*} of the stacked matrix {@code S = [vec(W_1); …;
    * vec(W_T)]} ({@code T × in·out}): the tensor trace norm of Yang and Hospedales, "Trace Norm
-   * Regularised Deep Multi-Task Learning", ICLR workshop 2017, in its task-mode (matrix)
-   * unfolding.
+   * Regularised Deep Multi-Task Learning", ICLR workshop 2017, in its task-mode (matrix) unfolding.
    *
-   * <p>The Gram matrix {@code G = S Sᵀ} ({@code G_st = ⟨W_s, W_t⟩}, T×T) is eigen-decomposed on
-   * the host, {@code G = Σ_i λ_i v_i v_iᵀ}, so {@code ‖S‖_* = Σ_i √λ_i}. On the graph each term is
+   * <p>The Gram matrix {@code G = S Sᵀ} ({@code G_st = ⟨W_s, W_t⟩}, T×T) is eigen-decomposed on the
+   * host, {@code G = Σ_i λ_i v_i v_iᵀ}, so {@code ‖S‖_* = Σ_i √λ_i}. On the graph each term is
    * recorded as the square root of a Rayleigh quotient with the eigenvector held constant, {@code
    * √(‖Σ_t v_ti W_t‖²_F / ‖v_i‖²)}: its value is {@code √λ_i}, and since {@code ∂λ_i/∂G = v_i v_iᵀ}
-   * its derivative equals that of the true eigenvalue, giving {@code ∂‖S‖_* / ∂S = G^{-1/2} S = U Vᵀ}
-   * for {@code S = U Σ Vᵀ}, the exact gradient wherever S has full row rank. A Rayleigh quotient is
-   * stationary at an eigenvector, so rounding the eigenvector to float changes the value only to
-   * second order. Eigenvalues below {@link #RANK_TOLERANCE} times the largest count as zero and are
-   * left out, which where S is rank-deficient gives the minimum-norm subgradient {@code U Vᵀ} over
-   * the non-zero singular values; no smoothing constant is used.
+   * its derivative equals that of the true eigenvalue, giving {@code ∂‖S‖_* / ∂S = G^{-1/2} S = U
+   * Vᵀ} for {@code S = U Σ Vᵀ}, the exact gradient wherever S has full row rank. A Rayleigh
+   * quotient is stationary at an eigenvector, so rounding the eigenvector to float changes the
+   * value only to second order. Eigenvalues below {@link #RANK_TOLERANCE} times the largest count
+   * as zero and are left out, which where S is rank-deficient gives the minimum-norm subgradient
+   * {@code U Vᵀ} over the non-zero singular values; no smoothing constant is used.
    */
   TRACE_NORM {
     @Override

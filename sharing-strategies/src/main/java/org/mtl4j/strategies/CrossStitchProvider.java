@@ -10,7 +10,7 @@ import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -18,8 +18,8 @@ import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.sharing.NetworkSpec;
 import org.mtl4j.api.sharing.SharingStrategy;
 import org.mtl4j.api.sharing.SharingStrategyProvider;
-import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.task.Task;
+import org.mtl4j.api.tensor.Shape;
 
 /**
  * {@code cross-stitch}: cross-stitch networks (Misra, Shrivastava, Gupta and Hebert, "Cross-stitch
@@ -35,8 +35,8 @@ import org.mtl4j.api.task.Task;
  *       as in the paper's experiments; {@code channel} learns one T×T matrix per hidden unit
  *       (channel) of the layer, the finer variant the paper describes for convolutional channels.
  *   <li>{@code alpha_same} (default 0.9): initial α_ii; the off-diagonal starts at {@code α_other =
- *       (1 - α_same) / (T - 1)} so every row is a convex combination (the paper's {0.9, 0.1} for two
- *       tasks). {@code alpha_same = 1} starts from independent columns.
+ *       (1 - α_same) / (T - 1)} so every row is a convex combination (the paper's {0.9, 0.1} for
+ *       two tasks). {@code alpha_same = 1} starts from independent columns.
  *   <li>{@code alpha_lr_scale} (default 100): learning-rate multiplier of α. The paper scales the
  *       cross-stitch learning rate by 10^2 to 10^3 under SGD; mtl4j takes the low end, 10^2,
  *       because with Adam the step size is about the learning rate itself, so a larger scale moves
@@ -150,7 +150,10 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     private final Map<String, Mlp> towers;
 
     Network(
-        List<Task> tasks, List<ColumnLayers> columns, List<Parameter> units, Map<String, Mlp> towers) {
+        List<Task> tasks,
+        List<ColumnLayers> columns,
+        List<Parameter> units,
+        Map<String, Mlp> towers) {
       super(tasks, sharedOf(columns, units), towerParameters(towers));
       this.columns = columns;
       this.units = units;

@@ -11,7 +11,7 @@ import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;

@@ -11,7 +11,7 @@ import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -24,9 +24,9 @@ import org.mtl4j.api.task.Task;
 /**
  * {@code mmoe}: the Multi-gate Mixture-of-Experts (Ma, Zhao, Yi, Chen, Hong and Chi, "Modeling Task
  * Relationships in Multi-task Learning with Multi-gate Mixture-of-Experts", KDD 2018). K expert
- * MLPs ({@code expert.<k>}, the spec's hidden layers) read the input; each task t has a gate
- * {@code g^t(x) = softmax(x W_gt)} ({@code gate.<task>}, a linear map from the input to K) and a
- * tower reading {@code f^t(x) = Σ_k g^t(x)_k f_k(x)}.
+ * MLPs ({@code expert.<k>}, the spec's hidden layers) read the input; each task t has a gate {@code
+ * g^t(x) = softmax(x W_gt)} ({@code gate.<task>}, a linear map from the input to K) and a tower
+ * reading {@code f^t(x) = Σ_k g^t(x)_k f_k(x)}.
  *
  * <p>Option {@code experts} (default 4) is K. The experts are shared; the gate and tower of task t
  * are task t's. The representation is the concatenation of the K expert outputs: the gates read the
@@ -71,7 +71,8 @@ public final class MmoeProvider implements SharingStrategyProvider {
       for (int e = 0; e < k; e++) {
         experts.add(
             parts.add(
-                Towers.hidden(backend, spec, "expert." + e, spec.inputSize(), Seeds.expert(seed, e))));
+                Towers.hidden(
+                    backend, spec, "expert." + e, spec.inputSize(), Seeds.expert(seed, e))));
       }
       Map<String, Linear> gates = new LinkedHashMap<>();
       Map<String, Mlp> towers = new LinkedHashMap<>();
@@ -106,7 +107,8 @@ public final class MmoeProvider implements SharingStrategyProvider {
     private final Map<String, Linear> gates;
     private final Map<String, Mlp> towers;
 
-    Network(List<Task> tasks, List<Mlp> experts, Map<String, Linear> gates, Map<String, Mlp> towers) {
+    Network(
+        List<Task> tasks, List<Mlp> experts, Map<String, Linear> gates, Map<String, Mlp> towers) {
       super(tasks, expertParameters(experts), gateAndTowerParameters(gates, towers));
       this.experts = experts;
       this.gates = gates;

@@ -8,7 +8,7 @@ import org.mtl4j.api.backend.CounterRng;
  * can be rebuilt on its own (tests compare a cross-stitch column with an independently built {@link
  * org.mtl4j.api.nn.Mlp} of the same seed).
  */
-public final class Seeds {
+final class Seeds {
   private static final long TRUNK = 1;
   private static final long COLUMN = 1_000;
   private static final long TOWER = 2_000;
@@ -19,32 +19,32 @@ public final class Seeds {
   private Seeds() {}
 
   /** The shared trunk of hard sharing. */
-  public static long trunk(long seed) {
+  static long trunk(long seed) {
     return CounterRng.derive(seed, TRUNK);
   }
 
   /** The column of task {@code t} (cross-stitch, soft sharing). */
-  public static long column(long seed, int t) {
+  static long column(long seed, int t) {
     return CounterRng.derive(seed, COLUMN + t);
   }
 
   /** The tower (head) of task {@code t}. */
-  public static long tower(long seed, int t) {
+  static long tower(long seed, int t) {
     return CounterRng.derive(seed, TOWER + t);
   }
 
   /** Expert {@code k} (MMoE; within a PLE level). */
-  public static long expert(long seed, int k) {
+  static long expert(long seed, int k) {
     return CounterRng.derive(seed, EXPERT + k);
   }
 
   /** Gate {@code k} (the gate of task {@code k}; in PLE index T is the shared gate). */
-  public static long gate(long seed, int k) {
+  static long gate(long seed, int k) {
     return CounterRng.derive(seed, GATE + k);
   }
 
   /** The seed from which every component of PLE level {@code l} derives its own. */
-  public static long level(long seed, int l) {
+  static long level(long seed, int l) {
     return CounterRng.derive(seed, LEVEL + l);
   }
 }

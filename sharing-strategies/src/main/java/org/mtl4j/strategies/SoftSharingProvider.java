@@ -11,7 +11,7 @@ import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -24,8 +24,8 @@ import org.mtl4j.api.task.Task;
 /**
  * {@code soft}: soft parameter sharing by task regularisation. Every task has its own column (the
  * spec's hidden layers, {@code column.<task>}) and tower; nothing is shared, and the columns are
- * pulled together by the penalty {@code Ω = λ · Σ_layers coupling(W_1^l, …, W_T^l)} over the
- * weight matrices of corresponding column layers (biases, norms and towers are not coupled).
+ * pulled together by the penalty {@code Ω = λ · Σ_layers coupling(W_1^l, …, W_T^l)} over the weight
+ * matrices of corresponding column layers (biases, norms and towers are not coupled).
  *
  * <p>Couplings (option {@code coupling}): {@code l2-mean} (default), the squared L2 distance of
  * each task's weights to their across-task mean; {@code l2-pairwise}, the squared L2 distance of
@@ -95,7 +95,11 @@ public final class SoftSharingProvider implements SharingStrategyProvider {
             task.name(),
             parts.add(
                 Towers.hidden(
-                    backend, spec, "column." + task.name(), spec.inputSize(), Seeds.column(seed, t))));
+                    backend,
+                    spec,
+                    "column." + task.name(),
+                    spec.inputSize(),
+                    Seeds.column(seed, t))));
         towers.put(
             task.name(),
             parts.add(Towers.tower(backend, spec, task, t, spec.representationSize(), seed)));

@@ -3,10 +3,10 @@ package org.mtl4j.weighting;
 import org.mtl4j.api.weighting.WeightingStep;
 
 /**
- * CAGrad (Liu, Liu, Jin, Stone and Liu, "Conflict-Averse Gradient Descent for Multi-task
- * Learning", NeurIPS 2021): the update d maximises the worst task's improvement {@code min_i g_i ·
- * d} within the ball {@code ‖d − g0‖ ≤ c‖g0‖} around the average gradient g0. As in the paper's
- * code, the dual is solved over the simplex,
+ * CAGrad (Liu, Liu, Jin, Stone and Liu, "Conflict-Averse Gradient Descent for Multi-task Learning",
+ * NeurIPS 2021): the update d maximises the worst task's improvement {@code min_i g_i · d} within
+ * the ball {@code ‖d − g0‖ ≤ c‖g0‖} around the average gradient g0. As in the paper's code, the
+ * dual is solved over the simplex,
  *
  * <pre>
  *   w* = argmin_w  w·G·b + c‖g0‖ · sqrt(w·G·w),   b = 1/T,  G the Gram matrix,
@@ -42,8 +42,9 @@ final class ConflictAverseGradient extends GradientBalancing {
           case 0 -> 1.0;
           case 1 -> 1.0 + c * c;
           case 2 -> 1.0 + c;
-          default -> throw new IllegalArgumentException(
-              "cagrad: rescale must be 0, 1 or 2, got " + rescale);
+          default ->
+              throw new IllegalArgumentException(
+                  "cagrad: rescale must be 0, 1 or 2, got " + rescale);
         };
     double[] beta = new double[t];
     java.util.Arrays.fill(beta, 1.0 / t);
@@ -87,12 +88,16 @@ final class ConflictAverseGradient extends GradientBalancing {
     int t = a.length;
     double[] w = new double[t];
     java.util.Arrays.fill(w, 1.0 / t);
+    double[] ab = new double[t];
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j < t; j++) {
+        ab[i] += a[i][j] / t;
+      }
+    }
     double f = objective(a, w, radius);
     double step = 1.0;
     for (int iter = 0; iter < MAX_ITERATIONS; iter++) {
       double[] aw = new double[t];
-      double ab = 0;
-      double[] grad = new double[t];
       double q = 0;
       for (int i = 0; i < t; i++) {
         for (int j = 0; j < t; j++) {
@@ -101,12 +106,9 @@ final class ConflictAverseGradient extends GradientBalancing {
         q += w[i] * aw[i];
       }
       double root = Math.sqrt(Math.max(q, 0) + EPS);
+      double[] grad = new double[t];
       for (int i = 0; i < t; i++) {
-        ab = 0;
-        for (int j = 0; j < t; j++) {
-          ab += a[i][j] / t;
-        }
-        grad[i] = ab + radius * aw[i] / root;
+        grad[i] = ab[i] + radius * aw[i] / root;
       }
       boolean moved = false;
       while (step > 1e-20) {

@@ -7,8 +7,8 @@ import org.mtl4j.api.weighting.WeightingStep;
 
 /**
  * Dynamic Weight Average (Liu, Johns and Davison, "End-to-End Multi-Task Learning with Attention",
- * CVPR 2019, eq. 7): {@code α_t(e) = T · exp(r_t(e-1)/temp) / Σ_i exp(r_i(e-1)/temp)} with the
- * loss descending rate {@code r_t(e-1) = L_t(e-1) / L_t(e-2)}, where {@code L_t(e)} is task t's mean
+ * CVPR 2019, eq. 7): {@code α_t(e) = T · exp(r_t(e-1)/temp) / Σ_i exp(r_i(e-1)/temp)} with the loss
+ * descending rate {@code r_t(e-1) = L_t(e-1) / L_t(e-2)}, where {@code L_t(e)} is task t's mean
  * training loss over epoch e (reported through {@link #endEpoch}). Equal weights are used until two
  * epochs have been recorded (the paper's {@code r_t(1) = r_t(2) = 1}).
  */
@@ -66,8 +66,13 @@ final class DynamicWeightAverage extends LossWeighting {
       double l = meanTaskLosses[i];
       if (!(l > 0) || Double.isInfinite(l)) {
         throw new IllegalArgumentException(
-            "dwa: the mean loss of task " + i + " in epoch " + epoch + " must be a positive "
-                + "finite number (DWA divides by it), got " + l);
+            "dwa: the mean loss of task "
+                + i
+                + " in epoch "
+                + epoch
+                + " must be a positive "
+                + "finite number (DWA divides by it), got "
+                + l);
       }
     }
     if (epoch == lastEpoch + 1 && last != null) {
@@ -96,11 +101,13 @@ final class DynamicWeightAverage extends LossWeighting {
   public void restore(Map<String, double[]> state) {
     double[] e = Checks.stateEntry(state, "last_epoch", 1, "dwa");
     lastEpoch = (int) e[0];
-    last = state.containsKey("losses.last")
-        ? Checks.stateEntry(state, "losses.last", taskCount(), "dwa")
-        : null;
-    previous = state.containsKey("losses.previous")
-        ? Checks.stateEntry(state, "losses.previous", taskCount(), "dwa")
-        : null;
+    last =
+        state.containsKey("losses.last")
+            ? Checks.stateEntry(state, "losses.last", taskCount(), "dwa")
+            : null;
+    previous =
+        state.containsKey("losses.previous")
+            ? Checks.stateEntry(state, "losses.previous", taskCount(), "dwa")
+            : null;
   }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.weighting.GradientSource;
@@ -82,7 +82,10 @@ final class GradNorm implements TaskWeighting {
       for (int i = 0; i < losses.length; i++) {
         if (!(losses[i] > 0) || Double.isInfinite(losses[i])) {
           throw new IllegalArgumentException(
-              "gradnorm: the first-step loss L_" + i + "(0) of task " + step.tasks().get(i).name()
+              "gradnorm: the first-step loss L_"
+                  + i
+                  + "(0) of task "
+                  + step.tasks().get(i).name()
                   + " must be a positive finite number (GradNorm divides by it), got "
                   + losses[i]);
         }
@@ -143,8 +146,12 @@ final class GradNorm implements TaskWeighting {
     }
     if (!(sum > 0) || Double.isInfinite(sum)) {
       throw new IllegalStateException(
-          "gradnorm: the task weights " + Arrays.toString(w) + " sum to " + sum
-              + "; cannot renormalise them to sum to " + w.length
+          "gradnorm: the task weights "
+              + Arrays.toString(w)
+              + " sum to "
+              + sum
+              + "; cannot renormalise them to sum to "
+              + w.length
               + " (lower the learning rate of the weights)");
     }
     double[] out = new double[w.length];

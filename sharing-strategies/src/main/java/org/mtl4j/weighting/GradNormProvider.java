@@ -30,8 +30,6 @@ public final class GradNormProvider implements TaskWeightingProvider {
   @Override
   public TaskWeighting create(Options options, WeightingContext context) {
     return new GradNorm(
-        Checks.taskCount(context, name()),
-        Checks.nonNegative(options, "alpha"),
-        context.backend());
+        Checks.taskCount(context, name()), Checks.nonNegative(options, "alpha"), context.backend());
   }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.GradientSource;
@@ -20,9 +20,13 @@ import org.mtl4j.api.weighting.WeightingStep;
  * g_t} whose coefficients β depend only on the Gram matrix {@code g_i · g_j} and the losses.
  * PCGrad, MGDA and CAGrad all have this form.
  *
- * <p>Task-specific parameters receive their own task's gradient, unweighted; Ω's gradient is added
- * to every parameter. With {@code rep_grad} the combined representation gradient is pushed through
- * the trunk in a single backward pass.
+ * <p>Task-specific parameters receive their own task's gradient, unweighted, as in LibMTL; Ω's
+ * gradient is added to every parameter. With {@code rep_grad} the combined representation gradient
+ * is pushed through the trunk in a single backward pass. {@link #backward} reports β as the task
+ * weights.
+ *
+ * <p>Per step this costs one backward sweep per task (through the heads only with {@code
+ * rep_grad}), {@code T(T+1)/2} device dot products and {@code T} axpy updates per gradient part.
  */
 abstract class GradientBalancing implements TaskWeighting {
   private final int taskCount;

@@ -6,9 +6,9 @@ import org.mtl4j.api.weighting.WeightingStep;
 /**
  * PCGrad, "gradient surgery" (Yu, Kumar, Gupta, Levine, Hausman and Finn, "Gradient Surgery for
  * Multi-Task Learning", NeurIPS 2020, Algorithm 1): for each task i, starting from {@code g_i^PC =
- * g_i}, visit the other tasks j in random order and, when {@code g_i^PC · g_j < 0}, project onto the
- * normal plane of the original g_j: {@code g_i^PC −= (g_i^PC · g_j / ‖g_j‖²) g_j}. The update is
- * {@code Σ_i g_i^PC}.
+ * g_i}, visit the other tasks j in random order and, when {@code g_i^PC · g_j < 0}, project onto
+ * the normal plane of the original g_j: {@code g_i^PC −= (g_i^PC · g_j / ‖g_j‖²) g_j}. The update
+ * is {@code Σ_i g_i^PC}.
  *
  * <p>Every projection subtracts a multiple of an original gradient, so each g_i^PC is a linear
  * combination of the g_j whose coefficients follow from the Gram matrix alone; the method tracks

@@ -5,10 +5,10 @@ import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.weighting.WeightingStep;
 
 /**
- * Random Loss Weighting (Lin, Ye, Xu, Shi and Zhang, "Reasonable Effectiveness of Random
- * Weighting: A Litmus Test for Multi-Task Learning", TMLR 2022; arXiv:2111.10603 "A Closer Look at
- * Loss Weighting in Multi-Task Learning", 2021): each step draws λ̃ from a distribution and weights
- * the losses by {@code λ = f(λ̃)}. As in the authors' implementation (LibMTL), uniform U(0, 1),
+ * Random Loss Weighting (Lin, Ye, Xu, Shi and Zhang, "Reasonable Effectiveness of Random Weighting:
+ * A Litmus Test for Multi-Task Learning", TMLR 2022; arXiv:2111.10603 "A Closer Look at Loss
+ * Weighting in Multi-Task Learning", 2021): each step draws λ̃ from a distribution and weights the
+ * losses by {@code λ = f(λ̃)}. As in the authors' implementation (LibMTL), uniform U(0, 1),
  * standard normal and Dirichlet(1) samples are normalised by softmax, Bernoulli(1/2) samples are
  * used as drawn (redrawn while all zero), and constrained Bernoulli picks one task uniformly.
  *

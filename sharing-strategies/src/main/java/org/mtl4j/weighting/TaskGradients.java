@@ -7,13 +7,16 @@ import org.mtl4j.api.tensor.Tensor;
 /**
  * Per-task gradient vectors {@code g_t}, each the concatenation of several device tensors (one per
  * shared parameter, or the single representation gradient). Inner products are computed on the
- * device with {@link ComputeBackend#dot}; only the small {@code T x T} Gram matrix reaches the host.
+ * device with {@link ComputeBackend#dot}; only the small {@code T x T} Gram matrix reaches the
+ * host.
  */
 final class TaskGradients {
   private final ComputeBackend backend;
   private final List<List<Tensor>> grads;
 
-  /** @param grads for each task, its gradient parts (same shapes in the same order for all tasks) */
+  /**
+   * @param grads for each task, its gradient parts (same shapes in the same order for all tasks)
+   */
   TaskGradients(ComputeBackend backend, List<List<Tensor>> grads) {
     this.backend = backend;
     this.grads = List.copyOf(grads);

@@ -5,7 +5,7 @@ import java.util.List;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;
 import org.mtl4j.api.tensor.Shape;
@@ -15,13 +15,14 @@ import org.mtl4j.api.weighting.WeightingStep;
 
 /**
  * Homoscedastic uncertainty weighting (Kendall, Gal and Cipolla, "Multi-Task Learning Using
- * Uncertainty to Weigh Losses for Scene Geometry and Semantics", CVPR 2018). Each task has a learned
- * log-variance {@code s_t = log σ_t²}, a parameter trained with the network, and the objective is
+ * Uncertainty to Weigh Losses for Scene Geometry and Semantics", CVPR 2018). Each task has a
+ * learned log-variance {@code s_t = log σ_t²}, a parameter trained with the network, and the
+ * objective is
  *
  * <ul>
  *   <li>regression tasks (Gaussian likelihood, eq. 5): {@code L/(2σ²) + log σ = ½·exp(-s)·L + ½·s};
- *   <li>classification tasks (scaled softmax / Bernoulli likelihood, eq. 10): {@code L/σ² + log σ
- *       = exp(-s)·L + ½·s};
+ *   <li>classification tasks (scaled softmax / Bernoulli likelihood, eq. 10): {@code L/σ² + log σ =
+ *       exp(-s)·L + ½·s};
  * </ul>
  *
  * plus Ω. Parameterising by the log-variance is the paper's numerically stable choice (§3.2).
@@ -68,9 +69,18 @@ final class UncertaintyWeighting implements TaskWeighting {
 
   @Override
   public double[] backward(WeightingStep step) {
+    double[] effective = new double[tasks.size()];
+    step.graph().backward(objective(step, effective));
+    return effective;
+  }
+
+  /**
+   * Records the objective {@code Σ_t f_t(L_t, s_t) + Ω} on the step's graph and stores each task's
+   * effective loss weight ({@code ½·exp(-s_t)} or {@code exp(-s_t)}) in {@code effective}.
+   */
+  Var objective(WeightingStep step, double[] effective) {
     Checks.step(step, tasks.size(), "uncertainty");
     Graph g = step.graph();
-    double[] effective = new double[tasks.size()];
     List<Var> terms = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
       float factor = (float) lossFactor(tasks.get(i).type());
@@ -82,7 +92,6 @@ final class UncertaintyWeighting implements TaskWeighting {
     if (step.penalty() != null) {
       terms.add(step.penalty());
     }
-    g.backward(g.sumOf(terms));
-    return effective;
+    return g.sumOf(terms);
   }
 }

@@ -33,7 +33,9 @@ class HardSharingTest extends StrategyChecks {
           net.sharedParameters().stream().map(p -> p.name()).toList());
       assertEquals(
           List.of(
-              "tower.cls.0.weight", "tower.cls.0.bias", "tower.cls.out.weight",
+              "tower.cls.0.weight",
+              "tower.cls.0.bias",
+              "tower.cls.out.weight",
               "tower.cls.out.bias"),
           net.taskParameters("cls").stream().map(p -> p.name()).toList());
       assertEquals("[3, 3]", net.taskParameters("cls").get(2).shape().toString());

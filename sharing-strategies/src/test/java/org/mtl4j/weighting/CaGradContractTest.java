@@ -1,15 +1,26 @@
 package org.mtl4j.weighting;
 
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 
-class CaGradContractTest extends GradientLevelContractChecks {
+/** {@code cagrad} against the api test-jar's contract and this module's exact checks. */
+class CaGradContractTest extends TaskWeightingContract {
   @Override
-  TaskWeightingProvider provider() {
+  protected TaskWeightingProvider provider() {
     return new CaGradProvider();
   }
 
-  @Override
-  String expectedName() {
-    return "cagrad";
+  @Nested
+  class ExactCombination extends GradientLevelContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new CaGradProvider();
+    }
+
+    @Override
+    String expectedName() {
+      return "cagrad";
+    }
   }
 }

@@ -1,20 +1,31 @@
 package org.mtl4j.weighting;
 
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 
-class DwaContractTest extends WeightingContractChecks {
+/** {@code dwa} against the api test-jar's contract and this module's exact checks. */
+class DwaContractTest extends TaskWeightingContract {
   @Override
-  TaskWeightingProvider provider() {
+  protected TaskWeightingProvider provider() {
     return new DwaProvider();
   }
 
-  @Override
-  String expectedName() {
-    return "dwa";
-  }
+  @Nested
+  class ExactCombination extends WeightingContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new DwaProvider();
+    }
 
-  @Override
-  boolean weightsTaskParameters() {
-    return true;
+    @Override
+    String expectedName() {
+      return "dwa";
+    }
+
+    @Override
+    boolean weightsTaskParameters() {
+      return true;
+    }
   }
 }

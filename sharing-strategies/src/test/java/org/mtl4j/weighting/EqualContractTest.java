@@ -1,20 +1,31 @@
 package org.mtl4j.weighting;
 
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 
-class EqualContractTest extends WeightingContractChecks {
+/** {@code equal} against the api test-jar's contract and this module's exact checks. */
+class EqualContractTest extends TaskWeightingContract {
   @Override
-  TaskWeightingProvider provider() {
+  protected TaskWeightingProvider provider() {
     return new EqualWeightingProvider();
   }
 
-  @Override
-  String expectedName() {
-    return "equal";
-  }
+  @Nested
+  class ExactCombination extends WeightingContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new EqualWeightingProvider();
+    }
 
-  @Override
-  boolean weightsTaskParameters() {
-    return true;
+    @Override
+    String expectedName() {
+      return "equal";
+    }
+
+    @Override
+    boolean weightsTaskParameters() {
+      return true;
+    }
   }
 }

@@ -1,20 +1,31 @@
 package org.mtl4j.weighting;
 
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 
-class GradNormContractTest extends WeightingContractChecks {
+/** {@code gradnorm} against the api test-jar's contract and this module's exact checks. */
+class GradNormContractTest extends TaskWeightingContract {
   @Override
-  TaskWeightingProvider provider() {
+  protected TaskWeightingProvider provider() {
     return new GradNormProvider();
   }
 
-  @Override
-  String expectedName() {
-    return "gradnorm";
-  }
+  @Nested
+  class ExactCombination extends WeightingContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new GradNormProvider();
+    }
 
-  @Override
-  boolean weightsTaskParameters() {
-    return true;
+    @Override
+    String expectedName() {
+      return "gradnorm";
+    }
+
+    @Override
+    boolean weightsTaskParameters() {
+      return true;
+    }
   }
 }

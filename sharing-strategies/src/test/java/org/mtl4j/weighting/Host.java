@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.task.Batch;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;
@@ -87,9 +87,19 @@ final class Host {
     for (int i = 0; i < expected.length; i++) {
       if (!(Math.abs(expected[i] - actual[i]) <= relTol * scale)) {
         org.junit.jupiter.api.Assertions.fail(
-            what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]
-                + " (scale " + scale + ")\nexpected " + java.util.Arrays.toString(expected)
-                + "\nactual   " + java.util.Arrays.toString(actual));
+            what
+                + "["
+                + i
+                + "]: expected "
+                + expected[i]
+                + " but was "
+                + actual[i]
+                + " (scale "
+                + scale
+                + ")\nexpected "
+                + java.util.Arrays.toString(expected)
+                + "\nactual   "
+                + java.util.Arrays.toString(actual));
       }
     }
   }

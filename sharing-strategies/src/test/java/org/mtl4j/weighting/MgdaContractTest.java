@@ -1,15 +1,26 @@
 package org.mtl4j.weighting;
 
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 
-class MgdaContractTest extends GradientLevelContractChecks {
+/** {@code mgda} against the api test-jar's contract and this module's exact checks. */
+class MgdaContractTest extends TaskWeightingContract {
   @Override
-  TaskWeightingProvider provider() {
+  protected TaskWeightingProvider provider() {
     return new MgdaProvider();
   }
 
-  @Override
-  String expectedName() {
-    return "mgda";
+  @Nested
+  class ExactCombination extends GradientLevelContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new MgdaProvider();
+    }
+
+    @Override
+    String expectedName() {
+      return "mgda";
+    }
   }
 }

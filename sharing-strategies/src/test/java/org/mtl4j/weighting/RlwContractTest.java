@@ -1,20 +1,31 @@
 package org.mtl4j.weighting;
 
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 
-class RlwContractTest extends WeightingContractChecks {
+/** {@code rlw} against the api test-jar's contract and this module's exact checks. */
+class RlwContractTest extends TaskWeightingContract {
   @Override
-  TaskWeightingProvider provider() {
+  protected TaskWeightingProvider provider() {
     return new RlwProvider();
   }
 
-  @Override
-  String expectedName() {
-    return "rlw";
-  }
+  @Nested
+  class ExactCombination extends WeightingContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new RlwProvider();
+    }
 
-  @Override
-  boolean weightsTaskParameters() {
-    return true;
+    @Override
+    String expectedName() {
+      return "rlw";
+    }
+
+    @Override
+    boolean weightsTaskParameters() {
+      return true;
+    }
   }
 }

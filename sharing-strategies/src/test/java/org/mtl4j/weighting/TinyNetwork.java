@@ -14,7 +14,7 @@ import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.task.Task;
@@ -38,8 +38,7 @@ final class TinyNetwork implements MultiTaskNetwork {
       double penalty,
       long seed) {
     this.tasks = List.copyOf(tasks);
-    this.trunk =
-        new Mlp(backend, "trunk", inputSize, hidden, 0, activation, 0f, false, seed, 1f);
+    this.trunk = new Mlp(backend, "trunk", inputSize, hidden, 0, activation, 0f, false, seed, 1f);
     this.penalty = penalty;
     int width = hidden.isEmpty() ? inputSize : hidden.get(hidden.size() - 1);
     for (int i = 0; i < tasks.size(); i++) {

@@ -6,7 +6,7 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.task.Batch;
 import org.mtl4j.api.task.Task;
@@ -14,8 +14,8 @@ import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.WeightingStep;
 
 /**
- * Test fixture: one recorded forward pass of a {@link TinyNetwork} on a batch, as the trainer
- * would hand it to a weighting method. Owns the step's scope; close it when done.
+ * Test fixture: one recorded forward pass of a {@link TinyNetwork} on a batch, as the trainer would
+ * hand it to a weighting method. Owns the step's scope; close it when done.
  */
 final class TrainingStep implements AutoCloseable {
   final TensorScope scope;
@@ -35,7 +35,8 @@ final class TrainingStep implements AutoCloseable {
     List<Var> losses = new ArrayList<>();
     for (Task t : net.tasks()) {
       losses.add(
-          t.loss().apply(graph, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
+          t.loss()
+              .apply(graph, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
     }
     this.step =
         new WeightingStep(

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Activation;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Sgd;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Batch;
@@ -28,10 +28,10 @@ import org.mtl4j.api.weighting.WeightingContext;
 import org.mtl4j.api.weighting.WeightingStep;
 
 /**
- * Checks every weighting method must pass (stands in for the api test-jar's TaskWeightingContract
- * until that is available): discovery by name, the gradient it leaves in every parameter equals
- * {@code Σ_t β_t ∇L_t + ∇Ω} for the weights β it reports, determinism, checkpoint round trip, and
- * clear errors.
+ * Exact checks that complement the api test-jar's {@code TaskWeightingContract}: discovery by
+ * name, the gradient left in every parameter equals {@code Σ_t β_t ∇L_t + ∇Ω} for the weights β the
+ * method reports (task-specific parameters: {@code β_t ∇L_t} for loss-level methods, {@code ∇L_t}
+ * for gradient-level ones), determinism, checkpoint round trip, and clear errors.
  */
 abstract class WeightingContractChecks {
   static final long SEED = 42;
@@ -205,9 +205,10 @@ abstract class WeightingContractChecks {
               full.lastSharedWeight(),
               0,
               0);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> w.backward(two));
-      assertTrue(e.getMessage().contains("3 tasks") && e.getMessage().contains("2 losses"),
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> w.backward(two));
+      assertTrue(
+          e.getMessage().contains("3 tasks") && e.getMessage().contains("2 losses"),
           e.getMessage());
     }
   }

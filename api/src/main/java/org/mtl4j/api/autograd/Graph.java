@@ -12,7 +12,6 @@ import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.UnaryOp;
-import org.mtl4j.api.nn.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 
@@ -625,6 +624,9 @@ public final class Graph {
     Map<Integer, Tensor> grads = run(seeds, target);
     Map<Var, Tensor> out = new LinkedHashMap<>();
     for (Var w : wrt) {
+      if (out.containsKey(w)) {
+        continue; // listed twice: keep the gradient already taken
+      }
       Tensor g = grads.remove(w.id);
       if (g == null) {
         g = alloc(w.shape());

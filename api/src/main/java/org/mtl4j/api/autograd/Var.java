@@ -1,6 +1,5 @@
 package org.mtl4j.api.autograd;
 
-import org.mtl4j.api.nn.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 

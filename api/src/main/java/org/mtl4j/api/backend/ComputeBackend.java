@@ -51,6 +51,13 @@ public interface ComputeBackend extends AutoCloseable {
    */
   Tensor allocate(Shape shape);
 
+  /**
+   * A tensor with unspecified contents that belongs to the caller even while scopes are open on
+   * this thread: for parameters, optimiser state and anything else that outlives a step. The caller
+   * closes it (closing the backend also does).
+   */
+  Tensor allocatePersistent(Shape shape);
+
   /** Opens a scope on the calling thread; see {@link TensorScope}. */
   TensorScope openScope();
 
@@ -260,6 +267,24 @@ public interface ComputeBackend extends AutoCloseable {
     }
     Tensor t = allocate(shape);
     upload(data, t);
+    return t;
+  }
+
+  /** A persistent tensor (see {@link #allocatePersistent}) holding a copy of {@code data}. */
+  default Tensor persistentFromHost(Shape shape, float[] data) {
+    if (data.length != shape.size()) {
+      throw new IllegalArgumentException(
+          "persistentFromHost: " + data.length + " values do not fill shape " + shape);
+    }
+    Tensor t = allocatePersistent(shape);
+    upload(data, t);
+    return t;
+  }
+
+  /** A zero-filled persistent tensor (see {@link #allocatePersistent}). */
+  default Tensor persistentZeros(Shape shape) {
+    Tensor t = allocatePersistent(shape);
+    fill(t, 0f);
     return t;
   }
 

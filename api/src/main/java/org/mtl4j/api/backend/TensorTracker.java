@@ -44,6 +44,17 @@ public final class TensorTracker {
     return tensor;
   }
 
+  /** Registers a new tensor that belongs to the caller, whatever scopes are open. */
+  public <T extends AbstractTensor> T adoptPersistent(T tensor) {
+    if (closed) {
+      throw new IllegalStateException("backend '" + backendName + "' is closed");
+    }
+    synchronized (live) {
+      live.add(tensor);
+    }
+    return tensor;
+  }
+
   void forget(AbstractTensor t) {
     synchronized (live) {
       live.remove(t);

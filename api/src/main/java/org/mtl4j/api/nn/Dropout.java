@@ -1,5 +1,6 @@
 package org.mtl4j.api.nn;
 
+import org.mtl4j.api.autograd.Parameter;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;

@@ -3,7 +3,7 @@ package org.mtl4j.api.optim;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Tensor;
 
 /**

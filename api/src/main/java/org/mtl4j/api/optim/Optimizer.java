@@ -2,7 +2,7 @@ package org.mtl4j.api.optim;
 
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 
 /**
  * Applies parameter gradients with one of the backend's fused update steps. State tensors are

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Tensor;
 
 /** Shared bookkeeping of optimisers that keep per-parameter state tensors ("slots"). */
@@ -26,13 +26,13 @@ abstract class StatefulOptimizer implements Optimizer {
     this.slotNames = slotNames;
   }
 
-  /** The slots of {@code p}, zero-initialised on first use (outside any scope). */
+  /** The slots of {@code p}, zero-initialised persistent tensors created on first use. */
   protected Tensor[] slots(Parameter p) {
     Tensor[] s = slots.get(p);
     if (s == null) {
       s = new Tensor[slotNames.length];
       for (int i = 0; i < s.length; i++) {
-        s[i] = backend.zeros(p.shape());
+        s[i] = backend.persistentZeros(p.shape());
       }
       slots.put(p, s);
       byName.put(p.name(), p);

@@ -77,7 +77,7 @@ public final class Options {
   private static Object coerce(Object v, OptionSpec s, String where, List<String> errors) {
     switch (s.type()) {
       case INT -> {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+        if (v instanceof Number n && isInt(n)) {
           return n.intValue();
         }
       }
@@ -105,7 +105,7 @@ public final class Options {
         if (v instanceof List<?> l) {
           List<Integer> ints = new ArrayList<>();
           for (Object o : l) {
-            if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            if (!(o instanceof Number n) || !isInt(n)) {
               errors.add(where + ": '" + o + "' in " + l + " is not an integer");
               return null;
             }
@@ -117,6 +117,15 @@ public final class Options {
     }
     errors.add(where + ": '" + v + "' is not " + describe(s));
     return null;
+  }
+
+  /** An integral number within the range of {@code int} (not truncated, not infinite). */
+  private static boolean isInt(Number n) {
+    double d = n.doubleValue();
+    return d == Math.rint(d)
+        && d >= Integer.MIN_VALUE
+        && d <= Integer.MAX_VALUE
+        && (!(n instanceof Long l) || l == (int) (long) l);
   }
 
   public int getInt(String name) {

@@ -2,7 +2,7 @@ package org.mtl4j.api.weighting;
 
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 
 /**
  * Task weighting and gradient balancing: turns the per-task losses of a step (and, for

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.task.Task;
 
 /**

@@ -110,6 +110,17 @@ public final class ReferenceBackend implements ComputeBackend {
   }
 
   @Override
+  public Tensor allocatePersistent(Shape shape) {
+    RefTensor x = new RefTensor(shape, this);
+    synchronized (this) {
+      systemAllocations++;
+      bytesInUse += 4L * shape.size();
+    }
+    java.util.Arrays.fill(x.data, Double.NaN);
+    return tracker.adoptPersistent(x);
+  }
+
+  @Override
   public TensorScope openScope() {
     return tracker.openScope();
   }
@@ -186,13 +197,24 @@ public final class ReferenceBackend implements ComputeBackend {
     int k = mnk[2];
     int lda = a.shape().cols();
     int ldb = b.shape().cols();
+    // op(a) by rows and op(b) by columns in contiguous arrays; the sum runs over p in order.
+    double[] rowsA = new double[m * k];
+    double[] colsB = new double[n * k];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        rowsA[i * k + p] = transA ? ta.data[p * lda + i] : ta.data[i * lda + p];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        colsB[j * k + p] = transB ? tb.data[j * ldb + p] : tb.data[p * ldb + j];
+      }
+    }
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
         double s = 0;
         for (int p = 0; p < k; p++) {
-          double av = transA ? ta.data[p * lda + i] : ta.data[i * lda + p];
-          double bv = transB ? tb.data[j * ldb + p] : tb.data[p * ldb + j];
-          s += av * bv;
+          s += rowsA[i * k + p] * colsB[j * k + p];
         }
         double prior = beta == 0f ? 0.0 : beta * tc.data[i * n + j];
         tc.data[i * n + j] = r(alpha * s + prior);

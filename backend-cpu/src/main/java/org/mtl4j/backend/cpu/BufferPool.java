@@ -6,8 +6,8 @@ import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * A size-class pool of native float blocks, so that a steady-state training step reuses the
- * blocks the previous step released instead of asking the system for memory.
+ * A size-class pool of native float blocks, so that a steady-state training step reuses the blocks
+ * the previous step released instead of asking the system for memory.
  *
  * <p>Sizes are rounded up to classes of four steps per power of two ({@code 2^k * 4/4, 5/4, 6/4,
  * 7/4}), as in jemalloc's size classes, so at most a quarter of a block is wasted. Freed blocks go
@@ -70,7 +70,8 @@ final class BufferPool {
       }
       FloatPointer p = new FloatPointer(cap);
       if (p.isNull()) {
-        throw new OutOfMemoryError("cpu backend: native allocation of " + 4 * cap + " bytes failed");
+        throw new OutOfMemoryError(
+            "cpu backend: native allocation of " + 4 * cap + " bytes failed");
       }
       block = new NativeBlock(p, p.asBuffer(), (int) cap, c);
       all.add(block);

@@ -25,7 +25,7 @@ public final class CpuBackend implements ComputeBackend {
 
   private final TensorTracker tracker = new TensorTracker(NAME);
   private final BufferPool pool = new BufferPool();
-  private final ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[256]);
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
   private final String description;
   private final int threads;
 
@@ -58,12 +58,22 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public Tensor allocate(Shape shape) {
+    return allocate(shape, false);
+  }
+
+  @Override
+  public Tensor allocatePersistent(Shape shape) {
+    return allocate(shape, true);
+  }
+
+  private Tensor allocate(Shape shape, boolean persistent) {
     if (shape == null) {
       throw new IllegalArgumentException("allocate: shape is null");
     }
     NativeBlock block = pool.acquire(shape.size());
     try {
-      return tracker.adopt(new CpuTensor(shape, tracker, block, pool));
+      CpuTensor t = new CpuTensor(shape, tracker, block, pool);
+      return persistent ? tracker.adoptPersistent(t) : tracker.adopt(t);
     } catch (RuntimeException e) {
       pool.release(block);
       throw e;
@@ -104,11 +114,7 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void fill(Tensor x, float value) {
     CpuTensor tx = t(x, "fill", "t");
-    FloatBuffer b = tx.buf();
-    int n = tx.size();
-    for (int i = 0; i < n; i++) {
-      b.put(i, value);
-    }
+    ElementwiseKernels.fill(tx.buf(), value, tx.size(), scratch.get());
   }
 
   @Override
@@ -156,14 +162,17 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ta = t(a, "gemm", "a");
     CpuTensor tb = t(b, "gemm", "b");
     CpuTensor tc = t(c, "gemm", "c");
-    int[] mnk = ShapeChecks.gemm(transA, transB, a, b, c);
-    int m = mnk[0];
-    int n = mnk[1];
-    int k = mnk[2];
-    if (beta == 0f) {
-      // OpenBLAS scales c by beta; with beta == 0 the old contents (even NaN) must not survive.
-      fillZero(tc);
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    int m = transA ? sa.cols() : sa.rows();
+    int k = transA ? sa.rows() : sa.cols();
+    int n = transB ? sb.rows() : sb.cols();
+    int kb = transB ? sb.cols() : sb.rows();
+    if (k != kb || c.shape().rows() != m || c.shape().cols() != n || c == a || c == b) {
+      ShapeChecks.gemm(transA, transB, a, b, c); // throws with the contract's message
+      throw new IllegalStateException("gemm: ShapeChecks accepted operands rejected here");
     }
+    // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old c does not survive.
     OpenBlas.sgemm(
         transA,
         transB,
@@ -180,20 +189,12 @@ public final class CpuBackend implements ComputeBackend {
         n);
   }
 
-  private static void fillZero(CpuTensor x) {
-    FloatBuffer b = x.buf();
-    int n = x.size();
-    for (int i = 0; i < n; i++) {
-      b.put(i, 0f);
-    }
-  }
-
   @Override
   public void axpby(float alpha, Tensor x, float beta, Tensor y) {
     CpuTensor tx = t(x, "axpby", "x");
     CpuTensor ty = t(y, "axpby", "y");
     ShapeChecks.sameShape("axpby", x, "x", y, "y");
-    ElementwiseKernels.axpby(alpha, tx.buf(), beta, ty.buf(), tx.size());
+    ElementwiseKernels.axpby(alpha, tx.buf(), beta, ty.buf(), tx.size(), scratch.get());
   }
 
   @Override
@@ -201,7 +202,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, "affine", "x");
     CpuTensor to = t(out, "affine", "out");
     ShapeChecks.sameShape("affine", x, "x", out, "out");
-    ElementwiseKernels.affine(tx.buf(), scale, shift, to.buf(), tx.size());
+    ElementwiseKernels.affine(tx.buf(), scale, shift, to.buf(), tx.size(), scratch.get());
   }
 
   @Override
@@ -209,46 +210,63 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ta = t(a, "dot", "a");
     CpuTensor tb = t(b, "dot", "b");
     ShapeChecks.sameShape("dot", a, "a", b, "b");
-    return ReductionKernels.dot(ta.buf(), tb.buf(), ta.size());
+    return ReductionKernels.dot(ta.buf(), tb.buf(), ta.size(), scratch.get());
   }
 
   @Override
   public double sumSquares(Tensor x) {
     CpuTensor tx = t(x, "sumSquares", "x");
-    return ReductionKernels.sumSquares(tx.buf(), tx.size());
+    return ReductionKernels.sumSquares(tx.buf(), tx.size(), scratch.get());
   }
 
   // ---------------------------------------------------------------- element-wise
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
     if (op == null) {
       throw new IllegalArgumentException("binary: op is null");
     }
+    String name = OpNames.binary(op);
     CpuTensor ta = t(a, name, "a");
     CpuTensor tb = t(b, name, "b");
     CpuTensor to = t(out, name, "out");
-    Broadcast mode = ShapeChecks.binary(op, a, b, out);
+    Broadcast mode = broadcast(op, a, b, out);
     int rows = a.shape().rows();
     int cols = a.shape().cols();
     FloatBuffer ab = ta.buf();
     FloatBuffer bb = tb.buf();
     FloatBuffer ob = to.buf();
+    Scratch s = scratch.get();
     switch (mode) {
-      case SAME -> ElementwiseKernels.vector(op, ab, 0, bb, 0, ob, 0, rows * cols);
-      case SCALAR -> ElementwiseKernels.scalar(op, ab, 0, bb.get(0), ob, 0, rows * cols);
-      case ROW -> {
-        for (int i = 0; i < rows; i++) {
-          ElementwiseKernels.vector(op, ab, i * cols, bb, 0, ob, i * cols, cols);
-        }
+      case SAME -> ElementwiseKernels.same(op, ab, bb, ob, rows * cols, s);
+      case SCALAR -> ElementwiseKernels.scalar(op, ab, bb.get(0), ob, rows * cols, s);
+      case ROW -> ElementwiseKernels.row(op, ab, bb, ob, rows, cols, s);
+      case COLUMN -> ElementwiseKernels.column(op, ab, bb, ob, rows, cols, s);
+    }
+  }
+
+  /**
+   * The broadcast of {@code b} over {@code a} by the rules of {@link ShapeChecks#binary}, which is
+   * called only when they fail (for its message), so the hot path builds no strings.
+   */
+  private static Broadcast broadcast(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.sameMatrix(out.shape())) {
+      if (sb.sameMatrix(sa)) {
+        return Broadcast.SAME;
       }
-      case COLUMN -> {
-        for (int i = 0; i < rows; i++) {
-          ElementwiseKernels.scalar(op, ab, i * cols, bb.get(i), ob, i * cols, cols);
-        }
+      if (sb.rows() == 1 && sb.cols() == 1) {
+        return Broadcast.SCALAR;
+      }
+      if (sb.rows() == 1 && sb.cols() == sa.cols()) {
+        return Broadcast.ROW;
+      }
+      if (sb.cols() == 1 && sb.rows() == sa.rows()) {
+        return Broadcast.COLUMN;
       }
     }
+    return ShapeChecks.binary(op, a, b, out);
   }
 
   @Override
@@ -256,11 +274,11 @@ public final class CpuBackend implements ComputeBackend {
     if (op == null) {
       throw new IllegalArgumentException("unary: op is null");
     }
-    String name = "unary " + op;
+    String name = OpNames.unary(op);
     CpuTensor tx = t(x, name, "x");
     CpuTensor to = t(out, name, "out");
     ShapeChecks.sameShape(name, x, "x", out, "out");
-    ElementwiseKernels.unary(op, tx.buf(), to.buf(), tx.size());
+    ElementwiseKernels.unary(op, tx.buf(), to.buf(), tx.size(), scratch.get());
   }
 
   @Override
@@ -268,7 +286,7 @@ public final class CpuBackend implements ComputeBackend {
     if (op == null) {
       throw new IllegalArgumentException("unaryBackward: op is null");
     }
-    String name = "unaryBackward " + op;
+    String name = OpNames.unaryBackward(op);
     CpuTensor tx = t(x, name, "x");
     CpuTensor ty = t(y, name, "y");
     CpuTensor tg = t(gradOut, name, "gradOut");
@@ -276,7 +294,8 @@ public final class CpuBackend implements ComputeBackend {
     ShapeChecks.sameShape(name, x, "x", y, "y");
     ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
     ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
-    ElementwiseKernels.unaryBackward(op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size());
+    ElementwiseKernels.unaryBackward(
+        op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size(), scratch.get());
   }
 
   // ---------------------------------------------------------------- reductions
@@ -288,12 +307,7 @@ public final class CpuBackend implements ComputeBackend {
     int rows = x.shape().rows();
     int cols = x.shape().cols();
     ShapeChecks.shapeIs("sumRows", out, "out", 1, cols);
-    double[] acc = scratch.get();
-    if (acc.length < cols) {
-      acc = new double[cols];
-      scratch.set(acc);
-    }
-    ReductionKernels.sumRows(tx.buf(), rows, cols, acc, to.buf());
+    ReductionKernels.sumRows(tx.buf(), rows, cols, to.buf(), scratch.get());
   }
 
   @Override
@@ -302,7 +316,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor to = t(out, "sumCols", "out");
     int rows = x.shape().rows();
     ShapeChecks.shapeIs("sumCols", out, "out", rows, 1);
-    ReductionKernels.sumCols(tx.buf(), rows, x.shape().cols(), to.buf());
+    ReductionKernels.sumCols(tx.buf(), rows, x.shape().cols(), to.buf(), scratch.get());
   }
 
   @Override
@@ -310,7 +324,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, "sumAll", "x");
     CpuTensor to = t(out, "sumAll", "out");
     ShapeChecks.shapeIs("sumAll", out, "out", 1, 1);
-    to.buf().put(0, (float) ReductionKernels.sum(tx.buf(), tx.size()));
+    to.buf().put(0, (float) ReductionKernels.sum(tx.buf(), tx.size(), scratch.get()));
   }
 
   @Override
@@ -336,7 +350,8 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, op, "x");
     CpuTensor to = t(out, op, "out");
     ShapeChecks.sameShape(op, x, "x", out, "out");
-    ReductionKernels.softmaxRows(tx.buf(), x.shape().rows(), x.shape().cols(), log, to.buf());
+    ReductionKernels.softmaxRows(
+        tx.buf(), x.shape().rows(), x.shape().cols(), log, to.buf(), scratch.get());
   }
 
   // ---------------------------------------------------------------- fused losses
@@ -367,7 +382,8 @@ public final class CpuBackend implements ComputeBackend {
             tm == null ? null : tm.buf(),
             n,
             k,
-            tg == null ? null : tg.buf());
+            tg == null ? null : tg.buf(),
+            scratch.get());
     tl.buf().put(0, (float) value);
   }
 
@@ -510,7 +526,8 @@ public final class CpuBackend implements ComputeBackend {
         lr,
         momentum,
         weightDecay,
-        nesterov);
+        nesterov,
+        scratch.get());
   }
 
   @Override
@@ -549,6 +566,7 @@ public final class CpuBackend implements ComputeBackend {
         eps,
         weightDecay,
         decoupled,
-        step);
+        step,
+        scratch.get());
   }
 }

@@ -119,7 +119,9 @@ public final class CpuBackendProvider implements ComputeBackendProvider {
     return detectPlatform(System.getProperty("os.name"), System.getProperty("os.arch"));
   }
 
-  /** JavaCPP's platform name for an {@code os.name} and {@code os.arch}, as its Loader derives it. */
+  /**
+   * JavaCPP's platform name for an {@code os.name} and {@code os.arch}, as its Loader derives it.
+   */
   static String detectPlatform(String osName, String osArch) {
     String os = osName.toLowerCase(Locale.ROOT);
     String arch = osArch.toLowerCase(Locale.ROOT);

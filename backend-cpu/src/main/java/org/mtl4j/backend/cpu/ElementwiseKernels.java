@@ -5,133 +5,225 @@ import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.UnaryOp;
 
 /**
- * Element-wise loops over native float buffers: binary operations (vector and scalar forms, from
- * which every broadcast is built), unary maps and their backward forms, affine maps and axpby. One
- * tight loop per operation, so the JIT compiles each without a per-element switch.
+ * Element-wise kernels over native float buffers: binary operations with every broadcast, unary
+ * maps and their backward forms, affine maps and axpby. Each stages chunks through {@link Scratch}
+ * and runs one tight loop per operation over heap arrays, so the JIT vectorises it.
  */
 final class ElementwiseKernels {
+  private static final int CH = Scratch.CHUNK;
+
   private ElementwiseKernels() {}
 
-  /** {@code o[oo + i] = a[ao + i] (op) b[bo + i]} for {@code i < n}. */
-  static void vector(
-      BinaryOp op, FloatBuffer a, int ao, FloatBuffer b, int bo, FloatBuffer o, int oo, int n) {
+  // ------------------------------------------------------------------ array loops
+
+  /** {@code x[xo + i] = x[xo + i] (op) y[yo + i]} for {@code i < n}. */
+  static void apply(BinaryOp op, float[] x, int xo, float[] y, int yo, int n) {
     switch (op) {
       case ADD -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) + b.get(bo + i));
+          x[xo + i] += y[yo + i];
         }
       }
       case SUB -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) - b.get(bo + i));
+          x[xo + i] -= y[yo + i];
         }
       }
       case MUL -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) * b.get(bo + i));
+          x[xo + i] *= y[yo + i];
         }
       }
       case DIV -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) / b.get(bo + i));
+          x[xo + i] /= y[yo + i];
         }
       }
       case MAX -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, Math.max(a.get(ao + i), b.get(bo + i)));
+          x[xo + i] = Math.max(x[xo + i], y[yo + i]);
         }
       }
       case MIN -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, Math.min(a.get(ao + i), b.get(bo + i)));
+          x[xo + i] = Math.min(x[xo + i], y[yo + i]);
         }
       }
     }
   }
 
-  /** {@code o[oo + i] = a[ao + i] (op) s} for {@code i < n}. */
-  static void scalar(BinaryOp op, FloatBuffer a, int ao, float s, FloatBuffer o, int oo, int n) {
+  /** {@code x[xo + i] = x[xo + i] (op) s} for {@code i < n}. */
+  static void applyScalar(BinaryOp op, float[] x, int xo, float s, int n) {
     switch (op) {
       case ADD -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) + s);
+          x[xo + i] += s;
         }
       }
       case SUB -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) - s);
+          x[xo + i] -= s;
         }
       }
       case MUL -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) * s);
+          x[xo + i] *= s;
         }
       }
       case DIV -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, a.get(ao + i) / s);
+          x[xo + i] /= s;
         }
       }
       case MAX -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, Math.max(a.get(ao + i), s));
+          x[xo + i] = Math.max(x[xo + i], s);
         }
       }
       case MIN -> {
         for (int i = 0; i < n; i++) {
-          o.put(oo + i, Math.min(a.get(ao + i), s));
+          x[xo + i] = Math.min(x[xo + i], s);
         }
       }
     }
   }
+
+  // ------------------------------------------------------------------ binary with broadcasts
+
+  /** Same shape: {@code o = a (op) b} over {@code n} elements. */
+  static void same(BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int n, Scratch s) {
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      a.get(off, s.s0, 0, len);
+      b.get(off, s.s1, 0, len);
+      apply(op, s.s0, 0, s.s1, 0, len);
+      o.put(off, s.s0, 0, len);
+    }
+  }
+
+  /** Scalar: {@code o = a (op) v} over {@code n} elements. */
+  static void scalar(BinaryOp op, FloatBuffer a, float v, FloatBuffer o, int n, Scratch s) {
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      a.get(off, s.s0, 0, len);
+      applyScalar(op, s.s0, 0, v, len);
+      o.put(off, s.s0, 0, len);
+    }
+  }
+
+  /** Row vector: {@code o[i, j] = a[i, j] (op) b[j]}. */
+  static void row(
+      BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int rows, int cols, Scratch s) {
+    if (cols <= CH) {
+      b.get(0, s.s1, 0, cols);
+      int per = CH / cols;
+      for (int r0 = 0; r0 < rows; r0 += per) {
+        int nr = Math.min(per, rows - r0);
+        int off = r0 * cols;
+        a.get(off, s.s0, 0, nr * cols);
+        for (int r = 0; r < nr; r++) {
+          apply(op, s.s0, r * cols, s.s1, 0, cols);
+        }
+        o.put(off, s.s0, 0, nr * cols);
+      }
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int j0 = 0; j0 < cols; j0 += CH) {
+        int len = Math.min(CH, cols - j0);
+        a.get(i * cols + j0, s.s0, 0, len);
+        b.get(j0, s.s1, 0, len);
+        apply(op, s.s0, 0, s.s1, 0, len);
+        o.put(i * cols + j0, s.s0, 0, len);
+      }
+    }
+  }
+
+  /** Column vector: {@code o[i, j] = a[i, j] (op) b[i]}. */
+  static void column(
+      BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int rows, int cols, Scratch s) {
+    if (cols <= CH) {
+      int per = CH / cols;
+      for (int r0 = 0; r0 < rows; r0 += per) {
+        int nr = Math.min(per, rows - r0);
+        int off = r0 * cols;
+        a.get(off, s.s0, 0, nr * cols);
+        for (int r = 0; r < nr; r++) {
+          applyScalar(op, s.s0, r * cols, b.get(r0 + r), cols);
+        }
+        o.put(off, s.s0, 0, nr * cols);
+      }
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      float v = b.get(i);
+      for (int j0 = 0; j0 < cols; j0 += CH) {
+        int len = Math.min(CH, cols - j0);
+        a.get(i * cols + j0, s.s0, 0, len);
+        applyScalar(op, s.s0, 0, v, len);
+        o.put(i * cols + j0, s.s0, 0, len);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ unary
 
   /** {@code o = f(x)} over {@code n} elements. */
-  static void unary(UnaryOp op, FloatBuffer x, FloatBuffer o, int n) {
+  static void unary(UnaryOp op, FloatBuffer x, FloatBuffer o, int n, Scratch s) {
+    float[] v = s.s0;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, v, 0, len);
+      unaryChunk(op, v, len);
+      o.put(off, v, 0, len);
+    }
+  }
+
+  private static void unaryChunk(UnaryOp op, float[] v, int n) {
     switch (op) {
       case RELU -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, Math.max(x.get(i), 0f));
+          v[i] = Math.max(v[i], 0f);
         }
       }
       case SQUARE -> {
         for (int i = 0; i < n; i++) {
-          float v = x.get(i);
-          o.put(i, v * v);
+          v[i] = v[i] * v[i];
         }
       }
       case ABS -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, Math.abs(x.get(i)));
+          v[i] = Math.abs(v[i]);
         }
       }
       case SQRT -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, (float) Math.sqrt(x.get(i)));
+          v[i] = (float) Math.sqrt(v[i]);
         }
       }
       case EXP -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, (float) Math.exp(x.get(i)));
+          v[i] = (float) Math.exp(v[i]);
         }
       }
       case LOG -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, (float) Math.log(x.get(i)));
+          v[i] = (float) Math.log(v[i]);
         }
       }
       case TANH -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, (float) Math.tanh(x.get(i)));
+          v[i] = (float) Math.tanh(v[i]);
         }
       }
       case SIGMOID -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, (float) sigmoid(x.get(i)));
+          v[i] = (float) sigmoid(v[i]);
         }
       }
       case GELU -> {
         for (int i = 0; i < n; i++) {
-          o.put(i, (float) op.apply(x.get(i)));
+          v[i] = (float) UnaryOp.GELU.apply(v[i]);
         }
       }
     }
@@ -148,50 +240,94 @@ final class ElementwiseKernels {
 
   /** {@code gi = go * f'(x)} with {@code y = f(x)}, over {@code n} elements. */
   static void unaryBackward(
-      UnaryOp op, FloatBuffer x, FloatBuffer y, FloatBuffer go, FloatBuffer gi, int n) {
+      UnaryOp op, FloatBuffer x, FloatBuffer y, FloatBuffer go, FloatBuffer gi, int n, Scratch s) {
+    float[] xs = s.s0;
+    float[] ys = s.s1;
+    float[] gs = s.s2;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, xs, 0, len);
+      y.get(off, ys, 0, len);
+      go.get(off, gs, 0, len);
+      backwardChunk(op, xs, ys, gs, len);
+      gi.put(off, gs, 0, len);
+    }
+  }
+
+  private static void backwardChunk(UnaryOp op, float[] x, float[] y, float[] g, int n) {
     switch (op) {
       case RELU -> {
         for (int i = 0; i < n; i++) {
-          gi.put(i, go.get(i) * (x.get(i) > 0f ? 1f : 0f));
+          g[i] = g[i] * (x[i] > 0f ? 1f : 0f);
         }
       }
       case SIGMOID -> {
         for (int i = 0; i < n; i++) {
-          double yi = y.get(i);
-          gi.put(i, (float) (go.get(i) * (yi * (1.0 - yi))));
+          double yi = y[i];
+          g[i] = (float) (g[i] * (yi * (1.0 - yi)));
         }
       }
       case TANH -> {
         for (int i = 0; i < n; i++) {
-          double yi = y.get(i);
-          gi.put(i, (float) (go.get(i) * (1.0 - yi * yi)));
+          double yi = y[i];
+          g[i] = (float) (g[i] * (1.0 - yi * yi));
+        }
+      }
+      case SQUARE -> {
+        for (int i = 0; i < n; i++) {
+          g[i] = (float) (g[i] * (2.0 * x[i]));
         }
       }
       default -> {
         for (int i = 0; i < n; i++) {
-          gi.put(i, (float) (go.get(i) * op.derivative(x.get(i), y.get(i))));
+          g[i] = (float) (g[i] * op.derivative(x[i], y[i]));
         }
       }
     }
   }
 
+  // ------------------------------------------------------------------ affine maps
+
   /** {@code o = scale * x + shift}. */
-  static void affine(FloatBuffer x, float scale, float shift, FloatBuffer o, int n) {
-    for (int i = 0; i < n; i++) {
-      o.put(i, (float) ((double) scale * x.get(i) + shift));
+  static void affine(FloatBuffer x, float scale, float shift, FloatBuffer o, int n, Scratch s) {
+    float[] v = s.s0;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, v, 0, len);
+      for (int i = 0; i < len; i++) {
+        v[i] = (float) ((double) scale * v[i] + shift);
+      }
+      o.put(off, v, 0, len);
     }
   }
 
   /** {@code y = alpha * x + beta * y}; with {@code beta == 0} the old {@code y} is ignored. */
-  static void axpby(float alpha, FloatBuffer x, float beta, FloatBuffer y, int n) {
-    if (beta == 0f) {
-      for (int i = 0; i < n; i++) {
-        y.put(i, alpha * x.get(i));
+  static void axpby(float alpha, FloatBuffer x, float beta, FloatBuffer y, int n, Scratch s) {
+    float[] xs = s.s0;
+    float[] ys = s.s1;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, xs, 0, len);
+      if (beta == 0f) {
+        for (int i = 0; i < len; i++) {
+          xs[i] = alpha * xs[i];
+        }
+      } else {
+        y.get(off, ys, 0, len);
+        for (int i = 0; i < len; i++) {
+          xs[i] = (float) ((double) alpha * xs[i] + (double) beta * ys[i]);
+        }
       }
-    } else {
-      for (int i = 0; i < n; i++) {
-        y.put(i, (float) ((double) alpha * x.get(i) + (double) beta * y.get(i)));
-      }
+      y.put(off, xs, 0, len);
+    }
+  }
+
+  /** Sets {@code n} elements to {@code value}. */
+  static void fill(FloatBuffer x, float value, int n, Scratch s) {
+    float[] v = s.s0;
+    java.util.Arrays.fill(v, value);
+    for (int off = 0; off < n; off += CH) {
+      x.put(off, v, 0, Math.min(CH, n - off));
     }
   }
 }

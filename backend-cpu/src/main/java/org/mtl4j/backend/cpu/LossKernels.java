@@ -15,7 +15,7 @@ final class LossKernels {
    * {@code mask} may be null (every row counts). Labels of masked-in rows are validated first.
    */
   static double softmaxCrossEntropy(
-      FloatBuffer z, FloatBuffer labels, FloatBuffer mask, int n, int k, FloatBuffer g) {
+      FloatBuffer z, FloatBuffer labels, FloatBuffer mask, int n, int k, FloatBuffer g, Scratch s) {
     String op = "softmaxCrossEntropy";
     double count = 0;
     for (int i = 0; i < n; i++) {
@@ -27,6 +27,7 @@ final class LossKernels {
     }
     double denom = Math.max(1.0, count);
     double total = 0;
+    double[] e = s.row(k);
     for (int i = 0; i < n; i++) {
       int off = i * k;
       double m = mask == null ? 1.0 : mask.get(i);
@@ -39,12 +40,15 @@ final class LossKernels {
         continue;
       }
       int y = (int) labels.get(i);
-      double lse = ReductionKernels.logSumExp(z, off, k);
+      double max = ReductionKernels.rowMax(z, off, k);
+      double sum = max != max ? Double.NaN : ReductionKernels.expRow(z, off, k, max, e);
+      double lse = max + Math.log(sum);
       total += -(z.get(off + y) - lse) * m;
       if (g != null) {
         double scale = m / denom;
+        double inv = 1.0 / sum;
         for (int j = 0; j < k; j++) {
-          double p = Math.exp(z.get(off + j) - lse);
+          double p = max != max ? Double.NaN : e[j] * inv;
           g.put(off + j, (float) (scale * (p - (j == y ? 1.0 : 0.0))));
         }
       }

@@ -33,7 +33,9 @@ final class OpenBlas {
     return org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
   }
 
-  /** Row-major {@code c = alpha * op(a) * op(b) + beta * c} with leading dimensions of the storage. */
+  /**
+   * Row-major {@code c = alpha * op(a) * op(b) + beta * c} with leading dimensions of the storage.
+   */
   static void sgemm(
       boolean transA,
       boolean transB,

@@ -9,55 +9,145 @@ import java.nio.FloatBuffer;
 final class ReductionKernels {
   private ReductionKernels() {}
 
-  /** {@code o[j] = sum_i x[i, j]}, using {@code acc} (length >= cols) as the accumulator. */
-  static void sumRows(FloatBuffer x, int rows, int cols, double[] acc, FloatBuffer o) {
-    java.util.Arrays.fill(acc, 0, cols, 0.0);
-    for (int i = 0; i < rows; i++) {
-      int off = i * cols;
-      for (int j = 0; j < cols; j++) {
-        acc[j] += x.get(off + j);
+  private static final int CH = Scratch.CHUNK;
+
+  /** {@code o[j] = sum_i x[i, j]}, accumulated in double. */
+  static void sumRows(FloatBuffer x, int rows, int cols, FloatBuffer o, Scratch s) {
+    double[] acc = s.accumulator(cols);
+    float[] v = s.s0;
+    if (cols <= CH) {
+      int per = CH / cols;
+      for (int r0 = 0; r0 < rows; r0 += per) {
+        int nr = Math.min(per, rows - r0);
+        x.get(r0 * cols, v, 0, nr * cols);
+        for (int r = 0; r < nr; r++) {
+          int off = r * cols;
+          for (int j = 0; j < cols; j++) {
+            acc[j] += v[off + j];
+          }
+        }
+      }
+    } else {
+      for (int i = 0; i < rows; i++) {
+        for (int j0 = 0; j0 < cols; j0 += CH) {
+          int len = Math.min(CH, cols - j0);
+          x.get(i * cols + j0, v, 0, len);
+          for (int j = 0; j < len; j++) {
+            acc[j0 + j] += v[j];
+          }
+        }
       }
     }
-    for (int j = 0; j < cols; j++) {
-      o.put(j, (float) acc[j]);
-    }
-  }
-
-  /** {@code o[i] = sum_j x[i, j]}. */
-  static void sumCols(FloatBuffer x, int rows, int cols, FloatBuffer o) {
-    for (int i = 0; i < rows; i++) {
-      double s = 0;
-      int off = i * cols;
-      for (int j = 0; j < cols; j++) {
-        s += x.get(off + j);
+    for (int j0 = 0; j0 < cols; j0 += CH) {
+      int len = Math.min(CH, cols - j0);
+      for (int j = 0; j < len; j++) {
+        v[j] = (float) acc[j0 + j];
       }
-      o.put(i, (float) s);
+      o.put(j0, v, 0, len);
     }
   }
 
-  static double sum(FloatBuffer x, int n) {
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      s += x.get(i);
+  /** {@code o[i] = sum_j x[i, j]}, accumulated in double. */
+  static void sumCols(FloatBuffer x, int rows, int cols, FloatBuffer o, Scratch s) {
+    double[] sums = s.accumulator(rows);
+    float[] v = s.s0;
+    for (int i = 0; i < rows; i++) {
+      double t = 0;
+      for (int j0 = 0; j0 < cols; j0 += CH) {
+        int len = Math.min(CH, cols - j0);
+        x.get(i * cols + j0, v, 0, len);
+        t += sum(v, len);
+      }
+      sums[i] = t;
     }
-    return s;
+    for (int i0 = 0; i0 < rows; i0 += CH) {
+      int len = Math.min(CH, rows - i0);
+      for (int i = 0; i < len; i++) {
+        v[i] = (float) sums[i0 + i];
+      }
+      o.put(i0, v, 0, len);
+    }
   }
 
-  static double dot(FloatBuffer a, FloatBuffer b, int n) {
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      s += (double) a.get(i) * b.get(i);
+  /** Sum of {@code v[0, n)} in double, with four independent accumulators. */
+  static double sum(float[] v, int n) {
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      a0 += v[i];
+      a1 += v[i + 1];
+      a2 += v[i + 2];
+      a3 += v[i + 3];
     }
-    return s;
+    for (; i < n; i++) {
+      a0 += v[i];
+    }
+    return (a0 + a1) + (a2 + a3);
   }
 
-  static double sumSquares(FloatBuffer x, int n) {
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      double v = x.get(i);
-      s += v * v;
+  static double sum(FloatBuffer x, int n, Scratch s) {
+    double t = 0;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, s.s0, 0, len);
+      t += sum(s.s0, len);
     }
-    return s;
+    return t;
+  }
+
+  static double dot(FloatBuffer a, FloatBuffer b, int n, Scratch s) {
+    double t = 0;
+    float[] x = s.s0;
+    float[] y = s.s1;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      a.get(off, x, 0, len);
+      b.get(off, y, 0, len);
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      int i = 0;
+      for (; i + 3 < len; i += 4) {
+        a0 += (double) x[i] * y[i];
+        a1 += (double) x[i + 1] * y[i + 1];
+        a2 += (double) x[i + 2] * y[i + 2];
+        a3 += (double) x[i + 3] * y[i + 3];
+      }
+      for (; i < len; i++) {
+        a0 += (double) x[i] * y[i];
+      }
+      t += (a0 + a1) + (a2 + a3);
+    }
+    return t;
+  }
+
+  static double sumSquares(FloatBuffer x, int n, Scratch s) {
+    double t = 0;
+    float[] v = s.s0;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, v, 0, len);
+      double a0 = 0;
+      double a1 = 0;
+      double a2 = 0;
+      double a3 = 0;
+      int i = 0;
+      for (; i + 3 < len; i += 4) {
+        a0 += (double) v[i] * v[i];
+        a1 += (double) v[i + 1] * v[i + 1];
+        a2 += (double) v[i + 2] * v[i + 2];
+        a3 += (double) v[i + 3] * v[i + 3];
+      }
+      for (; i < len; i++) {
+        a0 += (double) v[i] * v[i];
+      }
+      t += (a0 + a1) + (a2 + a3);
+    }
+    return t;
   }
 
   /** Index of each row's largest element; lowest index on ties; the first NaN wins. */
@@ -77,36 +167,57 @@ final class ReductionKernels {
     }
   }
 
-  /**
-   * The log-sum-exp of row {@code x[off, off + cols)}, computed stably; NaN if the row holds a
-   * NaN.
-   */
-  static double logSumExp(FloatBuffer x, int off, int cols) {
+  /** The largest element of row {@code x[off, off + cols)}, or NaN if the row holds a NaN. */
+  static double rowMax(FloatBuffer x, int off, int cols) {
     double max = Double.NEGATIVE_INFINITY;
-    boolean nan = false;
     for (int j = 0; j < cols; j++) {
       float v = x.get(off + j);
-      nan |= v != v;
+      if (v != v) {
+        return Double.NaN;
+      }
       max = Math.max(max, v);
     }
-    if (nan) {
-      return Double.NaN;
-    }
-    double s = 0;
-    for (int j = 0; j < cols; j++) {
-      s += Math.exp(x.get(off + j) - max);
-    }
-    return max + Math.log(s);
+    return max;
   }
 
-  /** Row softmax ({@code log == false}) or log-softmax into {@code o}, which may be {@code x}. */
-  static void softmaxRows(FloatBuffer x, int rows, int cols, boolean log, FloatBuffer o) {
+  /** Fills {@code e[j] = exp(x[off + j] - max)} and returns their sum. */
+  static double expRow(FloatBuffer x, int off, int cols, double max, double[] e) {
+    double s = 0;
+    for (int j = 0; j < cols; j++) {
+      double t = Math.exp(x.get(off + j) - max);
+      e[j] = t;
+      s += t;
+    }
+    return s;
+  }
+
+  /**
+   * Row softmax ({@code log == false}) or log-softmax into {@code o}, which may be {@code x},
+   * computed stably (max subtracted) with one exponential per element.
+   */
+  static void softmaxRows(
+      FloatBuffer x, int rows, int cols, boolean log, FloatBuffer o, Scratch s) {
+    double[] e = s.row(cols);
     for (int i = 0; i < rows; i++) {
       int off = i * cols;
-      double lse = logSumExp(x, off, cols);
-      for (int j = 0; j < cols; j++) {
-        double l = x.get(off + j) - lse;
-        o.put(off + j, (float) (log ? l : Math.exp(l)));
+      double max = rowMax(x, off, cols);
+      if (max != max) {
+        for (int j = 0; j < cols; j++) {
+          o.put(off + j, Float.NaN);
+        }
+        continue;
+      }
+      double sum = expRow(x, off, cols, max, e);
+      if (log) {
+        double lse = max + Math.log(sum);
+        for (int j = 0; j < cols; j++) {
+          o.put(off + j, (float) (x.get(off + j) - lse));
+        }
+      } else {
+        double inv = 1.0 / sum;
+        for (int j = 0; j < cols; j++) {
+          o.put(off + j, (float) (e[j] * inv));
+        }
       }
     }
   }

@@ -31,8 +31,12 @@ class CpuBackendProviderTest {
   void probeFindsThisPlatformsNatives() {
     Availability a = new CpuBackendProvider().probe();
     assertTrue(a.available(), a.reason());
-    assertTrue(a.reason().contains(CpuBackendProvider.detectPlatform(
-        System.getProperty("os.name"), System.getProperty("os.arch"))), a.reason());
+    assertTrue(
+        a.reason()
+            .contains(
+                CpuBackendProvider.detectPlatform(
+                    System.getProperty("os.name"), System.getProperty("os.arch"))),
+        a.reason());
   }
 
   @Test
@@ -71,6 +75,7 @@ class CpuBackendProviderTest {
             IllegalArgumentException.class,
             () -> p.create(new BackendOptions(0, 0, Map.of("fast", "yes"))));
     assertTrue(e.getMessage().contains("fast"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> p.create(new BackendOptions(0, 1, Map.of())));
+    assertThrows(
+        IllegalArgumentException.class, () -> p.create(new BackendOptions(0, 1, Map.of())));
   }
 }

@@ -83,7 +83,14 @@ class CpuBackendVsReferenceTest {
   }
 
   private static final Shape[] SHAPES = {
-    Shape.matrix(1, 1), Shape.matrix(1, 7), Shape.matrix(9, 1), Shape.matrix(13, 5), Shape.of(2, 3, 17)
+    Shape.matrix(1, 1),
+    Shape.matrix(1, 7),
+    Shape.matrix(9, 1),
+    Shape.matrix(13, 5),
+    Shape.of(2, 3, 17),
+    // several staging chunks (Scratch.CHUNK = 2048): many short rows, and rows longer than a chunk
+    Shape.matrix(700, 7),
+    Shape.matrix(3, 2500)
   };
 
   @Test
@@ -98,7 +105,7 @@ class CpuBackendVsReferenceTest {
           Pair c = random(Shape.matrix(d[0], d[1]), seed++);
           cpu.gemm(ta, tb, 0.5f, a.c(), b.c(), 1.5f, c.c());
           ref.gemm(ta, tb, 0.5f, a.r(), b.r(), 1.5f, c.r());
-          assertClose(c, 1e-5, "gemm " + java.util.Arrays.toString(d) + " " + ta + tb);
+          assertClose(c, 1e-4, "gemm " + java.util.Arrays.toString(d) + " " + ta + tb);
         }
       }
     }
@@ -106,17 +113,22 @@ class CpuBackendVsReferenceTest {
 
   @Test
   void gemmWithBetaZeroIgnoresNanInC() {
-    Pair a = random(Shape.matrix(3, 4), 5);
-    Pair b = random(Shape.matrix(4, 2), 6);
-    float[] nan = new float[6];
-    java.util.Arrays.fill(nan, Float.NaN);
-    Pair c = pair(Shape.matrix(3, 2), nan);
-    cpu.gemm(false, false, 1f, a.c(), b.c(), 0f, c.c());
-    ref.gemm(false, false, 1f, a.r(), b.r(), 0f, c.r());
-    for (float v : cpu.toHost(c.c())) {
-      assertTrue(Float.isFinite(v), "beta 0 must ignore NaN in c, got " + v);
+    int[][] mnk = {{1, 1, 1}, {3, 2, 4}, {64, 48, 32}, {256, 512, 300}};
+    for (int[] d : mnk) {
+      for (boolean ta : new boolean[] {false, true}) {
+        Pair a = random(ta ? Shape.matrix(d[2], d[0]) : Shape.matrix(d[0], d[2]), 5);
+        Pair b = random(Shape.matrix(d[2], d[1]), 6);
+        float[] nan = new float[d[0] * d[1]];
+        java.util.Arrays.fill(nan, Float.NaN);
+        Pair c = pair(Shape.matrix(d[0], d[1]), nan);
+        cpu.gemm(ta, false, 1f, a.c(), b.c(), 0f, c.c());
+        ref.gemm(ta, false, 1f, a.r(), b.r(), 0f, c.r());
+        for (float v : cpu.toHost(c.c())) {
+          assertTrue(Float.isFinite(v), "beta 0 must ignore NaN in c, got " + v);
+        }
+        assertClose(c, 1e-4, "gemm beta 0 " + java.util.Arrays.toString(d));
+      }
     }
-    assertClose(c, 1e-5, "gemm beta 0");
   }
 
   @ParameterizedTest
@@ -143,7 +155,7 @@ class CpuBackendVsReferenceTest {
   @EnumSource(UnaryOp.class)
   void unaryAndBackward(UnaryOp op) {
     boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
-    Shape s = Shape.matrix(13, 5);
+    Shape s = Shape.matrix(130, 50);
     float[] xd = random(s.size(), 21, positive ? 0.1f : -3f, 3f);
     xd[3] = 0f;
     xd[4] = Float.NaN;
@@ -161,7 +173,7 @@ class CpuBackendVsReferenceTest {
 
   @Test
   void affineAxpbyDotNorm() {
-    Shape s = Shape.matrix(9, 11);
+    Shape s = Shape.matrix(90, 110);
     Pair x = random(s, 31);
     Pair y = random(s, 32);
     Pair out = empty(s);
@@ -267,7 +279,7 @@ class CpuBackendVsReferenceTest {
 
   @Test
   void optimiserSteps() {
-    Shape s = Shape.matrix(7, 9);
+    Shape s = Shape.matrix(70, 90);
     Pair p = random(s, 71);
     Pair g = random(s, 72);
     Pair v = pair(s, new float[s.size()]);
@@ -281,8 +293,10 @@ class CpuBackendVsReferenceTest {
     Pair vv = pair(s, new float[s.size()]);
     for (boolean decoupled : new boolean[] {false, true}) {
       for (int step = 1; step <= 3; step++) {
-        cpu.adamStep(p.c(), g.c(), m.c(), vv.c(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
-        ref.adamStep(p.r(), g.r(), m.r(), vv.r(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
+        cpu.adamStep(
+            p.c(), g.c(), m.c(), vv.c(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
+        ref.adamStep(
+            p.r(), g.r(), m.r(), vv.r(), 1e-2f, 0.9f, 0.999f, 1e-8f, 0.05f, decoupled, step);
       }
       assertClose(p, 1e-6, "adam param " + decoupled);
       assertClose(m, 1e-6, "adam m");
@@ -314,8 +328,7 @@ class CpuBackendVsReferenceTest {
     Tensor foreign = ref.allocate(Shape.matrix(2, 3));
     assertThrows(IllegalArgumentException.class, () -> cpu.copy(foreign, a));
     a.close();
-    IllegalStateException closed =
-        assertThrows(IllegalStateException.class, () -> cpu.fill(a, 1f));
+    IllegalStateException closed = assertThrows(IllegalStateException.class, () -> cpu.fill(a, 1f));
     assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
   }
 }

@@ -63,7 +63,8 @@ class CpuSteadyStateMemoryTest {
           lastLoss = loss;
           assertEquals(13, scope.liveTensors(), "temporaries of one step");
         }
-        assertEquals(baselineLive, b.memoryStats().liveTensors(), "live tensors after step " + step);
+        assertEquals(
+            baselineLive, b.memoryStats().liveTensors(), "live tensors after step " + step);
         if (step == WARMUP) {
           afterWarmup = b.memoryStats();
         }
@@ -75,7 +76,8 @@ class CpuSteadyStateMemoryTest {
       assertEquals(afterWarmup.systemAllocations(), end.systemAllocations(), "system allocations");
       assertEquals(afterWarmup.bytesReserved(), end.bytesReserved(), "bytes reserved");
       assertEquals(afterWarmup.bytesInUse(), end.bytesInUse(), "bytes in use between steps");
-      assertTrue(lastLoss < 0.2f * firstLoss, "training must learn: " + firstLoss + " -> " + lastLoss);
+      assertTrue(
+          lastLoss < 0.2f * firstLoss, "training must learn: " + firstLoss + " -> " + lastLoss);
     }
   }
 
@@ -117,7 +119,8 @@ class CpuSteadyStateMemoryTest {
     b.gemm(true, false, 1f, x, gh, 0f, gw1);
     Tensor gb1 = b.allocate(b1.shape());
     b.sumRows(gh, gb1);
-    b.adamStepAll(p, List.of(gw1, gb1, gw2, gb2), ms, vs, lrs, 0.9f, 0.999f, 1e-8f, 0f, false, step);
+    b.adamStepAll(
+        p, List.of(gw1, gb1, gw2, gb2), ms, vs, lrs, 0.9f, 0.999f, 1e-8f, 0f, false, step);
     return b.scalar(loss);
   }
 

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
 /**
- * Everything needed to continue training or to use a model: weights, optimiser and weighting
- * state, the counter-based RNG position (seed, epoch, step), the history and the resolved config.
+ * Everything needed to continue training or to use a model: weights, optimiser and weighting state,
+ * the counter-based RNG position (seed, epoch, step), the history and the resolved config.
  *
  * @param configYaml the resolved config
  * @param seed the run's seed (all randomness derives from seed, epoch and step)
@@ -39,8 +39,9 @@ public record Checkpoint(
   public record TaskInfo(String name, String type, int outputSize) {}
 
   public Checkpoint {
-    weights = Map.copyOf(weights);
-    optimizerState = Map.copyOf(optimizerState);
+    weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weights));
+    optimizerState =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optimizerState));
     weightingState = Map.copyOf(weightingState);
     history = List.copyOf(history);
     tasks = List.copyOf(tasks);

@@ -34,11 +34,13 @@ public final class CheckpointStore {
       Files.createDirectories(dir);
       String wName = "weights-e" + c.epoch() + ".safetensors";
       String oName = "optimizer-e" + c.epoch() + ".safetensors";
-      SafeTensors.write(dir.resolve(wName), c.weights(),
+      SafeTensors.write(
+          dir.resolve(wName),
+          c.weights(),
           Map.of("format", "pt", "producer", "mtl4j", "epoch", Integer.toString(c.epoch())));
       Map<String, SafeTensors.Entry> opt = new LinkedHashMap<>();
-      c.optimizerState().forEach((k, v) -> opt.put(k, new SafeTensors.Entry(
-          new int[] {v.length}, v)));
+      c.optimizerState()
+          .forEach((k, v) -> opt.put(k, new SafeTensors.Entry(new int[] {v.length}, v)));
       SafeTensors.write(dir.resolve(oName), opt, Map.of("producer", "mtl4j"));
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("format", "mtl4j-checkpoint-1");
@@ -48,8 +50,17 @@ public final class CheckpointStore {
       meta.put("weights", Map.of("file", wName, "sha256", Sha256.ofFile(dir.resolve(wName))));
       meta.put("optimizer", Map.of("file", oName, "sha256", Sha256.ofFile(dir.resolve(oName))));
       meta.put("weighting_state", new TreeMap<>(c.weightingState()));
-      meta.put("rng", Map.of("kind", "counter (SplitMix64)", "seed", c.seed(), "epoch",
-          c.epoch(), "step", c.step()));
+      meta.put(
+          "rng",
+          Map.of(
+              "kind",
+              "counter (SplitMix64)",
+              "seed",
+              c.seed(),
+              "epoch",
+              c.epoch(),
+              "step",
+              c.step()));
       meta.put("best_score", Double.isNaN(c.bestScore()) ? null : c.bestScore());
       meta.put("bad_epochs", c.badEpochs());
       meta.put("tasks", c.tasks());
@@ -59,8 +70,7 @@ public final class CheckpointStore {
       AtomicFiles.write(dir.resolve(METADATA), JSON.writeValueAsBytes(meta));
       deleteStale(dir, wName, oName);
     } catch (IOException e) {
-      throw new CheckpointException("cannot write checkpoint to " + dir + ": " + e.getMessage(),
-          e);
+      throw new CheckpointException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -88,27 +98,39 @@ public final class CheckpointStore {
     try {
       JsonNode m = JSON.readTree(metaFile.toFile());
       if (!"mtl4j-checkpoint-1".equals(m.path("format").asText())) {
-        throw new CheckpointException(metaFile + ": format is '" + m.path("format").asText()
-            + "', expected mtl4j-checkpoint-1");
+        throw new CheckpointException(
+            metaFile
+                + ": format is '"
+                + m.path("format").asText()
+                + "', expected mtl4j-checkpoint-1");
       }
       Map<String, SafeTensors.Entry> weights = verified(dir, m.path("weights"), metaFile);
       Map<String, SafeTensors.Entry> opt = verified(dir, m.path("optimizer"), metaFile);
       Map<String, float[]> optState = new LinkedHashMap<>();
       opt.forEach((k, v) -> optState.put(k, v.data()));
-      Map<String, double[]> ws = JSON.convertValue(m.path("weighting_state"),
-          new TypeReference<Map<String, double[]>>() {});
-      List<EpochRecord> history = JSON.convertValue(m.path("history"),
-          new TypeReference<List<EpochRecord>>() {});
-      List<Checkpoint.TaskInfo> tasks = JSON.convertValue(m.path("tasks"),
-          new TypeReference<List<Checkpoint.TaskInfo>>() {});
-      Map<String, Object> pre = JSON.convertValue(m.path("preprocessing"),
-          new TypeReference<Map<String, Object>>() {});
+      Map<String, double[]> ws =
+          JSON.convertValue(
+              m.path("weighting_state"), new TypeReference<Map<String, double[]>>() {});
+      List<EpochRecord> history =
+          JSON.convertValue(m.path("history"), new TypeReference<List<EpochRecord>>() {});
+      List<Checkpoint.TaskInfo> tasks =
+          JSON.convertValue(m.path("tasks"), new TypeReference<List<Checkpoint.TaskInfo>>() {});
+      Map<String, Object> pre =
+          JSON.convertValue(m.path("preprocessing"), new TypeReference<Map<String, Object>>() {});
       JsonNode best = m.path("best_score");
-      return new Checkpoint(m.path("config").asText(), m.path("seed").asLong(),
-          m.path("epoch").asInt(), m.path("step").asLong(), weights, optState,
-          ws == null ? Map.of() : ws, history == null ? List.of() : history,
-          tasks == null ? List.of() : tasks, pre == null ? Map.of() : pre,
-          best.isNumber() ? best.asDouble() : Double.NaN, m.path("bad_epochs").asInt());
+      return new Checkpoint(
+          m.path("config").asText(),
+          m.path("seed").asLong(),
+          m.path("epoch").asInt(),
+          m.path("step").asLong(),
+          weights,
+          optState,
+          ws == null ? Map.of() : ws,
+          history == null ? List.of() : history,
+          tasks == null ? List.of() : tasks,
+          pre == null ? Map.of() : pre,
+          best.isNumber() ? best.asDouble() : Double.NaN,
+          m.path("bad_epochs").asInt());
     } catch (IOException | IllegalArgumentException e) {
       throw new CheckpointException(metaFile + ": cannot be read: " + e.getMessage(), e);
     }
@@ -127,8 +149,15 @@ public final class CheckpointStore {
     }
     String actual = Sha256.ofFile(f);
     if (!actual.equals(sha)) {
-      throw new CheckpointException(f + ": SHA-256 is " + actual + " but " + METADATA
-          + " records " + sha + "; the file is corrupt or was replaced");
+      throw new CheckpointException(
+          f
+              + ": SHA-256 is "
+              + actual
+              + " but "
+              + METADATA
+              + " records "
+              + sha
+              + "; the file is corrupt or was replaced");
     }
     return SafeTensors.read(f).tensors();
   }

@@ -20,8 +20,8 @@ import java.util.Map;
  * The safetensors format of Hugging Face (readable by {@code safetensors.numpy.load_file} and
  * {@code safetensors.torch.load_file}): an 8-byte little-endian header length N, N bytes of JSON
  * ({@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...,
- * "__metadata__": {string: string}}}) padded with spaces to a multiple of 8, then the
- * little-endian float32 data. Only F32 is written and read.
+ * "__metadata__": {string: string}}}) padded with spaces to a multiple of 8, then the little-endian
+ * float32 data. Only F32 is written and read.
  */
 public final class SafeTensors {
   /** Largest header accepted (the format's own reference limit is 100 MB). */
@@ -35,8 +35,8 @@ public final class SafeTensors {
         n *= d;
       }
       if (n != data.length) {
-        throw new IllegalArgumentException(data.length + " values for shape "
-            + java.util.Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            data.length + " values for shape " + java.util.Arrays.toString(shape));
       }
     }
   }
@@ -75,14 +75,16 @@ public final class SafeTensors {
     for (int i = json.length; i < padded; i++) {
       h[i] = ' ';
     }
-    AtomicFiles.write(file, out -> {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-      out.write(len.array());
-      out.write(h);
-      for (Entry en : tensors.values()) {
-        writeFloats(out, en.data());
-      }
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+          out.write(len.array());
+          out.write(h);
+          for (Entry en : tensors.values()) {
+            writeFloats(out, en.data());
+          }
+        });
   }
 
   private static void writeFloats(OutputStream out, float[] data) throws IOException {
@@ -98,8 +100,8 @@ public final class SafeTensors {
   }
 
   /**
-   * Reads a file. The header length is checked against the file size and {@link #MAX_HEADER}
-   * before anything is allocated; offsets must be in range, contiguous and match the shapes.
+   * Reads a file. The header length is checked against the file size and {@link #MAX_HEADER} before
+   * anything is allocated; offsets must be in range, contiguous and match the shapes.
    */
   public static Content read(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -111,8 +113,15 @@ public final class SafeTensors {
       readFully(ch, lenBuf, 0);
       long n = lenBuf.flip().getLong();
       if (n < 2 || n > MAX_HEADER || n > size - 8) {
-        throw bad(file, "header length " + n + " is absurd for a file of " + size
-            + " bytes (limit " + MAX_HEADER + ")");
+        throw bad(
+            file,
+            "header length "
+                + n
+                + " is absurd for a file of "
+                + size
+                + " bytes (limit "
+                + MAX_HEADER
+                + ")");
       }
       ByteBuffer hb = ByteBuffer.allocate((int) n);
       readFully(ch, hb, 8);
@@ -127,9 +136,9 @@ public final class SafeTensors {
       }
       long dataStart = 8 + n;
       long dataLen = size - dataStart;
-      Map<String, Entry> tensors = new LinkedHashMap<>();
+      record Raw(String name, int[] shape, long count, long begin, long end) {}
+      java.util.List<Raw> raws = new java.util.ArrayList<>();
       Map<String, String> meta = new LinkedHashMap<>();
-      long expectedBegin = 0;
       Iterator<Map.Entry<String, JsonNode>> it = header.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
@@ -140,8 +149,9 @@ public final class SafeTensors {
         JsonNode t = e.getValue();
         String name = e.getKey();
         if (!"F32".equals(t.path("dtype").asText())) {
-          throw bad(file, "tensor '" + name + "' has dtype " + t.path("dtype")
-              + ", only F32 is supported");
+          throw bad(
+              file,
+              "tensor '" + name + "' has dtype " + t.path("dtype") + ", only F32 is supported");
         }
         JsonNode shapeNode = t.path("shape");
         JsonNode offs = t.path("data_offsets");
@@ -157,24 +167,51 @@ public final class SafeTensors {
           }
           shape[i] = (int) d;
           count *= d;
+          if (count > Integer.MAX_VALUE) {
+            throw bad(file, "tensor '" + name + "' has more than 2^31-1 elements");
+          }
         }
-        long begin = offs.get(0).asLong(-1);
-        long end = offs.get(1).asLong(-1);
-        if (begin != expectedBegin || end < begin || end > dataLen || end - begin != 4 * count) {
-          throw bad(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
-              + "], expected [" + expectedBegin + ", " + (expectedBegin + 4 * count)
-              + "] within " + dataLen + " data bytes");
+        raws.add(new Raw(name, shape, count, offs.get(0).asLong(-1), offs.get(1).asLong(-1)));
+      }
+      // the format lays tensors out back to back without gaps, in any header order
+      java.util.List<Raw> byOffset = new java.util.ArrayList<>(raws);
+      byOffset.sort(java.util.Comparator.comparingLong(Raw::begin));
+      long expectedBegin = 0;
+      for (Raw r : byOffset) {
+        if (r.begin() != expectedBegin
+            || r.end() < r.begin()
+            || r.end() > dataLen
+            || r.end() - r.begin() != 4 * r.count()) {
+          throw bad(
+              file,
+              "tensor '"
+                  + r.name()
+                  + "' has data_offsets ["
+                  + r.begin()
+                  + ", "
+                  + r.end()
+                  + "], expected ["
+                  + expectedBegin
+                  + ", "
+                  + (expectedBegin + 4 * r.count())
+                  + "] within "
+                  + dataLen
+                  + " data bytes");
         }
-        expectedBegin = end;
-        ByteBuffer db = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, db, dataStart + begin);
-        db.flip();
-        float[] data = new float[(int) count];
-        db.asFloatBuffer().get(data);
-        tensors.put(name, new Entry(shape, data));
+        expectedBegin = r.end();
       }
       if (expectedBegin != dataLen) {
         throw bad(file, dataLen + " data bytes but the tensors cover " + expectedBegin);
+      }
+      Map<String, Entry> tensors = new LinkedHashMap<>();
+      for (Raw r : raws) {
+        ByteBuffer db =
+            ByteBuffer.allocate((int) (r.end() - r.begin())).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, db, dataStart + r.begin());
+        db.flip();
+        float[] data = new float[(int) r.count()];
+        db.asFloatBuffer().get(data);
+        tensors.put(r.name(), new Entry(r.shape(), data));
       }
       return new Content(tensors, meta);
     } catch (IOException e) {

@@ -9,7 +9,9 @@ import org.mtl4j.trainer.inject.CatalogModule;
 import picocli.CommandLine.Command;
 
 /** {@code mtl4j backends}: every discovered backend, available or not, with the probe's reason. */
-@Command(name = "backends", mixinStandardHelpOptions = true,
+@Command(
+    name = "backends",
+    mixinStandardHelpOptions = true,
     description = "List the discovered compute backends and whether each can run here.")
 final class BackendsCommand implements Callable<Integer> {
   @Override
@@ -21,8 +23,13 @@ final class BackendsCommand implements Callable<Integer> {
     }
     for (ComputeBackendProvider p : b.providers()) {
       Availability a = Backends.safeProbe(p);
-      System.out.printf("%-8s priority %-4d %-11s %s%n    %s%n", p.name(), p.priority(),
-          a.available() ? "available" : "unavailable", p.description(), a.reason());
+      System.out.printf(
+          "%-8s priority %-4d %-11s %s%n    %s%n",
+          p.name(),
+          p.priority(),
+          a.available() ? "available" : "unavailable",
+          p.description(),
+          a.reason());
     }
     return Main.OK;
   }

@@ -20,11 +20,13 @@ final class Cli {
   /** The default example: {@code examples/default.yaml} under {@code mtl4j.home} or here. */
   static Path defaultConfig() {
     String home = System.getProperty("mtl4j.home");
-    Path p = home != null ? Path.of(home, "examples", "default.yaml")
-        : Path.of("examples", "default.yaml");
+    Path p =
+        home != null
+            ? Path.of(home, "examples", "default.yaml")
+            : Path.of("examples", "default.yaml");
     if (!Files.isRegularFile(p)) {
-      throw new UserErrors.UsageException("no -c/--config given and the default example " + p
-          + " does not exist");
+      throw new UserErrors.UsageException(
+          "no -c/--config given and the default example " + p + " does not exist");
     }
     return p;
   }
@@ -33,8 +35,7 @@ final class Cli {
   static Mtl4jConfig checkpointConfig(Path dir) {
     Checkpoint c = new CheckpointStore().load(Trainer.checkpointDir(dir));
     ConfigReader reader = new ConfigReader(Mtl4j.plugins());
-    return reader.parse(c.configYaml(), Trainer.checkpointDir(dir) + "/checkpoint.json",
-        "resumed");
+    return reader.parse(c.configYaml(), Trainer.checkpointDir(dir) + "/checkpoint.json", "resumed");
   }
 
   static String scores(Map<String, TaskScores> scores, List<String> order) {

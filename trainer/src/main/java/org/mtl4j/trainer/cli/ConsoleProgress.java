@@ -8,9 +8,8 @@ import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.training.TrainingListener;
 
 /**
- * Shows training progress: on a terminal a progress bar with ETA and live per-task losses
- * (redrawn at most ten times a second); otherwise plain lines, one per epoch. Quiet mode prints
- * nothing.
+ * Shows training progress: on a terminal a progress bar with ETA and live per-task losses (redrawn
+ * at most ten times a second); otherwise plain lines, one per epoch. Quiet mode prints nothing.
  */
 final class ConsoleProgress implements TrainingListener {
   private final PrintStream out;
@@ -34,8 +33,8 @@ final class ConsoleProgress implements TrainingListener {
   public void started(int epochs, int stepsPerEpoch, String description) {
     this.epochs = epochs;
     if (!quiet) {
-      out.println("training: " + description + ", " + epochs + " epochs of " + stepsPerEpoch
-          + " steps");
+      out.println(
+          "training: " + description + ", " + epochs + " epochs of " + stepsPerEpoch + " steps");
     }
   }
 
@@ -64,7 +63,8 @@ final class ConsoleProgress implements TrainingListener {
     int filled = (int) ((long) width * step / stepsPerEpoch);
     StringBuilder sb = new StringBuilder("\r");
     sb.append(String.format(Locale.ROOT, "epoch %d/%d [", epoch, epochs));
-    sb.append("=".repeat(filled)).append(filled < width ? ">" : "")
+    sb.append("=".repeat(filled))
+        .append(filled < width ? ">" : "")
         .append(" ".repeat(Math.max(0, width - filled - 1)));
     sb.append(String.format(Locale.ROOT, "] %d/%d ETA %s", step, stepsPerEpoch, time(eta)));
     for (int i = 0; i < running.length && i < tasks.size(); i++) {
@@ -83,8 +83,8 @@ final class ConsoleProgress implements TrainingListener {
     if (terminal) {
       out.print("\r\033[K");
     }
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  loss",
-        r.epoch(), epochs));
+    StringBuilder sb =
+        new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  loss", r.epoch(), epochs));
     for (Map.Entry<String, Double> e : r.trainLoss().entrySet()) {
       sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
     }
@@ -93,8 +93,8 @@ final class ConsoleProgress implements TrainingListener {
       for (String t : tasks) {
         TaskScores s = r.validation().get(t);
         if (s != null) {
-          s.metrics().forEach((m, v) -> sb.append(String.format(Locale.ROOT, " %s.%s %.4f", t, m,
-              v)));
+          s.metrics()
+              .forEach((m, v) -> sb.append(String.format(Locale.ROOT, " %s.%s %.4f", t, m, v)));
         }
       }
     }
@@ -114,7 +114,8 @@ final class ConsoleProgress implements TrainingListener {
 
   static String time(double s) {
     long t = Math.round(s);
-    return t >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+    return t >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
         : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
   }
 }

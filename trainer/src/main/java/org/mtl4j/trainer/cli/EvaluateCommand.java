@@ -12,20 +12,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mtl4j evaluate}: scores a checkpoint on a data set's test split. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
     description = "Evaluate a checkpoint on the test split of its config (or of -c FILE).")
 final class EvaluateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CHECKPOINT", description = "run folder or checkpoint folder")
   Path checkpoint;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
       description = "config naming the data to evaluate on (default: the checkpoint's)")
   Path config;
 
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME", description = "override backend")
+  @Option(
+      names = {"-b", "--backend"},
+      paramLabel = "NAME",
+      description = "override backend")
   String backend;
 
-  @Option(names = {"-q", "--quiet"}, description = "no log output")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "no log output")
   boolean quiet;
 
   @Override

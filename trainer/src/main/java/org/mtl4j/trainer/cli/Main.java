@@ -31,8 +31,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: train, evaluate, predict, backends or plugins");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required: train, evaluate, predict, backends or plugins");
   }
 
   public static void main(String[] args) {
@@ -52,25 +52,27 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      PrintWriter err = cmd.getErr();
-      if (UserErrors.isUserError(ex)) {
-        err.println("mtl4j: " + ex.getMessage());
-        err.flush();
-        return USER_ERROR;
-      }
-      err.println("mtl4j: internal error: " + ex);
-      ex.printStackTrace(err);
-      err.flush();
-      return INTERNAL_ERROR;
-    });
-    cl.setParameterExceptionHandler((ex, args) -> {
-      PrintWriter err = ex.getCommandLine().getErr();
-      err.println("mtl4j: " + ex.getMessage());
-      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      err.flush();
-      return USER_ERROR;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          PrintWriter err = cmd.getErr();
+          if (UserErrors.isUserError(ex)) {
+            err.println("mtl4j: " + ex.getMessage());
+            err.flush();
+            return USER_ERROR;
+          }
+          err.println("mtl4j: internal error: " + ex);
+          ex.printStackTrace(err);
+          err.flush();
+          return INTERNAL_ERROR;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("mtl4j: " + ex.getMessage());
+          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return USER_ERROR;
+        });
     return cl;
   }
 }

@@ -8,7 +8,9 @@ import org.mtl4j.trainer.config.PluginCatalog;
 import picocli.CommandLine.Command;
 
 /** {@code mtl4j plugins}: sharing strategies, weighting methods and data sources with options. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
+@Command(
+    name = "plugins",
+    mixinStandardHelpOptions = true,
     description = "List sharing strategies, weighting methods and data sources with options.")
 final class PluginsCommand implements Callable<Integer> {
   @Override
@@ -26,10 +28,16 @@ final class PluginsCommand implements Callable<Integer> {
   private static void print(String name, String description, List<OptionSpec> options) {
     System.out.printf("  %-14s %s%n", name, description);
     for (OptionSpec o : options) {
-      String type = o.type() == OptionSpec.Type.CHOICE
-          ? String.join("|", o.choices()) : o.type().name().toLowerCase(java.util.Locale.ROOT);
-      System.out.printf("      %-16s %-12s default %-10s %s%n", o.name(), type,
-          o.defaultValue() == null ? "(required)" : o.defaultValue(), o.description());
+      String type =
+          o.type() == OptionSpec.Type.CHOICE
+              ? String.join("|", o.choices())
+              : o.type().name().toLowerCase(java.util.Locale.ROOT);
+      System.out.printf(
+          "      %-16s %-12s default %-10s %s%n",
+          o.name(),
+          type,
+          o.defaultValue() == null ? "(required)" : o.defaultValue(),
+          o.description());
     }
   }
 }

@@ -9,24 +9,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mtl4j predict}: CSV in, CSV out with one column group per task. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
     description = "Predict every task for the rows of a CSV file.")
 final class PredictCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CHECKPOINT", description = "run folder or checkpoint folder")
   Path checkpoint;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "CSV",
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      paramLabel = "CSV",
       description = "rows to predict (same feature columns as training)")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "CSV",
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "CSV",
       description = "where to write the predictions")
   Path output;
 
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME", description = "override backend")
+  @Option(
+      names = {"-b", "--backend"},
+      paramLabel = "NAME",
+      description = "override backend")
   String backend;
 
-  @Option(names = {"-q", "--quiet"}, description = "no log output")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "no log output")
   boolean quiet;
 
   @Override

@@ -15,33 +15,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mtl4j train}: trains a config and prints per-task test results. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
     description = "Train a multi-task model (default: examples/default.yaml).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML config")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "YAML config")
   Path config;
 
-  @Option(names = "--resume", paramLabel = "DIR",
+  @Option(
+      names = "--resume",
+      paramLabel = "DIR",
       description = "continue from the checkpoint of a run folder (or a checkpoint folder)")
   Path resume;
 
-  @Option(names = "--baselines",
+  @Option(
+      names = "--baselines",
       description = "also train one single-task model per task and report gains and Δm")
   boolean baselines;
 
   @Option(names = "--epochs", paramLabel = "N", description = "override training.epochs")
   Integer epochs;
 
-  @Option(names = {"-b", "--backend"}, paramLabel = "NAME", description = "override backend")
+  @Option(
+      names = {"-b", "--backend"},
+      paramLabel = "NAME",
+      description = "override backend")
   String backend;
 
   @Option(names = "--name", paramLabel = "NAME", description = "override the run name")
   String name;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "override output")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      description = "override output")
   String output;
 
-  @Option(names = {"-q", "--quiet"}, description = "print only the results")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "print only the results")
   boolean quiet;
 
   @Override
@@ -49,8 +65,10 @@ final class TrainCommand implements Callable<Integer> {
     Mtl4jConfig c;
     if (resume != null) {
       c = config != null ? Mtl4j.readConfig(config) : Cli.checkpointConfig(resume);
-      Path runDir = Trainer.checkpointDir(resume).equals(resume) ? resume.toAbsolutePath()
-          .getParent() : resume.toAbsolutePath();
+      Path runDir =
+          Trainer.checkpointDir(resume).equals(resume)
+              ? resume.toAbsolutePath().getParent()
+              : resume.toAbsolutePath();
       c = c.withOutput(runDir.getParent().toString()).withName(runDir.getFileName().toString());
     } else {
       c = Mtl4j.readConfig(config != null ? config : Cli.defaultConfig());
@@ -74,15 +92,28 @@ final class TrainCommand implements Callable<Integer> {
     List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
     trainer.addListener(new ConsoleProgress(System.out, System.console() != null, quiet, tasks));
     TrainingResult r = trainer.train(resume, baselines);
-    System.out.println("test results (" + r.stopReason() + ", " + r.history().size()
-        + (r.history().size() == 1 ? " epoch, " : " epochs, ") + String.format(Locale.ROOT, "%.1f", r.secondsPerEpoch())
-        + " s/epoch on " + r.backend() + "):");
+    System.out.println(
+        "test results ("
+            + r.stopReason()
+            + ", "
+            + r.history().size()
+            + (r.history().size() == 1 ? " epoch, " : " epochs, ")
+            + String.format(Locale.ROOT, "%.1f", r.secondsPerEpoch())
+            + " s/epoch on "
+            + r.backend()
+            + "):");
     System.out.print(Cli.scores(r.test(), tasks));
     if (!r.baselines().isEmpty()) {
       System.out.println("single-task baselines (same budget):");
       for (DeltaM.Comparison b : r.baselines()) {
-        System.out.printf(Locale.ROOT, "  %s %s: multi-task %.4f, single-task %.4f, gain %+.2f%%%s%n",
-            b.task(), b.metric(), b.multiTask(), b.singleTask(), 100 * b.gain(),
+        System.out.printf(
+            Locale.ROOT,
+            "  %s %s: multi-task %.4f, single-task %.4f, gain %+.2f%%%s%n",
+            b.task(),
+            b.metric(),
+            b.multiTask(),
+            b.singleTask(),
+            100 * b.gain(),
             b.gain() < 0 ? " (negative transfer)" : "");
       }
       System.out.printf(Locale.ROOT, "  Δm = %+.2f%%%n", 100 * r.deltaM());

@@ -23,9 +23,9 @@ import org.mtl4j.api.task.Metrics;
 import org.mtl4j.api.task.TaskType;
 
 /**
- * Reads a YAML training config into a validated {@link Mtl4jConfig}. Every problem is collected
- * and reported at once in a {@link ConfigException}, each with its path, the offending value and
- * what was expected. Unknown keys are errors; plugin names resolve only to discovered providers.
+ * Reads a YAML training config into a validated {@link Mtl4jConfig}. Every problem is collected and
+ * reported at once in a {@link ConfigException}, each with its path, the offending value and what
+ * was expected. Unknown keys are errors; plugin names resolve only to discovered providers.
  *
  * <pre>
  * name: default            # run folder name (default: the file name)
@@ -48,8 +48,16 @@ import org.mtl4j.api.task.TaskType;
 public final class ConfigReader {
   private static final Set<String> ROOT_KEYS =
       ordered(
-          "name", "backend", "seed", "data", "tasks", "model", "weighting", "optimizer",
-          "training", "output");
+          "name",
+          "backend",
+          "seed",
+          "data",
+          "tasks",
+          "model",
+          "weighting",
+          "optimizer",
+          "training",
+          "output");
   private final PluginCatalog catalog;
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -83,9 +91,17 @@ public final class ConfigReader {
       root = yaml.readTree(text);
     } catch (JsonProcessingException e) {
       throw new ConfigException(
-          List.of(source + ": not valid YAML: " + e.getOriginalMessage()
-              + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
-                  + e.getLocation().getColumnNr() + ")" : "")));
+          List.of(
+              source
+                  + ": not valid YAML: "
+                  + e.getOriginalMessage()
+                  + (e.getLocation() != null
+                      ? " (line "
+                          + e.getLocation().getLineNr()
+                          + ", column "
+                          + e.getLocation().getColumnNr()
+                          + ")"
+                      : "")));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(List.of(source + ": the config is empty"));
@@ -102,8 +118,12 @@ public final class ConfigReader {
     }
     String backend = f.string("backend", "auto");
     if (backend != null && !backend.equals("auto") && !catalog.backends().contains(backend)) {
-      f.error("backend", "'" + backend + "' is not one of auto"
-          + (catalog.backends().isEmpty() ? "" : ", " + String.join(", ", catalog.backends())));
+      f.error(
+          "backend",
+          "'"
+              + backend
+              + "' is not one of auto"
+              + (catalog.backends().isEmpty() ? "" : ", " + String.join(", ", catalog.backends())));
     }
     long seed = f.longValue("seed", 42);
     DataConfig data = data(f.object("data"));
@@ -129,8 +149,9 @@ public final class ConfigReader {
     }
     DataSourceInfo info = catalog.dataSources().get(source);
     if (info == null) {
-      f.error("source", "'" + source + "' is not one of "
-          + String.join(", ", catalog.dataSources().keySet()));
+      f.error(
+          "source",
+          "'" + source + "' is not one of " + String.join(", ", catalog.dataSources().keySet()));
       return new DataConfig(source, Map.of());
     }
     return new DataConfig(source, options(raw, info.options(), f.at("options"), f));
@@ -170,28 +191,43 @@ public final class ConfigReader {
         t.error("name", "'" + name + "' is used by an earlier task; task names must be unique");
       }
       String typeName =
-          t.choice("type", null,
+          t.choice(
+              "type",
+              null,
               java.util.Arrays.stream(TaskType.values()).map(TaskType::configName).toList());
       TaskType type = typeName == null ? null : TaskType.parse(typeName);
       String label = t.string("label", name);
       if (labels != null && label != null) {
         Set<TaskType> types = labels.get(label);
         if (types == null) {
-          t.error("label", "'" + label + "' is not a label of " + data.source() + "; known: "
-              + String.join(", ", labels.keySet()));
+          t.error(
+              "label",
+              "'"
+                  + label
+                  + "' is not a label of "
+                  + data.source()
+                  + "; known: "
+                  + String.join(", ", labels.keySet()));
         } else if (type != null && !types.contains(type)) {
-          t.error("type", "'" + typeName + "' does not suit label '" + label + "'; expected "
-              + String.join(" or ", types.stream().map(TaskType::configName).sorted().toList()));
+          t.error(
+              "type",
+              "'"
+                  + typeName
+                  + "' does not suit label '"
+                  + label
+                  + "'; expected "
+                  + String.join(
+                      " or ", types.stream().map(TaskType::configName).sorted().toList()));
         }
       }
       double weight = t.number("weight", 1.0, 0, Double.MAX_VALUE, false);
-      List<String> metrics = t.stringList("metrics", type == null ? List.of()
-          : type.defaultMetrics());
+      List<String> metrics =
+          t.stringList("metrics", type == null ? List.of() : type.defaultMetrics());
       for (int m = 0; m < metrics.size(); m++) {
         String mp = "metrics[" + m + "]";
         if (!Metrics.names().contains(metrics.get(m))) {
-          t.error(mp, "'" + metrics.get(m) + "' is not one of " + String.join(", ",
-              Metrics.names()));
+          t.error(
+              mp, "'" + metrics.get(m) + "' is not one of " + String.join(", ", Metrics.names()));
         } else if (type != null && !Metrics.byName(metrics.get(m)).appliesTo(type)) {
           t.error(mp, "'" + metrics.get(m) + "' does not apply to " + typeName + " tasks");
         }
@@ -207,29 +243,43 @@ public final class ConfigReader {
   }
 
   private ModelConfig model(Fields f) {
-    f.allowOnly(ordered("strategy", "options", "hidden", "tower", "activation", "dropout",
-        "layer_norm"));
+    f.allowOnly(
+        ordered("strategy", "options", "hidden", "tower", "activation", "dropout", "layer_norm"));
     String strategy = f.string("strategy", "hard");
     Map<String, Object> raw = f.plainMap("options");
     Map<String, Object> opts = Map.of();
     if (strategy != null) {
       var provider = catalog.strategies().get(strategy);
       if (provider == null) {
-        f.error("strategy", "'" + strategy + "' is not one of "
-            + (catalog.strategies().isEmpty() ? "(no strategy was discovered)"
-                : String.join(", ", catalog.strategies().keySet())));
+        f.error(
+            "strategy",
+            "'"
+                + strategy
+                + "' is not one of "
+                + (catalog.strategies().isEmpty()
+                    ? "(no strategy was discovered)"
+                    : String.join(", ", catalog.strategies().keySet())));
       } else {
         opts = options(raw, provider.options(), f.at("options"), f);
       }
     }
     List<Integer> hidden = f.intList("hidden", List.of(256), 1);
     List<Integer> tower = f.intList("tower", List.of(), 1);
-    String act = f.choice("activation", "relu",
-        java.util.Arrays.stream(Activation.values()).map(Activation::configName).toList());
+    String act =
+        f.choice(
+            "activation",
+            "relu",
+            java.util.Arrays.stream(Activation.values()).map(Activation::configName).toList());
     double dropout = f.number("dropout", 0.0, 0.0, 1.0, true);
     boolean layerNorm = f.bool("layer_norm", false);
-    return new ModelConfig(strategy == null ? "?" : strategy, opts, hidden, tower,
-        Activation.parse(act == null ? "relu" : act), dropout, layerNorm);
+    return new ModelConfig(
+        strategy == null ? "?" : strategy,
+        opts,
+        hidden,
+        tower,
+        Activation.parse(act == null ? "relu" : act),
+        dropout,
+        layerNorm);
   }
 
   private WeightingConfig weighting(Fields f) {
@@ -239,9 +289,14 @@ public final class ConfigReader {
     Map<String, Object> opts = Map.of();
     var provider = catalog.weightings().get(method);
     if (provider == null) {
-      f.error("method", "'" + method + "' is not one of "
-          + (catalog.weightings().isEmpty() ? "(no weighting method was discovered)"
-              : String.join(", ", catalog.weightings().keySet())));
+      f.error(
+          "method",
+          "'"
+              + method
+              + "' is not one of "
+              + (catalog.weightings().isEmpty()
+                  ? "(no weighting method was discovered)"
+                  : String.join(", ", catalog.weightings().keySet())));
     } else {
       opts = options(raw, provider.options(), f.at("options"), f);
     }
@@ -249,34 +304,55 @@ public final class ConfigReader {
   }
 
   private OptimizerConfig optimizer(Fields f) {
-    f.allowOnly(ordered("name", "lr", "momentum", "nesterov", "weight_decay", "beta1", "beta2",
-        "eps", "clip_norm", "schedule"));
+    f.allowOnly(
+        ordered(
+            "name",
+            "lr",
+            "momentum",
+            "nesterov",
+            "weight_decay",
+            "beta1",
+            "beta2",
+            "eps",
+            "clip_norm",
+            "schedule"));
     String name = f.choice("name", "adam", OptimizerConfig.NAMES);
-    double lr = f.number("lr", 1e-3, Double.MIN_VALUE, 10, false);
+    double lr = f.positive("lr", 1e-3, 10);
     double momentum = f.number("momentum", 0.0, 0, 1, true);
     boolean nesterov = f.bool("nesterov", false);
     if (nesterov && momentum == 0) {
       f.error("nesterov", "'true' needs optimizer.momentum > 0");
     }
     if ("sgd".equals(name) == false && (f.has("momentum") || f.has("nesterov"))) {
-      f.error(f.has("momentum") ? "momentum" : "nesterov",
+      f.error(
+          f.has("momentum") ? "momentum" : "nesterov",
           "applies only to optimizer.name sgd, not '" + name + "'");
     }
     double wd = f.number("weight_decay", 0.0, 0, 10, false);
     double beta1 = f.number("beta1", 0.9, 0, 1, true);
     double beta2 = f.number("beta2", 0.999, 0, 1, true);
-    double eps = f.number("eps", 1e-8, Double.MIN_VALUE, 1, false);
+    double eps = f.positive("eps", 1e-8, 1);
     double clip = f.number("clip_norm", 0.0, 0, Double.MAX_VALUE, false);
     Fields s = f.object("schedule");
     s.allowOnly(ordered("type", "warmup_steps", "step_epochs", "gamma", "min_lr"));
-    ScheduleConfig schedule = new ScheduleConfig(
-        s.choice("type", "constant", ScheduleConfig.TYPES),
-        s.integer("warmup_steps", 0, 0, Integer.MAX_VALUE),
-        s.integer("step_epochs", 1, 1, Integer.MAX_VALUE),
-        s.number("gamma", 0.1, 0, 1, false),
-        s.number("min_lr", 0.0, 0, lr, false));
-    return new OptimizerConfig(name == null ? "adam" : name, lr, momentum, nesterov, wd, beta1,
-        beta2, eps, clip, schedule);
+    ScheduleConfig schedule =
+        new ScheduleConfig(
+            s.choice("type", "constant", ScheduleConfig.TYPES),
+            s.integer("warmup_steps", 0, 0, Integer.MAX_VALUE),
+            s.integer("step_epochs", 1, 1, Integer.MAX_VALUE),
+            s.number("gamma", 0.1, 0, 1, false),
+            s.number("min_lr", 0.0, 0, lr, false));
+    return new OptimizerConfig(
+        name == null ? "adam" : name,
+        lr,
+        momentum,
+        nesterov,
+        wd,
+        beta1,
+        beta2,
+        eps,
+        clip,
+        schedule);
   }
 
   private TrainingConfig training(Fields f, List<TaskConfig> tasks) {
@@ -297,15 +373,26 @@ public final class ConfigReader {
         int dot = metric.lastIndexOf('.');
         String task = dot > 0 ? metric.substring(0, dot) : "";
         String m = dot > 0 ? metric.substring(dot + 1) : "";
-        TaskConfig tc = tasks.stream().filter(t -> t.name().equals(task)).findFirst()
-            .orElse(null);
+        TaskConfig tc = tasks.stream().filter(t -> t.name().equals(task)).findFirst().orElse(null);
         if (tc == null) {
-          e.error("metric", "'" + metric + "' is not <task>.<metric> for a task among "
-              + String.join(", ", tasks.stream().map(TaskConfig::name).toList())
-              + " (or 'loss')");
+          e.error(
+              "metric",
+              "'"
+                  + metric
+                  + "' is not <task>.<metric> for a task among "
+                  + String.join(", ", tasks.stream().map(TaskConfig::name).toList())
+                  + " (or 'loss')");
         } else if (!m.equals("loss") && !tc.metrics().contains(m)) {
-          e.error("metric", "'" + metric + "' names metric '" + m + "' that task " + task
-              + " does not report; expected one of loss, " + String.join(", ", tc.metrics()));
+          e.error(
+              "metric",
+              "'"
+                  + metric
+                  + "' names metric '"
+                  + m
+                  + "' that task "
+                  + task
+                  + " does not report; expected one of loss, "
+                  + String.join(", ", tc.metrics()));
         } else {
           es = new EarlyStoppingConfig(task, m, patience);
         }

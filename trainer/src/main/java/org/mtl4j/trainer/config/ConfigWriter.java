@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a config back as YAML in the layout {@link ConfigReader} reads, with every default
- * filled in: the "resolved config" of a run and of a checkpoint.
+ * Writes a config back as YAML in the layout {@link ConfigReader} reads, with every default filled
+ * in: the "resolved config" of a run and of a checkpoint.
  */
 public final class ConfigWriter {
   private final ObjectMapper yaml =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   /** The config as nested plain maps and lists. */
   public Map<String, Object> toMap(Mtl4jConfig c) {
@@ -47,8 +49,8 @@ public final class ConfigWriter {
     model.put("dropout", mc.dropout());
     model.put("layer_norm", mc.layerNorm());
     m.put("model", model);
-    m.put("weighting", Map.of("method", c.weighting().method(), "options",
-        c.weighting().options()));
+    m.put(
+        "weighting", Map.of("method", c.weighting().method(), "options", c.weighting().options()));
     OptimizerConfig o = c.optimizer();
     Map<String, Object> opt = new LinkedHashMap<>();
     opt.put("name", o.name());
@@ -77,9 +79,13 @@ public final class ConfigWriter {
     training.put("batch_size", tr.batchSize());
     training.put("validation_split", tr.validationSplit());
     if (tr.earlyStopping() != null) {
-      training.put("early_stopping", Map.of(
-          "metric", tr.earlyStopping().task() + "." + tr.earlyStopping().metric(),
-          "patience", tr.earlyStopping().patience()));
+      training.put(
+          "early_stopping",
+          Map.of(
+              "metric",
+              tr.earlyStopping().task() + "." + tr.earlyStopping().metric(),
+              "patience",
+              tr.earlyStopping().patience()));
     }
     m.put("training", training);
     m.put("output", c.output());

@@ -3,8 +3,8 @@ package org.mtl4j.trainer.config;
 import java.util.Objects;
 
 /**
- * Early stopping on a validation metric: stop when {@code task.metric} has not improved for
- * {@code patience} epochs.
+ * Early stopping on a validation metric: stop when {@code task.metric} has not improved for {@code
+ * patience} epochs.
  */
 public record EarlyStoppingConfig(String task, String metric, int patience) {
   public EarlyStoppingConfig {

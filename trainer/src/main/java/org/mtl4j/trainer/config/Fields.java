@@ -30,8 +30,12 @@ final class Fields {
       error(key, "'" + text(n) + "' is not a mapping");
       n = null;
     }
-    return new Fields(n == null || n.isNull() ? com.fasterxml.jackson.databind.node
-        .JsonNodeFactory.instance.objectNode() : n, at(key), errors);
+    return new Fields(
+        n == null || n.isNull()
+            ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+            : n,
+        at(key),
+        errors);
   }
 
   boolean has(String key) {
@@ -136,6 +140,20 @@ final class Fields {
     }
     if (v < min || v > max || (maxOpen && v == max)) {
       error(key, "'" + text(n) + "' is not in [" + min + ", " + max + (maxOpen ? ")" : "]"));
+      return def;
+    }
+    return v;
+  }
+
+  /** A number in {@code (0, max]}. */
+  double positive(String key, double def, double max) {
+    JsonNode n = node.get(key);
+    if (n == null || n.isNull()) {
+      return def;
+    }
+    Double v = asDouble(n);
+    if (v == null || !Double.isFinite(v) || v <= 0 || v > max) {
+      error(key, "'" + text(n) + "' is not a number in (0, " + max + "]");
       return def;
     }
     return v;
@@ -251,7 +269,8 @@ final class Fields {
     if (n.isTextual()) {
       Double d = asDouble(n);
       // YAML 1.1 reads 1e-3 as a string; treat an exponent literal as the number it means
-      return d != null && n.asText().matches("[-+]?[0-9.]+[eE][-+]?[0-9]+") ? (Object) d
+      return d != null && n.asText().matches("[-+]?[0-9.]+[eE][-+]?[0-9]+")
+          ? (Object) d
           : n.asText();
     }
     return null;

@@ -42,32 +42,31 @@ public record Mtl4jConfig(
   }
 
   public Mtl4jConfig withName(String n) {
-    return new Mtl4jConfig(n, backend, seed, data, tasks, model, weighting, optimizer, training,
-        output);
+    return new Mtl4jConfig(
+        n, backend, seed, data, tasks, model, weighting, optimizer, training, output);
   }
 
   public Mtl4jConfig withBackend(String b) {
-    return new Mtl4jConfig(name, b, seed, data, tasks, model, weighting, optimizer, training,
-        output);
+    return new Mtl4jConfig(
+        name, b, seed, data, tasks, model, weighting, optimizer, training, output);
   }
 
   public Mtl4jConfig withTasks(List<TaskConfig> t) {
-    return new Mtl4jConfig(name, backend, seed, data, t, model, weighting, optimizer, training,
-        output);
+    return new Mtl4jConfig(
+        name, backend, seed, data, t, model, weighting, optimizer, training, output);
   }
 
   public Mtl4jConfig withTraining(TrainingConfig t) {
-    return new Mtl4jConfig(name, backend, seed, data, tasks, model, weighting, optimizer, t,
-        output);
+    return new Mtl4jConfig(
+        name, backend, seed, data, tasks, model, weighting, optimizer, t, output);
   }
 
   public Mtl4jConfig withOutput(String o) {
-    return new Mtl4jConfig(name, backend, seed, data, tasks, model, weighting, optimizer, training,
-        o);
+    return new Mtl4jConfig(
+        name, backend, seed, data, tasks, model, weighting, optimizer, training, o);
   }
 
   public Mtl4jConfig withWeighting(WeightingConfig w) {
-    return new Mtl4jConfig(name, backend, seed, data, tasks, model, w, optimizer, training,
-        output);
+    return new Mtl4jConfig(name, backend, seed, data, tasks, model, w, optimizer, training, output);
   }
 }

@@ -14,7 +14,8 @@ public record ScheduleConfig(
   }
 
   /** The schedule types accepted. */
-  public static final java.util.List<String> TYPES = java.util.List.of("constant", "step", "cosine");
+  public static final java.util.List<String> TYPES =
+      java.util.List.of("constant", "step", "cosine");
 
   public static ScheduleConfig constant() {
     return new ScheduleConfig("constant", 0, 1, 0.1, 0.0);

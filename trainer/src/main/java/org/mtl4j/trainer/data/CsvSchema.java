@@ -14,8 +14,8 @@ import java.util.TreeSet;
  */
 public final class CsvSchema {
   /** One feature column. */
-  public record Column(String name, boolean categorical, double mean, double std,
-      List<String> categories) {
+  public record Column(
+      String name, boolean categorical, double mean, double std, List<String> categories) {
     int width() {
       return categorical ? categories.size() : 1;
     }
@@ -36,8 +36,8 @@ public final class CsvSchema {
   }
 
   /** Fits the schema on the given rows of {@code table}. */
-  public static CsvSchema fit(CsvTable table, int[] rows, List<String> featureNames,
-      List<String> categorical) {
+  public static CsvSchema fit(
+      CsvTable table, int[] rows, List<String> featureNames, List<String> categorical) {
     List<Column> cols = new ArrayList<>();
     for (String name : featureNames) {
       int c = table.column(name);
@@ -71,8 +71,8 @@ public final class CsvSchema {
     for (Column col : columns) {
       int c = table.column(col.name());
       if (c < 0) {
-        throw new DataException(table.file() + ":1: the header has no feature column '"
-            + col.name() + "'");
+        throw new DataException(
+            table.file() + ":1: the header has no feature column '" + col.name() + "'");
       }
       if (col.categorical()) {
         int k = col.categories().indexOf(table.rows().get(r)[c]);
@@ -98,8 +98,12 @@ public final class CsvSchema {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new DataException(table.where(r, c) + ": '" + s + "' is not a finite number"
-          + " (declare the column in data.options.categorical if it is a category)");
+      throw new DataException(
+          table.where(r, c)
+              + ": '"
+              + s
+              + "' is not a finite number"
+              + " (declare the column in data.options.categorical if it is a category)");
     }
   }
 
@@ -122,9 +126,13 @@ public final class CsvSchema {
   public static CsvSchema fromMaps(List<Map<String, Object>> maps) {
     List<Column> cols = new ArrayList<>();
     for (Map<String, Object> m : maps) {
-      cols.add(new Column((String) m.get("name"), (Boolean) m.get("categorical"),
-          ((Number) m.get("mean")).doubleValue(), ((Number) m.get("std")).doubleValue(),
-          (List<String>) m.get("categories")));
+      cols.add(
+          new Column(
+              (String) m.get("name"),
+              (Boolean) m.get("categorical"),
+              ((Number) m.get("mean")).doubleValue(),
+              ((Number) m.get("std")).doubleValue(),
+              (List<String>) m.get("categories")));
     }
     return new CsvSchema(cols);
   }

@@ -18,10 +18,10 @@ import org.mtl4j.trainer.config.TaskConfig;
 
 /**
  * The {@code csv} data source: any CSV file with a header. Each task's {@code label} names a
- * column; every other column (except {@code ignore}) is a feature, numeric unless listed in
- * {@code categorical}. An empty label cell means "no label for this task": the row stays and is
- * masked out of that task's loss and metrics. Class labels are the distinct values seen in training,
- * sorted (numerically when all are numbers).
+ * column; every other column (except {@code ignore}) is a feature, numeric unless listed in {@code
+ * categorical}. An empty label cell means "no label for this task": the row stays and is masked out
+ * of that task's loss and metrics. Class labels are the distinct values seen in training, sorted
+ * (numerically when all are numbers).
  */
 public final class CsvSource implements DataSource {
 
@@ -39,13 +39,25 @@ public final class CsvSource implements DataSource {
   public List<OptionSpec> options() {
     return List.of(
         new OptionSpec("path", OptionSpec.Type.STRING, null, "the training CSV file", List.of()),
-        new OptionSpec("test_path", OptionSpec.Type.STRING, "",
-            "a separate test CSV (default: hold out test_split of path)", List.of()),
+        new OptionSpec(
+            "test_path",
+            OptionSpec.Type.STRING,
+            "",
+            "a separate test CSV (default: hold out test_split of path)",
+            List.of()),
         OptionSpec.ofDouble("test_split", 0.2, "fraction held out for testing without test_path"),
-        new OptionSpec("categorical", OptionSpec.Type.STRING, "",
-            "comma-separated categorical feature columns (one-hot encoded)", List.of()),
-        new OptionSpec("ignore", OptionSpec.Type.STRING, "",
-            "comma-separated columns that are neither features nor labels", List.of()),
+        new OptionSpec(
+            "categorical",
+            OptionSpec.Type.STRING,
+            "",
+            "comma-separated categorical feature columns (one-hot encoded)",
+            List.of()),
+        new OptionSpec(
+            "ignore",
+            OptionSpec.Type.STRING,
+            "",
+            "comma-separated columns that are neither features nor labels",
+            List.of()),
         new OptionSpec("delimiter", OptionSpec.Type.STRING, ",", "field separator", List.of()));
   }
 
@@ -62,12 +74,22 @@ public final class CsvSource implements DataSource {
     for (int i = 0; i < tasks.size(); i++) {
       TaskConfig t = tasks.get(i);
       if (train.column(t.label()) < 0) {
-        errors.add("tasks[" + i + "].label: '" + t.label() + "' is not a column of "
-            + train.file() + "; columns: " + String.join(", ", train.header()));
+        errors.add(
+            "tasks["
+                + i
+                + "].label: '"
+                + t.label()
+                + "' is not a column of "
+                + train.file()
+                + "; columns: "
+                + String.join(", ", train.header()));
       }
       if (t.type() == TaskType.MULTILABEL) {
-        errors.add("tasks[" + i + "].type: 'multilabel' is not supported for CSV labels;"
-            + " expected multiclass, binary or regression");
+        errors.add(
+            "tasks["
+                + i
+                + "].type: 'multilabel' is not supported for CSV labels;"
+                + " expected multiclass, binary or regression");
       }
     }
     for (String c : categorical) {
@@ -86,8 +108,12 @@ public final class CsvSource implements DataSource {
       }
     }
     if (features.isEmpty()) {
-      throw new DataException(train.file() + ": no feature columns remain after the labels "
-          + labels + " and ignored columns " + ignore);
+      throw new DataException(
+          train.file()
+              + ": no feature columns remain after the labels "
+              + labels
+              + " and ignored columns "
+              + ignore);
     }
     int[] trainRows;
     int[] testRows;
@@ -110,8 +136,11 @@ public final class CsvSource implements DataSource {
       Arrays.sort(trainRows);
     }
     if (trainRows.length == 0 || testRows.length == 0) {
-      throw new DataException(train.file() + ": too few rows (" + train.rows().size()
-          + ") for a training and a test part");
+      throw new DataException(
+          train.file()
+              + ": too few rows ("
+              + train.rows().size()
+              + ") for a training and a test part");
     }
     CsvSchema schema = CsvSchema.fit(train, trainRows, features, categorical);
     Map<String, Object> pre = new LinkedHashMap<>();
@@ -128,12 +157,24 @@ public final class CsvSource implements DataSource {
       if (t.type() != TaskType.REGRESSION) {
         cl = classes(train, trainRows, c);
         if (t.type() == TaskType.BINARY && cl.size() != 2) {
-          throw new DataException(train.file() + ", column '" + t.label() + "': a binary task"
-              + " needs exactly 2 distinct values, found " + cl.size() + " " + cl);
+          throw new DataException(
+              train.file()
+                  + ", column '"
+                  + t.label()
+                  + "': a binary task"
+                  + " needs exactly 2 distinct values, found "
+                  + cl.size()
+                  + " "
+                  + cl);
         }
         if (t.type() == TaskType.MULTICLASS && cl.size() < 2) {
-          throw new DataException(train.file() + ", column '" + t.label() + "': a multiclass"
-              + " task needs at least 2 distinct values, found " + cl);
+          throw new DataException(
+              train.file()
+                  + ", column '"
+                  + t.label()
+                  + "': a multiclass"
+                  + " task needs at least 2 distinct values, found "
+                  + cl);
         }
         out = t.type() == TaskType.BINARY ? 1 : cl.size();
       }
@@ -147,8 +188,12 @@ public final class CsvSource implements DataSource {
     return new Dataset(built, Split.all(trainEx), Split.all(testEx), pre);
   }
 
-  private static Examples encode(CsvTable table, int[] rows, CsvSchema schema,
-      List<TaskConfig> tasks, Map<String, List<String>> classes) {
+  private static Examples encode(
+      CsvTable table,
+      int[] rows,
+      CsvSchema schema,
+      List<TaskConfig> tasks,
+      Map<String, List<String>> classes) {
     int d = schema.inputSize();
     float[] x = new float[rows.length * d];
     Map<String, float[]> targets = new HashMap<>();
@@ -175,8 +220,13 @@ public final class CsvSource implements DataSource {
         } else {
           int k = classes.get(t.name()).indexOf(v);
           if (k < 0) {
-            throw new DataException(table.where(r, c) + ": '" + v + "' is not a class seen in"
-                + " training; expected one of " + classes.get(t.name()));
+            throw new DataException(
+                table.where(r, c)
+                    + ": '"
+                    + v
+                    + "' is not a class seen in"
+                    + " training; expected one of "
+                    + classes.get(t.name()));
           }
           y = k;
         }

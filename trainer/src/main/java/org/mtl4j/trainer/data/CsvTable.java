@@ -34,8 +34,8 @@ public record CsvTable(Path file, List<String> header, List<String[]> rows, int[
           throw new DataException(file + ":1: column " + (i + 1) + " has an empty header name");
         }
         if (header.subList(0, i).contains(header.get(i))) {
-          throw new DataException(file + ":1: column " + (i + 1) + " repeats the header name '"
-              + h + "'");
+          throw new DataException(
+              file + ":1: column " + (i + 1) + " repeats the header name '" + h + "'");
         }
       }
       String line;
@@ -47,8 +47,16 @@ public record CsvTable(Path file, List<String> header, List<String[]> rows, int[
         }
         String[] f = split(line, delimiter, file, no);
         if (f.length != header.size()) {
-          throw new DataException(file + ":" + no + ": " + f.length + " fields, but the header"
-              + " has " + header.size() + " columns");
+          throw new DataException(
+              file
+                  + ":"
+                  + no
+                  + ": "
+                  + f.length
+                  + " fields, but the header"
+                  + " has "
+                  + header.size()
+                  + " columns");
         }
         rows.add(f);
         lines.add(no);

@@ -24,8 +24,12 @@ public final class Datasets {
   public Dataset load(DataConfig data, List<TaskConfig> tasks, long seed) {
     DataSource s = sources.get(data.source());
     if (s == null) {
-      throw new ConfigException(List.of("data.source: '" + data.source() + "' is not one of "
-          + String.join(", ", sources.keySet())));
+      throw new ConfigException(
+          List.of(
+              "data.source: '"
+                  + data.source()
+                  + "' is not one of "
+                  + String.join(", ", sources.keySet())));
     }
     return s.load(Options.parse(data.options(), s.options(), "data.options"), tasks, seed);
   }
@@ -37,8 +41,12 @@ public final class Datasets {
     int n = train.size();
     int nVal = (int) Math.round(n * fraction);
     if (fraction > 0 && (nVal == 0 || nVal == n)) {
-      throw new DataException("training.validation_split " + fraction + " of " + n
-          + " examples leaves no training or no validation examples");
+      throw new DataException(
+          "training.validation_split "
+              + fraction
+              + " of "
+              + n
+              + " examples leaves no training or no validation examples");
     }
     int[] perm = Permutations.of(n, CounterRng.derive(seed, 301));
     int[] rows = train.rows();

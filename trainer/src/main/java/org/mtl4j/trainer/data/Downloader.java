@@ -35,10 +35,13 @@ public final class Downloader {
     Path tmp = null;
     try {
       Files.createDirectories(destination.toAbsolutePath().getParent());
-      tmp = Files.createTempFile(destination.toAbsolutePath().getParent(),
-          destination.getFileName().toString(), ".part");
-      HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
-          .GET().build();
+      tmp =
+          Files.createTempFile(
+              destination.toAbsolutePath().getParent(),
+              destination.getFileName().toString(),
+              ".part");
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).GET().build();
       HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = resp.body()) {
         if (resp.statusCode() != 200) {
@@ -52,8 +55,8 @@ public final class Downloader {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      Files.move(tmp, destination, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       tmp = null;
     } catch (IOException e) {
       throw new DataException("download of " + url + " failed: " + e, e);

@@ -33,7 +33,12 @@ public final class Examples {
     for (var e : this.targets.entrySet()) {
       if (size > 0 && e.getValue().length % size != 0) {
         throw new IllegalArgumentException(
-            "targets of " + e.getKey() + " have " + e.getValue().length + " values for " + size
+            "targets of "
+                + e.getKey()
+                + " have "
+                + e.getValue().length
+                + " values for "
+                + size
                 + " examples");
       }
     }

@@ -6,8 +6,8 @@ import java.util.Set;
 import org.mtl4j.api.task.TaskType;
 
 /**
- * Task labels derived from the 10 Fashion-MNIST categories (0 T-shirt/top, 1 trouser, 2 pullover,
- * 3 dress, 4 coat, 5 sandal, 6 shirt, 7 sneaker, 8 bag, 9 ankle boot): {@code category} itself,
+ * Task labels derived from the 10 Fashion-MNIST categories (0 T-shirt/top, 1 trouser, 2 pullover, 3
+ * dress, 4 coat, 5 sandal, 6 shirt, 7 sneaker, 8 bag, 9 ankle boot): {@code category} itself,
  * {@code footwear} (sandal, sneaker or ankle boot, vs anything else) and {@code group}, a coarse
  * 4-group taxonomy (0 tops: T-shirt, pullover, coat, shirt; 1 bottoms and dresses: trouser, dress;
  * 2 footwear; 3 bags).
@@ -32,8 +32,9 @@ public final class FashionLabels {
       case "category" -> 10;
       case "footwear" -> 2;
       case "group" -> 4;
-      default -> throw new IllegalArgumentException("'" + label + "' is not one of "
-          + String.join(", ", labels().keySet()));
+      default ->
+          throw new IllegalArgumentException(
+              "'" + label + "' is not one of " + String.join(", ", labels().keySet()));
     };
   }
 
@@ -43,8 +44,9 @@ public final class FashionLabels {
       case "category" -> category;
       case "footwear" -> category == 5 || category == 7 || category == 9 ? 1 : 0;
       case "group" -> GROUP[category];
-      default -> throw new IllegalArgumentException("'" + label + "' is not one of "
-          + String.join(", ", labels().keySet()));
+      default ->
+          throw new IllegalArgumentException(
+              "'" + label + "' is not one of " + String.join(", ", labels().keySet()));
     };
   }
 }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * grey images of 10 clothing categories.
  */
 public record FashionMnist(
-    IdxReader.Images trainImages, byte[] trainLabels, IdxReader.Images testImages,
+    IdxReader.Images trainImages,
+    byte[] trainLabels,
+    IdxReader.Images testImages,
     byte[] testLabels) {
 
   public static final int CLASSES = 10;
@@ -26,12 +28,17 @@ public record FashionMnist(
 
   private static void check(IdxReader.Images images, byte[] labels, Path labelFile) {
     if (images.count() != labels.length) {
-      throw new DataException(labelFile + ": " + labels.length + " labels for "
-          + images.count() + " images");
+      throw new DataException(
+          labelFile + ": " + labels.length + " labels for " + images.count() + " images");
     }
     if (images.rows() != 28 || images.cols() != 28) {
-      throw new DataException(labelFile.getParent() + ": images are " + images.rows() + "x"
-          + images.cols() + ", expected 28x28");
+      throw new DataException(
+          labelFile.getParent()
+              + ": images are "
+              + images.rows()
+              + "x"
+              + images.cols()
+              + ", expected 28x28");
     }
   }
 }

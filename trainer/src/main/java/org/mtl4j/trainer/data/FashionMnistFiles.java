@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Finds the four Fashion-MNIST files (Xiao, Rasul and Vollgraf, 2017): in the configured
- * directory, else {@code $MTL4J_DATA} (or its {@code fashion-mnist} sub-folder), else Debian's
- * {@code /usr/share/datasets/fashion-mnist}, else the cache; when none has them and downloads are
- * allowed, fills the cache from the official mirror. Downloads are verified by the SHA-256 of
- * their decompressed content (the IDX bytes), which does not change when a distribution recompresses
- * the files.
+ * Finds the four Fashion-MNIST files (Xiao, Rasul and Vollgraf, 2017): in the configured directory,
+ * else {@code $MTL4J_DATA} (or its {@code fashion-mnist} sub-folder), else Debian's {@code
+ * /usr/share/datasets/fashion-mnist}, else the cache; when none has them and downloads are allowed,
+ * fills the cache from the official mirror. Downloads are verified by the SHA-256 of their
+ * decompressed content (the IDX bytes), which does not change when a distribution recompresses the
+ * files.
  */
 public final class FashionMnistFiles {
   public static final String OFFICIAL_MIRROR =
@@ -49,7 +49,10 @@ public final class FashionMnistFiles {
    * @param sha256 expected digests by file name
    */
   public FashionMnistFiles(
-      Function<String, String> env, Path debianDir, Path cacheDir, Map<String, String> sha256,
+      Function<String, String> env,
+      Path debianDir,
+      Path cacheDir,
+      Map<String, String> sha256,
       Downloader downloader) {
     this.env = env;
     this.debianDir = debianDir;
@@ -61,10 +64,16 @@ public final class FashionMnistFiles {
   /** The standard locations: real environment, Debian folder, {@code ~/.cache/mtl4j}. */
   public static FashionMnistFiles standard() {
     String cache = System.getenv("MTL4J_CACHE");
-    Path dir = cache != null && !cache.isBlank() ? Path.of(cache)
-        : Path.of(System.getProperty("user.home"), ".cache", "mtl4j");
-    return new FashionMnistFiles(System::getenv, DEBIAN_DIR, dir.resolve("fashion-mnist"),
-        OFFICIAL_SHA256, new Downloader());
+    Path dir =
+        cache != null && !cache.isBlank()
+            ? Path.of(cache)
+            : Path.of(System.getProperty("user.home"), ".cache", "mtl4j");
+    return new FashionMnistFiles(
+        System::getenv,
+        DEBIAN_DIR,
+        dir.resolve("fashion-mnist"),
+        OFFICIAL_SHA256,
+        new Downloader());
   }
 
   /**
@@ -79,8 +88,8 @@ public final class FashionMnistFiles {
       Path dir = Path.of(configured);
       List<String> missing = missing(dir);
       if (!missing.isEmpty()) {
-        throw new DataException("data.options.dir: " + dir + " lacks " + String.join(", ",
-            missing));
+        throw new DataException(
+            "data.options.dir: " + dir + " lacks " + String.join(", ", missing));
       }
       return dir;
     }
@@ -98,8 +107,8 @@ public final class FashionMnistFiles {
       }
     }
     if (!download) {
-      throw new DataException("Fashion-MNIST files not found in " + tried
-          + " and data.options.download is false");
+      throw new DataException(
+          "Fashion-MNIST files not found in " + tried + " and data.options.download is false");
     }
     for (String f : missing(cacheDir)) {
       String url = mirror.endsWith("/") ? mirror + f : mirror + "/" + f;
@@ -114,12 +123,17 @@ public final class FashionMnistFiles {
     try {
       actual = Sha256.ofGunzipped(tmp);
     } catch (IOException e) {
-      throw new DataException(url + ": downloaded file is not a valid gzip file: "
-          + e.getMessage(), e);
+      throw new DataException(
+          url + ": downloaded file is not a valid gzip file: " + e.getMessage(), e);
     }
     if (!actual.equals(expected)) {
-      throw new DataException(url + ": SHA-256 of the content is " + actual + ", expected "
-          + expected + "; the download is corrupt or not the official file");
+      throw new DataException(
+          url
+              + ": SHA-256 of the content is "
+              + actual
+              + ", expected "
+              + expected
+              + "; the download is corrupt or not the official file");
     }
   }
 

@@ -37,12 +37,19 @@ public final class FashionMnistSource implements DataSource {
   /** The options shared with the sources built on Fashion-MNIST images. */
   static List<OptionSpec> fileOptions() {
     return List.of(
-        new OptionSpec("dir", OptionSpec.Type.STRING, "",
+        new OptionSpec(
+            "dir",
+            OptionSpec.Type.STRING,
+            "",
             "folder with the four IDX .gz files (default: MTL4J_DATA, Debian's folder, cache)",
             List.of()),
         OptionSpec.ofBoolean("download", true, "download into the cache when not found"),
-        new OptionSpec("mirror", OptionSpec.Type.STRING, FashionMnistFiles.OFFICIAL_MIRROR,
-            "base URL of the download", List.of()));
+        new OptionSpec(
+            "mirror",
+            OptionSpec.Type.STRING,
+            FashionMnistFiles.OFFICIAL_MIRROR,
+            "base URL of the download",
+            List.of()));
   }
 
   @Override
@@ -59,15 +66,14 @@ public final class FashionMnistSource implements DataSource {
   }
 
   static FashionMnist read(FashionMnistFiles files, Options o) {
-    return FashionMnist.read(files.locate(o.getString("dir"), o.getBoolean("download"),
-        o.getString("mirror")));
+    return FashionMnist.read(
+        files.locate(o.getString("dir"), o.getBoolean("download"), o.getString("mirror")));
   }
 
   @Override
   public Dataset load(Options o, List<TaskConfig> tasks, long seed) {
     FashionMnist raw = read(files, o);
-    Examples train = examples(raw.trainImages(), raw.trainLabels(), tasks,
-        o.getInt("train_limit"));
+    Examples train = examples(raw.trainImages(), raw.trainLabels(), tasks, o.getInt("train_limit"));
     Examples test = examples(raw.testImages(), raw.testLabels(), tasks, o.getInt("test_limit"));
     List<Task> built = new ArrayList<>();
     for (TaskConfig t : tasks) {

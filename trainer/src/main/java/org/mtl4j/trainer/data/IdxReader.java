@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads the IDX files of MNIST and Fashion-MNIST (LeCun et al. 1998; Xiao et al. 2017), gzipped
- * or not: a big-endian magic {@code 0x0000 08 NN} (unsigned bytes, NN dimensions), the dimension
+ * Reads the IDX files of MNIST and Fashion-MNIST (LeCun et al. 1998; Xiao et al. 2017), gzipped or
+ * not: a big-endian magic {@code 0x0000 08 NN} (unsigned bytes, NN dimensions), the dimension
  * sizes, then the data. Errors name the file and the byte offset.
  */
 public final class IdxReader {
@@ -25,8 +25,15 @@ public final class IdxReader {
       int[] dims = header(in, file, 3);
       long n = (long) dims[0] * dims[1] * dims[2];
       if (n > Integer.MAX_VALUE - 16) {
-        throw new DataException(file + ": header declares " + dims[0] + " x " + dims[1] + " x "
-            + dims[2] + " pixels, more than this reader supports");
+        throw new DataException(
+            file
+                + ": header declares "
+                + dims[0]
+                + " x "
+                + dims[1]
+                + " x "
+                + dims[2]
+                + " pixels, more than this reader supports");
       }
       byte[] px = new byte[(int) n];
       readFully(in, px, file, 16);
@@ -45,8 +52,17 @@ public final class IdxReader {
       for (int i = 0; i < labels.length; i++) {
         int l = labels[i] & 0xFF;
         if (l >= classes) {
-          throw new DataException(file + ": label " + l + " of item " + i + " (byte offset "
-              + (8 + i) + ") is not in [0, " + (classes - 1) + "]");
+          throw new DataException(
+              file
+                  + ": label "
+                  + l
+                  + " of item "
+                  + i
+                  + " (byte offset "
+                  + (8 + i)
+                  + ") is not in [0, "
+                  + (classes - 1)
+                  + "]");
         }
       }
       return labels;
@@ -72,46 +88,72 @@ public final class IdxReader {
   }
 
   private static int[] header(InputStream in, Path file, int rank) throws IOException {
-    byte[] h = new byte[4 + 4 * rank];
-    readFully(in, h, file, 0);
-    int magic = readInt(h, 0);
+    byte[] m = new byte[4];
+    readFully(in, m, file, 0);
+    int magic = readInt(m, 0);
     int expected = 0x0800 | rank;
     if (magic != expected) {
-      throw new DataException(String.format(
-          "%s: wrong magic number 0x%08X at byte offset 0, expected 0x%08X (unsigned bytes,"
-              + " %d dimension%s)", file, magic, expected, rank, rank == 1 ? "" : "s"));
+      throw new DataException(
+          String.format(
+              "%s: wrong magic number 0x%08X at byte offset 0, expected 0x%08X (unsigned bytes,"
+                  + " %d dimension%s)",
+              file, magic, expected, rank, rank == 1 ? "" : "s"));
     }
+    byte[] h = new byte[4 + 4 * rank];
+    readFully(in, h, 4, h.length, file, 0);
     int[] dims = new int[rank];
     for (int i = 0; i < rank; i++) {
       dims[i] = readInt(h, 4 + 4 * i);
       if (dims[i] < 0 || (i > 0 && dims[i] == 0)) {
-        throw new DataException(file + ": dimension " + i + " at byte offset " + (4 + 4 * i)
-            + " is " + dims[i] + ", expected a positive size");
+        throw new DataException(
+            file
+                + ": dimension "
+                + i
+                + " at byte offset "
+                + (4 + 4 * i)
+                + " is "
+                + dims[i]
+                + ", expected a positive size");
       }
     }
     return dims;
   }
 
+  /** Reads {@code buf.length} bytes that start at byte {@code offset} of the file. */
   private static void readFully(InputStream in, byte[] buf, Path file, long offset)
       throws IOException {
-    int pos = 0;
-    while (pos < buf.length) {
+    readFully(in, buf, 0, buf.length, file, offset);
+  }
+
+  /** Reads {@code buf[from, to)}, which lies at file offset {@code offset + from}. */
+  private static void readFully(
+      InputStream in, byte[] buf, int from, int to, Path file, long offset) throws IOException {
+    int pos = from;
+    while (pos < to) {
       int r;
       try {
-        r = in.read(buf, pos, buf.length - pos);
+        r = in.read(buf, pos, to - pos);
       } catch (EOFException e) {
         r = -1;
       }
       if (r < 0) {
-        throw new DataException(file + ": truncated at byte offset " + (offset + pos)
-            + ", expected " + buf.length + " bytes from offset " + offset);
+        throw new DataException(
+            file
+                + ": truncated at byte offset "
+                + (offset + pos)
+                + ", expected "
+                + (to - from)
+                + " bytes from offset "
+                + (offset + from));
       }
       pos += r;
     }
   }
 
   private static int readInt(byte[] b, int off) {
-    return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8)
+    return ((b[off] & 0xFF) << 24)
+        | ((b[off + 1] & 0xFF) << 16)
+        | ((b[off + 2] & 0xFF) << 8)
         | (b[off + 3] & 0xFF);
   }
 }

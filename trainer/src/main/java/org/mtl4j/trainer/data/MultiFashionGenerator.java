@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
  * Composes MultiFashion images as in Sener and Koltun, "Multi-Task Learning as Multi-Objective
  * Optimization" (NeurIPS 2018) and Lin et al., "Pareto Multi-Task Learning" (NeurIPS 2019): two
  * items of different classes on a 36x36 canvas, one in the top-left and one in the bottom-right
- * corner, each shifted by up to 4 pixels, overlapping pixels taking the maximum. Deterministic for a
- * seed.
+ * corner, each shifted by up to 4 pixels, overlapping pixels taking the maximum. Deterministic for
+ * a seed.
  */
 public final class MultiFashionGenerator {
   public static final int SIZE = 36;
@@ -21,8 +21,8 @@ public final class MultiFashionGenerator {
   public static Composites generate(IdxReader.Images items, byte[] labels, int count, long seed) {
     int side = items.rows();
     if (side != items.cols() || side + 2 * MAX_SHIFT != SIZE) {
-      throw new IllegalArgumentException("items must be 28x28, got " + items.rows() + "x"
-          + items.cols());
+      throw new IllegalArgumentException(
+          "items must be 28x28, got " + items.rows() + "x" + items.cols());
     }
     SplittableRandom rnd = new SplittableRandom(seed);
     int d = SIZE * SIZE;

@@ -58,14 +58,23 @@ public final class MultiFashionSource implements DataSource {
     int trainSize = o.getInt("train_size");
     int testSize = o.getInt("test_size");
     if (trainSize <= 0 || testSize <= 0) {
-      throw Options.invalid("data.options", trainSize <= 0 ? "train_size" : "test_size",
-          trainSize <= 0 ? trainSize : testSize, "a positive number of composites");
+      throw Options.invalid(
+          "data.options",
+          trainSize <= 0 ? "train_size" : "test_size",
+          trainSize <= 0 ? trainSize : testSize,
+          "a positive number of composites");
     }
     FashionMnist raw = FashionMnistSource.read(files, o);
-    Examples train = examples(MultiFashionGenerator.generate(raw.trainImages(),
-        raw.trainLabels(), trainSize, CounterRng.derive(seed, 101)), tasks);
-    Examples test = examples(MultiFashionGenerator.generate(raw.testImages(),
-        raw.testLabels(), testSize, CounterRng.derive(seed, 102)), tasks);
+    Examples train =
+        examples(
+            MultiFashionGenerator.generate(
+                raw.trainImages(), raw.trainLabels(), trainSize, CounterRng.derive(seed, 101)),
+            tasks);
+    Examples test =
+        examples(
+            MultiFashionGenerator.generate(
+                raw.testImages(), raw.testLabels(), testSize, CounterRng.derive(seed, 102)),
+            tasks);
     List<Task> built = new ArrayList<>();
     for (TaskConfig t : tasks) {
       built.add(TaskFactory.build(t, FashionMnist.CLASSES));

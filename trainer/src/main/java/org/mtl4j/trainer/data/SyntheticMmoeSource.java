@@ -18,9 +18,8 @@ import org.mtl4j.trainer.config.TaskConfig;
  * The synthetic regression tasks of Ma et al., "Modeling Task Relationships in Multi-task Learning
  * with Multi-gate Mixture-of-Experts" (KDD 2018), whose correlation is controlled by {@code p}:
  * orthogonal unit vectors u1, u2; {@code w1 = c u1}, {@code w2 = c (p u1 + sqrt(1 - p^2) u2)};
- * {@code x ~ N(0, I)}; {@code y_i = w_i·x + Σ_{k=1..m} sin(α_k w_i·x + β_k) + ε},
- * {@code ε ~ N(0, 0.01)}, with α_k, β_k ~ N(0, 1) shared by both tasks. Labels {@code task1},
- * {@code task2}.
+ * {@code x ~ N(0, I)}; {@code y_i = w_i·x + Σ_{k=1..m} sin(α_k w_i·x + β_k) + ε}, {@code ε ~ N(0,
+ * 0.01)}, with α_k, β_k ~ N(0, 1) shared by both tasks. Labels {@code task1}, {@code task2}.
  */
 public final class SyntheticMmoeSource implements DataSource {
 
@@ -65,8 +64,11 @@ public final class SyntheticMmoeSource implements DataSource {
       throw Options.invalid("data.options", "input_size", d, "an integer >= 2");
     }
     if (o.getInt("train_size") <= 0 || o.getInt("test_size") <= 0) {
-      throw Options.invalid("data.options", "train_size", o.getInt("train_size") + "/"
-          + o.getInt("test_size"), "positive sizes (train_size and test_size)");
+      throw Options.invalid(
+          "data.options",
+          "train_size",
+          o.getInt("train_size") + "/" + o.getInt("test_size"),
+          "positive sizes (train_size and test_size)");
     }
     SplittableRandom rnd = new SplittableRandom(seed);
     double c = o.getDouble("scale");
@@ -96,8 +98,15 @@ public final class SyntheticMmoeSource implements DataSource {
     return new Dataset(built, Split.all(train), Split.all(test), Map.of());
   }
 
-  private static Examples sample(SplittableRandom rnd, int n, int d, double[] w1, double[] w2,
-      double[] alpha, double[] beta, List<TaskConfig> tasks) {
+  private static Examples sample(
+      SplittableRandom rnd,
+      int n,
+      int d,
+      double[] w1,
+      double[] w2,
+      double[] alpha,
+      double[] beta,
+      List<TaskConfig> tasks) {
     float[] x = new float[n * d];
     float[] y1 = new float[n];
     float[] y2 = new float[n];

@@ -8,7 +8,7 @@ public final class TaskFactory {
   private TaskFactory() {}
 
   public static Task build(TaskConfig c, int outputSize) {
-    return new Task(c.name(), c.type(), outputSize, c.weight(), c.metrics(),
-        c.type().defaultLoss());
+    return new Task(
+        c.name(), c.type(), outputSize, c.weight(), c.metrics(), c.type().defaultLoss());
   }
 }

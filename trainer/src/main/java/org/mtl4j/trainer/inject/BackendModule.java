@@ -22,8 +22,7 @@ public final class BackendModule extends AbstractModule {
   protected void configure() {
     MapBinder<String, ComputeBackendProvider> map =
         MapBinder.newMapBinder(binder(), String.class, ComputeBackendProvider.class);
-    for (ComputeBackendProvider p : ServiceLoader.load(ComputeBackendProvider.class,
-        loader())) {
+    for (ComputeBackendProvider p : ServiceLoader.load(ComputeBackendProvider.class, loader())) {
       map.addBinding(p.name()).toInstance(p);
     }
   }

@@ -28,11 +28,13 @@ public final class CatalogModule extends AbstractModule {
 
   @Provides
   @Singleton
-  PluginCatalog catalog(Map<String, SharingStrategyProvider> strategies,
-      Map<String, TaskWeightingProvider> weightings, Map<String, DataSource> sources,
+  PluginCatalog catalog(
+      Map<String, SharingStrategyProvider> strategies,
+      Map<String, TaskWeightingProvider> weightings,
+      Map<String, DataSource> sources,
       Backends backends) {
-    return new PluginCatalog(strategies, weightings, Map.<String, DataSourceInfo>copyOf(sources),
-        backends.names());
+    return new PluginCatalog(
+        strategies, weightings, Map.<String, DataSourceInfo>copyOf(sources), backends.names());
   }
 
   @Provides

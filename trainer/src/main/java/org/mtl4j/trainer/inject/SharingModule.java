@@ -14,8 +14,8 @@ public final class SharingModule extends AbstractModule {
   protected void configure() {
     MapBinder<String, SharingStrategyProvider> map =
         MapBinder.newMapBinder(binder(), String.class, SharingStrategyProvider.class);
-    for (SharingStrategyProvider p : ServiceLoader.load(SharingStrategyProvider.class,
-        BackendModule.loader())) {
+    for (SharingStrategyProvider p :
+        ServiceLoader.load(SharingStrategyProvider.class, BackendModule.loader())) {
       map.addBinding(p.name()).toInstance(p);
     }
   }

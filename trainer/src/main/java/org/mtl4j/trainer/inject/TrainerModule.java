@@ -20,7 +20,8 @@ import org.mtl4j.trainer.training.Trainer;
 public final class TrainerModule extends AbstractModule {
   @Provides
   @Singleton
-  NetworkFactory networkFactory(Map<String, SharingStrategyProvider> strategies,
+  NetworkFactory networkFactory(
+      Map<String, SharingStrategyProvider> strategies,
       Map<String, TaskWeightingProvider> weightings) {
     return new NetworkFactory(strategies, weightings);
   }
@@ -31,8 +32,12 @@ public final class TrainerModule extends AbstractModule {
   }
 
   @Provides
-  Trainer trainer(Mtl4jConfig config, Datasets datasets, BackendFactory backends,
-      NetworkFactory networks, RunReporter reporter) {
+  Trainer trainer(
+      Mtl4jConfig config,
+      Datasets datasets,
+      BackendFactory backends,
+      NetworkFactory networks,
+      RunReporter reporter) {
     return new Trainer(config, datasets, backends, networks, reporter);
   }
 }

@@ -14,8 +14,8 @@ public final class WeightingModule extends AbstractModule {
   protected void configure() {
     MapBinder<String, TaskWeightingProvider> map =
         MapBinder.newMapBinder(binder(), String.class, TaskWeightingProvider.class);
-    for (TaskWeightingProvider p : ServiceLoader.load(TaskWeightingProvider.class,
-        BackendModule.loader())) {
+    for (TaskWeightingProvider p :
+        ServiceLoader.load(TaskWeightingProvider.class, BackendModule.loader())) {
       map.addBinding(p.name()).toInstance(p);
     }
   }

@@ -2,9 +2,7 @@ package org.mtl4j.trainer.metrics;
 
 import java.util.Map;
 
-/**
- * One task's results on one pass over a split: mean loss and each metric by name.
- */
+/** One task's results on one pass over a split: mean loss and each metric by name. */
 public record TaskScores(double loss, Map<String, Double> metrics) {
   public TaskScores {
     metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));

@@ -16,8 +16,8 @@ import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 
 /**
- * Draws {@code curves.png} with headless Java2D: per task, the training loss (solid) and
- * validation loss (dashed) on the left, the task's main validation metric on the right.
+ * Draws {@code curves.png} with headless Java2D: per task, the training loss (solid) and validation
+ * loss (dashed) on the left, the task's main validation metric on the right.
  */
 public final class CurvesPlot {
   private static final Color[] PALETTE = {
@@ -32,8 +32,9 @@ public final class CurvesPlot {
   /** A line: label, colour index, dashed, values per epoch. */
   private record Series(String label, int colour, boolean dashed, double[] values) {}
 
-  public static void write(Path file, List<String> tasks, List<String> mainMetrics,
-      List<EpochRecord> history) throws IOException {
+  public static void write(
+      Path file, List<String> tasks, List<String> mainMetrics, List<EpochRecord> history)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -117,10 +118,11 @@ public final class CurvesPlot {
     for (Series s : series) {
       Color c = PALETTE[s.colour() % PALETTE.length];
       g.setColor(c);
-      g.setStroke(s.dashed()
-          ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
-              new float[] {6f, 4f}, 0f)
-          : new BasicStroke(2f));
+      g.setStroke(
+          s.dashed()
+              ? new BasicStroke(
+                  2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
+              : new BasicStroke(2f));
       int px = -1;
       int py = -1;
       double[] vals = s.values();

@@ -32,8 +32,12 @@ public final class RunReporter {
    * @param mainMetrics each task's first metric, plotted on the right
    * @param summary the content of summary.json
    */
-  public void write(Path runDir, List<String> tasks, List<String> mainMetrics,
-      List<EpochRecord> history, Map<String, Object> summary) {
+  public void write(
+      Path runDir,
+      List<String> tasks,
+      List<String> mainMetrics,
+      List<EpochRecord> history,
+      Map<String, Object> summary) {
     try {
       Files.createDirectories(runDir);
       MetricsCsv.write(runDir.resolve("metrics.csv"), tasks, history);
@@ -42,8 +46,8 @@ public final class RunReporter {
         CurvesPlot.write(runDir.resolve("curves.png"), tasks, mainMetrics, history);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the reports of " + runDir + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the reports of " + runDir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -6,8 +6,8 @@ import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.trainer.config.ConfigException;
 
 /**
- * Opens the configured backend through {@link Backends}: an explicit name fails loudly when
- * unknown or unavailable; {@code auto} takes the best available one and logs why.
+ * Opens the configured backend through {@link Backends}: an explicit name fails loudly when unknown
+ * or unavailable; {@code auto} takes the best available one and logs why.
  */
 public final class BackendFactory {
   private final Backends backends;

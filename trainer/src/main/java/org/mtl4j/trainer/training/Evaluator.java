@@ -15,9 +15,9 @@ import org.mtl4j.api.task.Metric;
 import org.mtl4j.api.task.Metrics;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.TensorScope;
-import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.data.BatchAssembler;
 import org.mtl4j.trainer.data.Split;
+import org.mtl4j.trainer.metrics.TaskScores;
 
 /** Scores a network on a split: each task's mean loss over labelled examples and its metrics. */
 public final class Evaluator {
@@ -82,7 +82,8 @@ public final class Evaluator {
       for (int k = 0; k < tasks.get(t).metrics().size(); k++) {
         m.put(tasks.get(t).metrics().get(k), acc.get(t).get(k).value());
       }
-      result.put(tasks.get(t).name(),
+      result.put(
+          tasks.get(t).name(),
           new TaskScores(labelled[t] > 0 ? lossSum[t] / labelled[t] : Double.NaN, m));
     }
     return result;

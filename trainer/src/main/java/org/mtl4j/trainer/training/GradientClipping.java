@@ -2,7 +2,7 @@ package org.mtl4j.trainer.training;
 
 import java.util.List;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 
 /**
  * Clipping by global norm (Pascanu, Mikolov and Bengio, "On the difficulty of training recurrent

@@ -13,30 +13,36 @@ import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
 import org.mtl4j.api.weighting.WeightingContext;
 import org.mtl4j.trainer.config.ConfigException;
-import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.ModelConfig;
+import org.mtl4j.trainer.config.Mtl4jConfig;
 
 /** Builds the configured network and weighting method from the discovered plugins. */
 public final class NetworkFactory {
   private final Map<String, SharingStrategyProvider> strategies;
   private final Map<String, TaskWeightingProvider> weightings;
 
-  public NetworkFactory(Map<String, SharingStrategyProvider> strategies,
+  public NetworkFactory(
+      Map<String, SharingStrategyProvider> strategies,
       Map<String, TaskWeightingProvider> weightings) {
     this.strategies = Map.copyOf(strategies);
     this.weightings = Map.copyOf(weightings);
   }
 
-  public MultiTaskNetwork network(Mtl4jConfig c, int inputSize, List<Task> tasks,
-      ComputeBackend backend) {
+  public MultiTaskNetwork network(
+      Mtl4jConfig c, int inputSize, List<Task> tasks, ComputeBackend backend) {
     ModelConfig m = c.model();
     SharingStrategyProvider p = strategies.get(m.strategy());
     if (p == null) {
-      throw new ConfigException(List.of("model.strategy: '" + m.strategy() + "' is not one of "
-          + String.join(", ", strategies.keySet())));
+      throw new ConfigException(
+          List.of(
+              "model.strategy: '"
+                  + m.strategy()
+                  + "' is not one of "
+                  + String.join(", ", strategies.keySet())));
     }
-    NetworkSpec spec = new NetworkSpec(inputSize, m.hidden(), m.tower(), m.activation(),
-        m.dropout(), m.layerNorm());
+    NetworkSpec spec =
+        new NetworkSpec(
+            inputSize, m.hidden(), m.tower(), m.activation(), m.dropout(), m.layerNorm());
     return p.create(Options.parse(m.options(), p.options(), "model.options"))
         .build(spec, tasks, backend, CounterRng.derive(c.seed(), 1));
   }
@@ -44,10 +50,15 @@ public final class NetworkFactory {
   public TaskWeighting weighting(Mtl4jConfig c, List<Task> tasks, ComputeBackend backend) {
     TaskWeightingProvider p = weightings.get(c.weighting().method());
     if (p == null) {
-      throw new ConfigException(List.of("weighting.method: '" + c.weighting().method()
-          + "' is not one of " + String.join(", ", weightings.keySet())));
+      throw new ConfigException(
+          List.of(
+              "weighting.method: '"
+                  + c.weighting().method()
+                  + "' is not one of "
+                  + String.join(", ", weightings.keySet())));
     }
-    return p.create(Options.parse(c.weighting().options(), p.options(), "weighting.options"),
+    return p.create(
+        Options.parse(c.weighting().options(), p.options(), "weighting.options"),
         new WeightingContext(tasks, backend, CounterRng.derive(c.seed(), 2)));
   }
 }

@@ -13,12 +13,13 @@ public final class OptimizerFactory {
   public static Optimizer create(OptimizerConfig c, ComputeBackend backend) {
     return switch (c.name()) {
       case "sgd" -> new Sgd(backend, c.lr(), c.momentum(), c.weightDecay(), c.nesterov());
-      case "adam" -> new Adam(backend, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(),
-          false);
-      case "adamw" -> new Adam(backend, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(),
-          true);
-      default -> throw new IllegalArgumentException(
-          "optimizer.name: '" + c.name() + "' is not one of " + OptimizerConfig.NAMES);
+      case "adam" ->
+          new Adam(backend, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(), false);
+      case "adamw" ->
+          new Adam(backend, c.lr(), c.beta1(), c.beta2(), c.eps(), c.weightDecay(), true);
+      default ->
+          throw new IllegalArgumentException(
+              "optimizer.name: '" + c.name() + "' is not one of " + OptimizerConfig.NAMES);
     };
   }
 }

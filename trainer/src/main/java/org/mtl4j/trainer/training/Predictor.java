@@ -25,8 +25,8 @@ import org.mtl4j.trainer.data.DataException;
 /**
  * Predicts every task for the rows of a CSV file and writes a CSV with one column group per task:
  * the predicted class (or value) and, for classification, each class's probability. Features are
- * prepared as in training (the checkpoint's CSV statistics); for image models the CSV holds the
- * raw feature values, one column each.
+ * prepared as in training (the checkpoint's CSV statistics); for image models the CSV holds the raw
+ * feature values, one column each.
  */
 public final class Predictor {
   private static final int BATCH = 512;
@@ -48,8 +48,14 @@ public final class Predictor {
       }
     } else {
       if (table.header().size() != inputSize) {
-        throw new DataException(input + ":1: " + table.header().size() + " columns, the model"
-            + " expects " + inputSize + " feature columns");
+        throw new DataException(
+            input
+                + ":1: "
+                + table.header().size()
+                + " columns, the model"
+                + " expects "
+                + inputSize
+                + " feature columns");
       }
       for (int r = 0; r < n; r++) {
         for (int c = 0; c < inputSize; c++) {

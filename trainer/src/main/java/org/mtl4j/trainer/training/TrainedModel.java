@@ -33,8 +33,8 @@ public final class TrainedModel implements AutoCloseable {
    * Loads the checkpoint in {@code dir} (a checkpoint folder or a run folder) for {@code config},
    * the config it was trained with.
    */
-  public static TrainedModel load(Path dir, Mtl4jConfig config, BackendFactory backends,
-      NetworkFactory networks) {
+  public static TrainedModel load(
+      Path dir, Mtl4jConfig config, BackendFactory backends, NetworkFactory networks) {
     Checkpoint c = new CheckpointStore().load(Trainer.checkpointDir(dir));
     Object in = c.preprocessing().get("input_size");
     if (!(in instanceof Number inputSize)) {
@@ -42,16 +42,24 @@ public final class TrainedModel implements AutoCloseable {
     }
     List<Task> tasks = new ArrayList<>();
     for (Checkpoint.TaskInfo info : c.tasks()) {
-      TaskConfig tc = config.tasks().stream().filter(t -> t.name().equals(info.name()))
-          .findFirst().orElseThrow(() -> new CheckpointException(dir + ": task " + info.name()
-              + " of the checkpoint is not in its config"));
+      TaskConfig tc =
+          config.tasks().stream()
+              .filter(t -> t.name().equals(info.name()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new CheckpointException(
+                          dir
+                              + ": task "
+                              + info.name()
+                              + " of the checkpoint is not in its config"));
       tasks.add(TaskFactory.build(tc, info.outputSize()));
     }
     ComputeBackend backend = backends.open(config.backend()).backend();
     try {
       MultiTaskNetwork net = networks.network(config, inputSize.intValue(), tasks, backend);
       try (TaskWeighting w = networks.weighting(config, tasks, backend)) {
-        List<org.mtl4j.api.nn.Parameter> params = new ArrayList<>(net.parameters());
+        List<org.mtl4j.api.autograd.Parameter> params = new ArrayList<>(net.parameters());
         params.addAll(w.parameters());
         TrainingLoop.restoreWeights(backend, params, c.weights());
       } catch (RuntimeException e) {

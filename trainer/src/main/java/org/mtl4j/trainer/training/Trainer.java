@@ -25,18 +25,17 @@ import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
 import org.mtl4j.trainer.metrics.DeltaM;
-import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.report.RunReporter;
 
 /**
- * Trains the configured multi-task model end to end: loads the data, opens the backend, builds
- * the network and weighting method, runs the {@link TrainingLoop}, evaluates on the test split and
+ * Trains the configured multi-task model end to end: loads the data, opens the backend, builds the
+ * network and weighting method, runs the {@link TrainingLoop}, evaluates on the test split and
  * writes the run folder ({@code <output>/<name>/}: reports plus {@code checkpoint/}). Optionally
  * trains one single-task baseline per task with the same budget and reports Δm.
  *
- * <p>Thread-safe controls: {@link #cancel()} may be called from any thread; listeners are called
- * on the training thread.
+ * <p>Thread-safe controls: {@link #cancel()} may be called from any thread; listeners are called on
+ * the training thread.
  */
 public final class Trainer {
   private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
@@ -48,8 +47,12 @@ public final class Trainer {
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
-  public Trainer(Mtl4jConfig config, Datasets datasets, BackendFactory backends,
-      NetworkFactory networks, RunReporter reporter) {
+  public Trainer(
+      Mtl4jConfig config,
+      Datasets datasets,
+      BackendFactory backends,
+      NetworkFactory networks,
+      RunReporter reporter) {
     this.config = config;
     this.datasets = datasets;
     this.backends = backends;
@@ -101,37 +104,53 @@ public final class Trainer {
     }
     String yaml = new ConfigWriter().toYaml(config);
     Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
-    Datasets.TrainValidation tv = Datasets.splitValidation(data.train(),
-        config.training().validationSplit(), config.seed());
+    Datasets.TrainValidation tv =
+        Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
     Path runDir = runDir();
     Path ckptDir = runDir.resolve("checkpoint");
-    if (resume == null) {
-      clearCheckpoint(ckptDir);
-    }
-    reporter.writeConfig(runDir, yaml);
     BackendFactory.Opened opened = backends.open(config.backend());
     try (ComputeBackend backend = opened.backend()) {
-      message("backend " + backend.name() + " (" + backend.deviceDescription() + "): "
-          + opened.reason());
+      message(
+          "backend "
+              + backend.name()
+              + " ("
+              + backend.deviceDescription()
+              + "): "
+              + opened.reason());
       Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
       pre.put("input_size", data.inputSize());
       TrainingLoop.Outcome outcome;
       Map<String, TaskScores> test;
-      try (MultiTaskNetwork net = networks.network(config, data.inputSize(), data.tasks(),
-              backend);
+      try (MultiTaskNetwork net =
+              networks.network(config, data.inputSize(), data.tasks(), backend);
           TaskWeighting weighting = networks.weighting(config, data.tasks(), backend)) {
-        TrainingLoop loop = new TrainingLoop(config, yaml, backend, net, weighting, listeners,
-            cancelled, ckptDir, pre);
+        // only now that data, backend and model are known to work is the old run replaced
+        if (resume == null) {
+          clearCheckpoint(ckptDir);
+        }
+        reporter.writeConfig(runDir, yaml);
+        TrainingLoop loop =
+            new TrainingLoop(
+                config, yaml, backend, net, weighting, listeners, cancelled, ckptDir, pre);
         try {
           outcome = loop.run(tv.train(), tv.validation(), resume);
         } finally {
           loop.close();
         }
-        test = outcome.stopReason().equals("cancelled") ? Map.of()
-            : new Evaluator(backend, 512).evaluate(net, data.test());
+        test =
+            outcome.stopReason().equals("cancelled")
+                ? Map.of()
+                : new Evaluator(backend, 512).evaluate(net, data.test());
       }
-      TrainingResult result = new TrainingResult(runDir, backend.deviceDescription(),
-          outcome.history(), test, outcome.stopReason(), List.of(), Double.NaN);
+      TrainingResult result =
+          new TrainingResult(
+              runDir,
+              backend.deviceDescription(),
+              outcome.history(),
+              test,
+              outcome.stopReason(),
+              List.of(),
+              Double.NaN);
       if (baselines && !outcome.stopReason().equals("cancelled")) {
         result = withBaselines(result, backend, data, tv);
       }
@@ -155,24 +174,31 @@ public final class Trainer {
     }
   }
 
-  private TrainingResult withBaselines(TrainingResult mtl, ComputeBackend backend, Dataset data,
-      Datasets.TrainValidation tv) {
+  private TrainingResult withBaselines(
+      TrainingResult mtl, ComputeBackend backend, Dataset data, Datasets.TrainValidation tv) {
     List<DeltaM.Comparison> comps = new ArrayList<>();
     for (int t = 0; t < data.tasks().size(); t++) {
       Task task = data.tasks().get(t);
       TaskConfig tc = config.tasks().get(t);
       message("baseline: training a single-task model for " + task.name());
-      Mtl4jConfig single = config.withTasks(List.of(tc.withWeight(1.0)))
-          .withWeighting(new WeightingConfig(config.weighting().method().equals("equal")
-              || config.weighting().method().equals("static") ? config.weighting().method()
-                  : "equal", config.weighting().method().equals("static")
-                      ? config.weighting().options() : Map.of()));
+      Mtl4jConfig single =
+          config
+              .withTasks(List.of(tc.withWeight(1.0)))
+              .withWeighting(
+                  new WeightingConfig(
+                      config.weighting().method().equals("equal")
+                              || config.weighting().method().equals("static")
+                          ? config.weighting().method()
+                          : "equal",
+                      config.weighting().method().equals("static")
+                          ? config.weighting().options()
+                          : Map.of()));
       Map<String, TaskScores> scores;
-      try (MultiTaskNetwork net = networks.network(single, data.inputSize(), List.of(task),
-              backend);
+      try (MultiTaskNetwork net =
+              networks.network(single, data.inputSize(), List.of(task), backend);
           TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
-        TrainingLoop loop = new TrainingLoop(single, "", backend, net, w, List.of(), cancelled,
-            null, Map.of());
+        TrainingLoop loop =
+            new TrainingLoop(single, "", backend, net, w, List.of(), cancelled, null, Map.of());
         try {
           loop.run(tv.train(), tv.validation(), null);
         } finally {
@@ -181,9 +207,13 @@ public final class Trainer {
         scores = new Evaluator(backend, 512).evaluate(net, data.test());
       }
       String metric = tc.metrics().get(0);
-      comps.add(new DeltaM.Comparison(task.name(), metric, mtl.test().get(task.name())
-          .get(metric), scores.get(task.name()).get(metric),
-          Metrics.byName(metric).higherIsBetter()));
+      comps.add(
+          new DeltaM.Comparison(
+              task.name(),
+              metric,
+              mtl.test().get(task.name()).get(metric),
+              scores.get(task.name()).get(metric),
+              Metrics.byName(metric).higherIsBetter()));
     }
     return mtl.withBaselines(comps, DeltaM.of(comps));
   }
@@ -202,15 +232,27 @@ public final class Trainer {
     s.put("test", test);
     if (!r.history().isEmpty()) {
       Map<String, Object> val = new LinkedHashMap<>();
-      r.history().get(r.history().size() - 1).validation()
+      r.history()
+          .get(r.history().size() - 1)
+          .validation()
           .forEach((k, v) -> val.put(k, scoreMap(v)));
       s.put("validation", val);
     }
     if (!r.baselines().isEmpty()) {
       List<Object> b = new ArrayList<>();
       for (DeltaM.Comparison c : r.baselines()) {
-        b.add(Map.of("task", c.task(), "metric", c.metric(), "multi_task", c.multiTask(),
-            "single_task", c.singleTask(), "relative_gain", c.gain()));
+        b.add(
+            Map.of(
+                "task",
+                c.task(),
+                "metric",
+                c.metric(),
+                "multi_task",
+                c.multiTask(),
+                "single_task",
+                c.singleTask(),
+                "relative_gain",
+                c.gain()));
       }
       s.put("baselines", b);
       s.put("delta_m", r.deltaM());
@@ -263,11 +305,5 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear the old checkpoint in " + dir, e);
     }
-  }
-
-  /** The validation-set history, for callers that only want the curves. */
-  public static List<Double> mainMetricCurve(List<EpochRecord> history, String task,
-      String metric) {
-    return history.stream().map(r -> r.validation().get(task).get(metric)).toList();
   }
 }

@@ -1,8 +1,6 @@
 package org.mtl4j.trainer.training;
 
-/**
- * A task loss became NaN or infinite: training stopped; the last good checkpoint was kept.
- */
+/** A task loss became NaN or infinite: training stopped; the last good checkpoint was kept. */
 public final class TrainingDivergedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -11,7 +11,7 @@ import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
@@ -39,9 +39,9 @@ import org.mtl4j.trainer.metrics.TaskScores;
  * scheduled optimiser step and zeroed gradients; after each epoch validation, the weighting
  * method's epoch hook, a checkpoint and early stopping.
  *
- * <p>All randomness derives from the seed and the epoch or step counters (shuffles from
- * {@code derive(seed, 1000 + epoch)}, dropout from {@code derive(seed, 1_000_000 + step)}), so a
- * run resumed from an epoch checkpoint continues exactly as an uninterrupted one.
+ * <p>All randomness derives from the seed and the epoch or step counters (shuffles from {@code
+ * derive(seed, 1000 + epoch)}, dropout from {@code derive(seed, 1_000_000 + step)}), so a run
+ * resumed from an epoch checkpoint continues exactly as an uninterrupted one.
  */
 public final class TrainingLoop {
   private final Mtl4jConfig config;
@@ -64,9 +64,16 @@ public final class TrainingLoop {
   /**
    * @param checkpointDir where epoch checkpoints go, or null for none (baselines)
    */
-  public TrainingLoop(Mtl4jConfig config, String configYaml, ComputeBackend backend,
-      MultiTaskNetwork net, TaskWeighting weighting, List<TrainingListener> listeners,
-      AtomicBoolean cancelled, Path checkpointDir, Map<String, Object> preprocessing) {
+  public TrainingLoop(
+      Mtl4jConfig config,
+      String configYaml,
+      ComputeBackend backend,
+      MultiTaskNetwork net,
+      TaskWeighting weighting,
+      List<TrainingListener> listeners,
+      AtomicBoolean cancelled,
+      Path checkpointDir,
+      Map<String, Object> preprocessing) {
     this.config = config;
     this.configYaml = configYaml;
     this.backend = backend;
@@ -97,8 +104,12 @@ public final class TrainingLoop {
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
     int stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
-    LearningRateSchedule schedule = new LearningRateSchedule(config.optimizer().schedule(),
-        config.optimizer().lr(), (long) stepsPerEpoch * epochs, stepsPerEpoch);
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(
+            config.optimizer().schedule(),
+            config.optimizer().lr(),
+            (long) stepsPerEpoch * epochs,
+            stepsPerEpoch);
     List<EpochRecord> history = new ArrayList<>();
     int startEpoch = 0;
     long step = 0;
@@ -116,8 +127,15 @@ public final class TrainingLoop {
       message("resumed after epoch " + startEpoch + " (step " + step + ")");
     }
     for (TrainingListener l : listeners) {
-      l.started(epochs, stepsPerEpoch, tasks.size() + " tasks, " + train.size()
-          + " training examples, " + validation.size() + " validation");
+      l.started(
+          epochs,
+          stepsPerEpoch,
+          tasks.size()
+              + " tasks, "
+              + train.size()
+              + " training examples, "
+              + validation.size()
+              + " validation");
     }
     BatchAssembler assembler = new BatchAssembler(tasks);
     Evaluator evaluator = new Evaluator(backend, Math.max(batchSize, 256));
@@ -125,14 +143,16 @@ public final class TrainingLoop {
     double lr = config.optimizer().lr();
     for (int epoch = startEpoch; epoch < epochs; epoch++) {
       long t0 = System.nanoTime();
-      int[] order = Permutations.of(train.size(), CounterRng.derive(config.seed(),
-          1000 + epoch));
+      int[] order = Permutations.of(train.size(), CounterRng.derive(config.seed(), 1000 + epoch));
       double[] lossSum = new double[tasks.size()];
       int s = 0;
       for (int from = 0; from < train.size(); from += batchSize, s++) {
         if (cancelled.get()) {
-          message("cancelled during epoch " + (epoch + 1) + "; the last checkpoint is from epoch "
-              + epoch);
+          message(
+              "cancelled during epoch "
+                  + (epoch + 1)
+                  + "; the last checkpoint is from epoch "
+                  + epoch);
           return new Outcome(history, "cancelled");
         }
         int n = Math.min(batchSize, train.size() - from);
@@ -143,26 +163,47 @@ public final class TrainingLoop {
           NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
           List<Var> losses = new ArrayList<>();
           for (Task t : tasks) {
-            losses.add(t.loss().apply(g, out.output(t.name()), batch.target(t.name()),
-                batch.mask(t.name())));
+            losses.add(
+                t.loss()
+                    .apply(g, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
           }
           lv = new double[tasks.size()];
           for (int t = 0; t < lv.length; t++) {
             lv[t] = backend.scalar(losses.get(t).value());
             if (!Double.isFinite(lv[t])) {
-              throw new TrainingDivergedException("the loss of task " + tasks.get(t).name()
-                  + " became " + lv[t] + " at epoch " + (epoch + 1) + ", step " + (step + 1)
-                  + "; training stopped"
-                  + (checkpointDir != null && CheckpointStore.exists(checkpointDir)
-                      ? " and the last good checkpoint (epoch " + epoch + ") was kept in "
-                          + checkpointDir
-                      : " before any checkpoint was written")
-                  + ". Try a lower optimizer.lr or optimizer.clip_norm.");
+              throw new TrainingDivergedException(
+                  "the loss of task "
+                      + tasks.get(t).name()
+                      + " became "
+                      + lv[t]
+                      + " at epoch "
+                      + (epoch + 1)
+                      + ", step "
+                      + (s + 1)
+                      + " of "
+                      + stepsPerEpoch
+                      + "; training stopped"
+                      + (checkpointDir != null && CheckpointStore.exists(checkpointDir)
+                          ? " and the last good checkpoint (epoch "
+                              + epoch
+                              + ") was kept in "
+                              + checkpointDir
+                          : " before any checkpoint was written")
+                      + ". Try a lower optimizer.lr or optimizer.clip_norm.");
             }
           }
-          WeightingStep ws = new WeightingStep(g, tasks, losses, net.penalty(g).orElse(null),
-              net.sharedParameters(), taskParams, out.representation(),
-              net.lastSharedWeight().orElse(null), epoch, step);
+          WeightingStep ws =
+              new WeightingStep(
+                  g,
+                  tasks,
+                  losses,
+                  net.penalty(g).orElse(null),
+                  net.sharedParameters(),
+                  taskParams,
+                  out.representation(),
+                  net.lastSharedWeight().orElse(null),
+                  epoch,
+                  step);
           taskWeights = weighting.backward(ws);
         }
         if (config.optimizer().clipNorm() > 0) {
@@ -188,14 +229,14 @@ public final class TrainingLoop {
         trainLoss.put(tasks.get(t).name(), mean[t]);
       }
       weighting.endEpoch(epoch, mean);
-      Map<String, TaskScores> val = validation.size() > 0
-          ? evaluator.evaluate(net, validation) : Map.of();
+      Map<String, TaskScores> val =
+          validation.size() > 0 ? evaluator.evaluate(net, validation) : Map.of();
       List<Double> w = new ArrayList<>();
       for (double x : taskWeights) {
         w.add(x);
       }
-      EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val, w, lr,
-          (System.nanoTime() - t0) / 1e9);
+      EpochRecord rec =
+          new EpochRecord(epoch + 1, trainLoss, val, w, lr, (System.nanoTime() - t0) / 1e9);
       history.add(rec);
       boolean stop = false;
       if (es != null && !val.isEmpty()) {
@@ -214,8 +255,16 @@ public final class TrainingLoop {
         l.epoch(rec);
       }
       if (stop) {
-        message("early stopping: " + es.task() + "." + es.metric() + " has not improved for "
-            + es.patience() + " epochs (best " + best + ")");
+        message(
+            "early stopping: "
+                + es.task()
+                + "."
+                + es.metric()
+                + " has not improved for "
+                + es.patience()
+                + " epochs (best "
+                + best
+                + ")");
         return new Outcome(history, "early-stopped");
       }
     }
@@ -229,23 +278,35 @@ public final class TrainingLoop {
   }
 
   /** The current state as a checkpoint. */
-  public Checkpoint snapshot(int epoch, long step, List<EpochRecord> history, double best,
-      int bad) {
+  public Checkpoint snapshot(
+      int epoch, long step, List<EpochRecord> history, double best, int bad) {
     Map<String, SafeTensors.Entry> weights = new LinkedHashMap<>();
     for (Parameter p : params) {
       weights.put(p.name(), new SafeTensors.Entry(p.shape().dims(), backend.toHost(p.value())));
     }
-    List<Checkpoint.TaskInfo> infos = net.tasks().stream()
-        .map(t -> new Checkpoint.TaskInfo(t.name(), t.type().configName(), t.outputSize()))
-        .toList();
-    return new Checkpoint(configYaml, config.seed(), epoch, step, weights, optimizer.state(),
-        weighting.state(), history, infos, preprocessing, best, bad);
+    List<Checkpoint.TaskInfo> infos =
+        net.tasks().stream()
+            .map(t -> new Checkpoint.TaskInfo(t.name(), t.type().configName(), t.outputSize()))
+            .toList();
+    return new Checkpoint(
+        configYaml,
+        config.seed(),
+        epoch,
+        step,
+        weights,
+        optimizer.state(),
+        weighting.state(),
+        history,
+        infos,
+        preprocessing,
+        best,
+        bad);
   }
 
   private void restore(Checkpoint c) {
     if (c.seed() != config.seed()) {
-      throw new CheckpointException("checkpoint seed " + c.seed() + " differs from config seed "
-          + config.seed());
+      throw new CheckpointException(
+          "checkpoint seed " + c.seed() + " differs from config seed " + config.seed());
     }
     restoreWeights(backend, params, c.weights());
     optimizer.restore(c.optimizerState(), params);
@@ -253,17 +314,24 @@ public final class TrainingLoop {
   }
 
   /** Copies checkpoint weights into the parameters, checking names and shapes. */
-  public static void restoreWeights(ComputeBackend backend, List<Parameter> params,
-      Map<String, SafeTensors.Entry> weights) {
+  public static void restoreWeights(
+      ComputeBackend backend, List<Parameter> params, Map<String, SafeTensors.Entry> weights) {
     for (Parameter p : params) {
       SafeTensors.Entry e = weights.get(p.name());
       if (e == null) {
-        throw new CheckpointException("checkpoint has no weights for parameter " + p.name()
-            + "; it was written for another model");
+        throw new CheckpointException(
+            "checkpoint has no weights for parameter "
+                + p.name()
+                + "; it was written for another model");
       }
       if (!java.util.Arrays.equals(e.shape(), p.shape().dims())) {
-        throw new CheckpointException("checkpoint weights " + p.name() + " have shape "
-            + java.util.Arrays.toString(e.shape()) + ", the model expects " + p.shape());
+        throw new CheckpointException(
+            "checkpoint weights "
+                + p.name()
+                + " have shape "
+                + java.util.Arrays.toString(e.shape())
+                + ", the model expects "
+                + p.shape());
       }
       backend.upload(e.data(), p.value());
     }

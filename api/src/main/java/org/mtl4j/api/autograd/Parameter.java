@@ -1,4 +1,4 @@
-package org.mtl4j.api.nn;
+package org.mtl4j.api.autograd;
 
 import java.util.Objects;
 import org.mtl4j.api.backend.ComputeBackend;
@@ -10,7 +10,8 @@ import org.mtl4j.api.tensor.Tensor;
  * trunk.0.weight}) and a learning-rate scale (1 for ordinary weights; cross-stitch units use a
  * larger one, as Misra et al. 2016 do).
  *
- * <p>Value and gradient are allocated outside any scope and live until {@link #close()}.
+ * <p>Value and gradient are persistent tensors (never owned by a scope) and live until {@link
+ * #close()}.
  */
 public final class Parameter implements AutoCloseable {
   private final String name;
@@ -31,10 +32,10 @@ public final class Parameter implements AutoCloseable {
       throw new IllegalArgumentException(
           "parameter " + name + ": lrScale must be a positive finite number, got " + lrScale);
     }
-    Tensor v = backend.fromHost(shape, init);
+    Tensor v = backend.persistentFromHost(shape, init);
     Tensor g;
     try {
-      g = backend.zeros(shape);
+      g = backend.persistentZeros(shape);
     } catch (RuntimeException e) {
       v.close();
       throw e;

@@ -1,8 +1,0 @@
-package org.mtl4j.strategies;
-
-class SoftSharingChecksTest extends StrategyChecks {
-  @Override
-  String strategyName() {
-    return "soft";
-  }
-}

@@ -1,0 +1,121 @@
+package org.mtl4j.trainer.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafeTensorsTest {
+  @TempDir Path dir;
+
+  private static Map<String, SafeTensors.Entry> sample() {
+    Map<String, SafeTensors.Entry> m = new LinkedHashMap<>();
+    m.put(
+        "trunk.0.weight",
+        new SafeTensors.Entry(
+            new int[] {2, 3}, new float[] {1, -2, 3.5f, Float.MIN_VALUE, -0f, 1e30f}));
+    m.put("head.bias", new SafeTensors.Entry(new int[] {1, 1}, new float[] {0.25f}));
+    return m;
+  }
+
+  @Test
+  void roundTripsValuesShapesAndMetadata() throws Exception {
+    Path f = dir.resolve("w.safetensors");
+    SafeTensors.write(f, sample(), Map.of("format", "pt"));
+    SafeTensors.Content c = SafeTensors.read(f);
+    assertEquals(sample().keySet(), c.tensors().keySet());
+    for (var e : sample().entrySet()) {
+      assertArrayEquals(e.getValue().shape(), c.tensors().get(e.getKey()).shape());
+      assertArrayEquals(e.getValue().data(), c.tensors().get(e.getKey()).data());
+    }
+    assertEquals("pt", c.metadata().get("format"));
+  }
+
+  @Test
+  void layoutIsTheSafetensorsFormat() throws Exception {
+    Path f = dir.resolve("w.safetensors");
+    SafeTensors.write(f, sample(), Map.of());
+    byte[] bytes = Files.readAllBytes(f);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long n = b.getLong(0);
+    assertEquals(0, n % 8, "header padded to 8 bytes");
+    String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim();
+    assertTrue(
+        header.startsWith(
+            "{\"trunk.0.weight\":{\"dtype\":\"F32\",\"shape\":[2,3]," + "\"data_offsets\":[0,24]}"),
+        header);
+    assertTrue(
+        header.contains(
+            "\"head.bias\":{\"dtype\":\"F32\",\"shape\":[1,1]," + "\"data_offsets\":[24,28]}"),
+        header);
+    assertEquals(8 + n + 28, bytes.length);
+    assertEquals(3.5f, b.getFloat((int) (8 + n + 8)));
+    assertEquals(0.25f, b.getFloat((int) (8 + n + 24)));
+  }
+
+  @Test
+  void headerLargerThanTheFileIsRejectedBeforeAllocation() throws Exception {
+    Path f = dir.resolve("huge.safetensors");
+    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(Long.MAX_VALUE / 2).putLong(0);
+    Files.write(f, b.array());
+    CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(f));
+    assertEquals(
+        f
+            + ": not a valid safetensors file: header length "
+            + (Long.MAX_VALUE / 2)
+            + " is absurd for a file of 16 bytes (limit "
+            + SafeTensors.MAX_HEADER
+            + ")",
+        e.getMessage());
+    Path g = dir.resolve("neg.safetensors");
+    b.clear();
+    b.putLong(-5).putLong(0);
+    Files.write(g, b.array());
+    assertThrows(CheckpointException.class, () -> SafeTensors.read(g));
+  }
+
+  @Test
+  void offsetsBeyondTheDataAndTruncationAreRejected() throws Exception {
+    Path f = dir.resolve("w.safetensors");
+    SafeTensors.write(f, sample(), Map.of());
+    byte[] bytes = Files.readAllBytes(f);
+    Path cut = dir.resolve("cut.safetensors");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(cut));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "tensor 'head.bias' has data_offsets [24, 28], expected"
+                    + " [24, 28] within 24 data bytes"),
+        e.getMessage());
+    Path shortFile = dir.resolve("tiny.safetensors");
+    Files.write(shortFile, new byte[3]);
+    assertThrows(CheckpointException.class, () -> SafeTensors.read(shortFile));
+  }
+
+  @Test
+  void headerOrderMayDifferFromDataOrderAsInFilesWrittenByPyTorch() throws Exception {
+    String json =
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    byte[] h = json.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h).putFloat(2f).putFloat(1f);
+    Path f = dir.resolve("torch.safetensors");
+    Files.write(f, b.array());
+    SafeTensors.Content c = SafeTensors.read(f);
+    assertArrayEquals(new float[] {1f}, c.tensors().get("a").data());
+    assertArrayEquals(new float[] {2f}, c.tensors().get("b").data());
+  }
+}
