@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 

@@ -11,7 +11,7 @@ import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.nn.Parameter;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
