@@ -131,7 +131,16 @@ public final class SparkTrainer {
         tv.train().size(), options.mode(), options.failure());
     Broadcast<RunSpec> specB = sc.broadcast(spec);
     JavaRDD<ExampleRow> rows = sc.parallelize(rowsOf(tv.train(), tasks), options.partitions())
-        .persist(StorageLevel.MEMORY_ONLY());
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Cut the lineage to the driver's collection: otherwise every task of every step would carry
+    // its partition's rows inside the serialised task. With a checkpoint directory set the cut is
+    // reliable (survives executor loss); otherwise it relies on the executors' cached blocks.
+    if (sc.getCheckpointDir().isPresent()) {
+      rows.checkpoint();
+    } else {
+      rows.rdd().localCheckpoint();
+    }
+    rows.count();
     BackendFactory.Opened opened = Mtl4j.component(config, BackendFactory.class)
         .open(config.backend());
     NetworkFactory networks = Mtl4j.component(config, NetworkFactory.class);
