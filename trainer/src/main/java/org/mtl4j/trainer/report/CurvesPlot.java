@@ -99,7 +99,6 @@ public final class CurvesPlot {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     g.drawString(title, left, top - 15);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawRect(left, top, w, h);
     for (int i = 0; i <= 4; i++) {
       double v = min + (max - min) * i / 4;
       int y = top + h - (int) Math.round(h * (double) i / 4);
@@ -108,6 +107,8 @@ public final class CurvesPlot {
       g.setColor(Color.BLACK);
       g.drawString(String.format(Locale.ROOT, "%.3g", v), x0 + 10, y + 4);
     }
+    g.setColor(Color.BLACK);
+    g.drawRect(left, top, w, h);
     for (int e = 0; e < n; e++) {
       int x = n == 1 ? left + w / 2 : left + (int) Math.round((double) w * e / (n - 1));
       g.drawString(Integer.toString(e + 1), x - 3, top + h + 15);

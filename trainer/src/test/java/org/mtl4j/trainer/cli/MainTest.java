@@ -71,7 +71,8 @@ class MainTest {
             + "\n");
     assertEquals(2, run("train", "-c", cfg.toString(), "--backend", "tpu", "-q"));
     assertTrue(
-        err.toString().startsWith("mtl4j: backend: 'tpu' is not a known backend; known:" + " cpu"),
+        err.toString().startsWith("mtl4j: backend: 'tpu' is not a known backend; known: ")
+            && err.toString().contains("cpu"),
         err.toString());
   }
 
