@@ -18,6 +18,8 @@ final class GradientSum implements Serializable {
   int partitions;
   /** Bytes the partitions sent up (payloads before merging). */
   long sentBytes;
+  /** Partitions that had to build their executor shard for this request. */
+  int shardBuilds;
 
   GradientSum(int tasks) {
     gradients = new float[tasks][];
@@ -45,6 +47,7 @@ final class GradientSum implements Serializable {
     examples += other.examples;
     partitions += other.partitions;
     sentBytes += other.sentBytes;
+    shardBuilds += other.shardBuilds;
     return this;
   }
 

@@ -20,6 +20,8 @@ final class RoundSum implements Serializable {
   int partitions;
   /** Bytes the partitions sent up (payloads before merging). */
   long sentBytes;
+  /** Partitions that had to build their executor shard for this request. */
+  int shardBuilds;
   int weightingPartition = Integer.MAX_VALUE;
   Map<String, double[]> weightingState = Map.of();
 
@@ -40,6 +42,7 @@ final class RoundSum implements Serializable {
     examples += o.examples;
     partitions += o.partitions;
     sentBytes += o.sentBytes;
+    shardBuilds += o.shardBuilds;
     if (o.weightingPartition < weightingPartition) {
       weightingPartition = o.weightingPartition;
       weightingState = o.weightingState;

@@ -57,6 +57,7 @@ final class ShardState implements AutoCloseable {
   private final int[] localOf;
   private final BatchAssembler assembler;
   private final LearningRateSchedule schedule;
+  private boolean fresh = true;
   private int orderEpoch = -1;
   private int[] order;
 
@@ -136,6 +137,13 @@ final class ShardState implements AutoCloseable {
     return new ShardState(spec, new Examples(n, d, x, targets, masks), localOf);
   }
 
+  /** 1 the first time it is asked after being built, then 0: counts (re)builds in the metrics. */
+  private int takeBuild() {
+    int b = fresh ? 1 : 0;
+    fresh = false;
+    return b;
+  }
+
   /** Rows of this partition. */
   int rows() {
     return local.size();
@@ -180,6 +188,7 @@ final class ShardState implements AutoCloseable {
     ParameterLayout.upload(backend, layout.all(), params);
     GradientSum sum = new GradientSum(tasks.size());
     sum.partitions = 1;
+    sum.shardBuilds = takeBuild();
     int[] rows = share(epoch, from, count);
     if (rows.length == 0) {
       return sum;
@@ -240,6 +249,7 @@ final class ShardState implements AutoCloseable {
     weighting.restore(state.weightingState());
     RoundSum sum = new RoundSum(tasks.size());
     sum.partitions = 1;
+    sum.shardBuilds = takeBuild();
     int b = config.training().batchSize();
     long examples = 0;
     for (int j = 0; j < steps; j++) {

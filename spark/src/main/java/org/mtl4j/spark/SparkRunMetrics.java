@@ -10,6 +10,8 @@ package org.mtl4j.spark;
  * @param broadcasts parameter broadcasts made
  * @param broadcastBytes bytes of those broadcasts (one copy each; every executor fetches one)
  * @param aggregatedBytes bytes the partitions sent to {@code treeAggregate} (before merging)
+ * @param shardBuilds times an executor built a partition's shard (rows, backend, network): the
+ *     number of partitions when nothing was lost, more after retries on other executors
  */
 public record SparkRunMetrics(
     int partitions,
@@ -18,7 +20,8 @@ public record SparkRunMetrics(
     double seconds,
     long broadcasts,
     long broadcastBytes,
-    long aggregatedBytes) {
+    long aggregatedBytes,
+    long shardBuilds) {
 
   public double stepsPerSecond() {
     return seconds > 0 ? steps / seconds : Double.NaN;

@@ -210,6 +210,7 @@ public final class SparkTrainer {
     private long broadcasts;
     private long broadcastBytes;
     private long aggregatedBytes;
+    private long shardBuilds;
     private long exchanges;
     private double seconds;
 
@@ -329,7 +330,7 @@ public final class SparkTrainer {
         values.put(p.name(), backend.toHost(p.value()));
       }
       SparkRunMetrics metrics = new SparkRunMetrics(options.partitions(), stepsTaken, exchanges,
-          seconds, broadcasts, broadcastBytes, aggregatedBytes);
+          seconds, broadcasts, broadcastBytes, aggregatedBytes, shardBuilds);
       return new SparkTrainingResult(history, scores, values, metrics, checkpointDir(),
           stopReason);
     }
@@ -351,6 +352,7 @@ public final class SparkTrainer {
         b.destroy();
       }
       aggregatedBytes += sum.sentBytes;
+      shardBuilds += sum.shardBuilds;
       double[] weights;
       try (TensorScope scope = backend.openScope()) {
         Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
@@ -421,6 +423,7 @@ public final class SparkTrainer {
         b.destroy();
       }
       aggregatedBytes += sum.sentBytes;
+      shardBuilds += sum.shardBuilds;
       if (sum.examples == 0) {
         throw new IllegalStateException("no partition trained in the round at step " + step);
       }

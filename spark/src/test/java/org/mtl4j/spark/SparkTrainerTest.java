@@ -103,6 +103,9 @@ class SparkTrainerTest {
       assertTrue(maxAbsDiff(local, zero.parameters()) < 1e-5, tag + ": 1 partition");
       assertTrue(r.metrics().broadcasts() == 50 && r.metrics().bytesPerBroadcast() > 1000,
           "one parameter broadcast per step: " + r.metrics());
+      assertEquals(2, r.metrics().shardBuilds(),
+          "each partition builds its shard once, not per step: " + r.metrics());
+      assertEquals(0, ShardCache.size(), "shards released after the run");
       System.out.printf("sync %s: max diff %.2e; %s%n", tag, diff, r.metrics());
     }
   }
