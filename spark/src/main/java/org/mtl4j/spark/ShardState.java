@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.mtl4j.api.backend.BackendOptions;
+import org.mtl4j.api.backend.Backends;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.nn.Mode;
@@ -28,7 +32,6 @@ import org.mtl4j.trainer.data.Examples;
 import org.mtl4j.trainer.data.Permutations;
 import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.data.TaskFactory;
-import org.mtl4j.trainer.training.BackendFactory;
 import org.mtl4j.trainer.training.GradientClipping;
 import org.mtl4j.trainer.training.LearningRateSchedule;
 import org.mtl4j.trainer.training.NetworkFactory;
@@ -71,7 +74,7 @@ final class ShardState implements AutoCloseable {
     }
     this.tasks = List.copyOf(ts);
     this.networks = Mtl4j.component(config, NetworkFactory.class);
-    this.backend = Mtl4j.component(config, BackendFactory.class).open(config.backend()).backend();
+    this.backend = Backends.discover().create(config.backend(), executorOptions());
     this.net = networks.network(config, spec.inputSize(), tasks, backend);
     this.weighting = networks.weighting(config, tasks, backend);
     this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
@@ -91,6 +94,24 @@ final class ShardState implements AutoCloseable {
     this.schedule = new LearningRateSchedule(config.optimizer().schedule(),
         config.optimizer().lr(), (long) stepsPerEpoch * config.training().epochs(),
         stepsPerEpoch);
+  }
+
+  /**
+   * Backend options for a Spark task: as many compute threads as the task was given cores ({@code
+   * spark.task.cpus}, default 1) so concurrent tasks of one executor do not oversubscribe its cores
+   * (OpenBLAS's thread count is process-wide), and the GPU Spark assigned to the task, if any.
+   */
+  private static BackendOptions executorOptions() {
+    TaskContext ctx = TaskContext.get();
+    if (ctx == null) {
+      return BackendOptions.defaults();
+    }
+    int device = 0;
+    ResourceInformation gpu = ctx.resourcesJMap().get("gpu");
+    if (gpu != null && gpu.addresses().length > 0) {
+      device = Integer.parseInt(gpu.addresses()[0]);
+    }
+    return new BackendOptions(ctx.cpus(), device, Map.of());
   }
 
   /** Builds the shard from its partition's rows. */
