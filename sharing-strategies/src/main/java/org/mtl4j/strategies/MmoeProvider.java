@@ -31,7 +31,8 @@ import org.mtl4j.api.task.Task;
  * <p>Option {@code experts} (default 4) is K. The experts are shared; the gate and tower of task t
  * are task t's. The representation is the concatenation of the K expert outputs: the gates read the
  * input, not the experts, so every head depends on the shared parameters only through it. There is
- * no single last shared layer (K experts end in K layers), so {@link #lastSharedWeight} is empty.
+ * no single last shared layer (K experts end in K layers), so {@link
+ * MultiTaskNetwork#lastSharedWeight()} is empty.
  */
 public final class MmoeProvider implements SharingStrategyProvider {
   static final String NAME = "mmoe";

@@ -42,7 +42,7 @@ import org.mtl4j.api.task.Task;
  * <p>Representation: for CGC ({@code levels = 1}) the concatenated shared-expert outputs, through
  * which every head depends on every shared parameter; for {@code levels > 1} none (null), because
  * the final levels' inputs also depend on task parameters. There is no single last shared layer, so
- * {@link #lastSharedWeight} is empty.
+ * {@link MultiTaskNetwork#lastSharedWeight()} is empty.
  */
 public final class PleProvider implements SharingStrategyProvider {
   static final String NAME = "ple";

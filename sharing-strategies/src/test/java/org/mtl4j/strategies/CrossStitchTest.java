@@ -39,7 +39,7 @@ class CrossStitchTest extends StrategyChecks {
     }
 
     @Override
-    Map<String, ?> options() {
+    protected Map<String, Object> options() {
       return Map.of("granularity", "channel", "alpha_same", 0.7);
     }
   }
@@ -47,7 +47,7 @@ class CrossStitchTest extends StrategyChecks {
   @Test
   void unitsStartConvexWithTheirOwnLearningRateScale() {
     try (ReferenceBackend b = new ReferenceBackend();
-        MultiTaskNetwork net = build(b, spec(), 1)) {
+        MultiTaskNetwork net = build(b, Fixtures.SMALL, 1)) {
       Parameter unit = Weights.named(net, "cross_stitch.0");
       assertEquals("[3, 3]", unit.shape().toString());
       assertArrayEquals(
@@ -74,7 +74,7 @@ class CrossStitchTest extends StrategyChecks {
             Fixtures.build(
                 "cross-stitch",
                 Map.of("granularity", "channel", "alpha_lr_scale", 1000),
-                spec(),
+                Fixtures.SMALL,
                 Fixtures.TASKS,
                 b,
                 1)) {
@@ -160,14 +160,24 @@ class CrossStitchTest extends StrategyChecks {
               OptionsException.class,
               () ->
                   Fixtures.build(
-                      "cross-stitch", Map.of("alpha_same", 1.5), spec(), Fixtures.TASKS, b, 1));
+                      "cross-stitch",
+                      Map.of("alpha_same", 1.5),
+                      Fixtures.SMALL,
+                      Fixtures.TASKS,
+                      b,
+                      1));
       assertTrue(e.getMessage().contains("model.options.alpha_same"), e.getMessage());
       e =
           assertThrows(
               OptionsException.class,
               () ->
                   Fixtures.build(
-                      "cross-stitch", Map.of("alpha_lr_scale", 0), spec(), Fixtures.TASKS, b, 1));
+                      "cross-stitch",
+                      Map.of("alpha_lr_scale", 0),
+                      Fixtures.SMALL,
+                      Fixtures.TASKS,
+                      b,
+                      1));
       assertTrue(e.getMessage().contains("alpha_lr_scale"), e.getMessage());
       e =
           assertThrows(
@@ -176,7 +186,7 @@ class CrossStitchTest extends StrategyChecks {
                   Fixtures.build(
                       "cross-stitch",
                       Map.of("granularity", "layer"),
-                      spec(),
+                      Fixtures.SMALL,
                       Fixtures.TASKS,
                       b,
                       1));
@@ -186,7 +196,12 @@ class CrossStitchTest extends StrategyChecks {
               IllegalArgumentException.class,
               () ->
                   Fixtures.build(
-                      "cross-stitch", Map.of(), spec(), Fixtures.TASKS.subList(0, 1), b, 1));
+                      "cross-stitch",
+                      Map.of(),
+                      Fixtures.SMALL,
+                      Fixtures.TASKS.subList(0, 1),
+                      b,
+                      1));
       assertTrue(single.getMessage().contains("at least 2 tasks"), single.getMessage());
     }
   }

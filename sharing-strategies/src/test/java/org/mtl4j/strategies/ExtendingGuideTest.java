@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Keeps docs/extending.md honest: every block marked {@code <!-- file: ... -->} is written out, the
@@ -55,6 +58,8 @@ class ExtendingGuideTest {
             "src/main/java/com/example/mtl/GeometricLossProvider.java",
             "src/main/resources/META-INF/services/org.mtl4j.api.sharing.SharingStrategyProvider",
             "src/main/resources/META-INF/services/org.mtl4j.api.weighting.TaskWeightingProvider",
+            "src/test/java/com/example/mtl/BottleneckContractTest.java",
+            "src/test/java/com/example/mtl/GeometricContractTest.java",
             "src/test/java/com/example/mtl/ExamplePluginsTest.java"),
         List.copyOf(files.keySet()));
     DocumentBuilderFactory.newInstance()
@@ -111,25 +116,62 @@ class ExtendingGuideTest {
     try (URLClassLoader loader =
         new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
       Thread.currentThread().setContextClassLoader(loader);
-      Class<?> test = loader.loadClass("com.example.mtl.ExamplePluginsTest");
-      Constructor<?> ctor = test.getDeclaredConstructor();
-      ctor.setAccessible(true);
-      int ran = 0;
-      for (Method method : test.getDeclaredMethods()) {
-        if (method.isAnnotationPresent(Test.class)) {
-          method.setAccessible(true);
-          try {
-            method.invoke(ctor.newInstance());
-          } catch (InvocationTargetException e) {
-            throw new AssertionError("example test " + method.getName() + " failed", e.getCause());
-          }
-          ran++;
-        }
-      }
-      assertEquals(2, ran);
+      assertEquals(2, runTests(loader.loadClass("com.example.mtl.ExamplePluginsTest")));
+      assertTrue(runTests(loader.loadClass("com.example.mtl.BottleneckContractTest")) >= 10);
+      assertTrue(runTests(loader.loadClass("com.example.mtl.GeometricContractTest")) >= 5);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
+  }
+
+  /**
+   * Runs the {@code @Test} methods of a class and its superclasses the way JUnit's default
+   * lifecycle does (new instance, {@code @BeforeEach} from the top of the hierarchy down, the test,
+   * {@code @AfterEach}); an aborted assumption counts as skipped. Returns the number that passed.
+   */
+  private static int runTests(Class<?> test) throws Exception {
+    List<Class<?>> hierarchy = new ArrayList<>();
+    for (Class<?> c = test; c != Object.class; c = c.getSuperclass()) {
+      hierarchy.add(0, c);
+    }
+    List<Method> before = new ArrayList<>();
+    List<Method> after = new ArrayList<>();
+    List<Method> tests = new ArrayList<>();
+    for (Class<?> c : hierarchy) {
+      for (Method m : c.getDeclaredMethods()) {
+        m.setAccessible(true);
+        if (m.isAnnotationPresent(BeforeEach.class)) {
+          before.add(m);
+        } else if (m.isAnnotationPresent(AfterEach.class)) {
+          after.add(0, m);
+        } else if (m.isAnnotationPresent(Test.class)) {
+          tests.add(m);
+        }
+      }
+    }
+    Constructor<?> ctor = test.getDeclaredConstructor();
+    ctor.setAccessible(true);
+    int passed = 0;
+    for (Method m : tests) {
+      Object instance = ctor.newInstance();
+      try {
+        for (Method b : before) {
+          b.invoke(instance);
+        }
+        m.invoke(instance);
+        passed++;
+      } catch (InvocationTargetException e) {
+        if (!(e.getCause() instanceof TestAbortedException)) {
+          throw new AssertionError(
+              test.getSimpleName() + "." + m.getName() + " failed", e.getCause());
+        }
+      } finally {
+        for (Method a : after) {
+          a.invoke(instance);
+        }
+      }
+    }
+    return passed;
   }
 
   @Test

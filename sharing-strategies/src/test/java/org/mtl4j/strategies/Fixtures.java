@@ -22,6 +22,11 @@ import org.mtl4j.api.tensor.Tensor;
 final class Fixtures {
   private Fixtures() {}
 
+  /** A small spec: 4 inputs, hidden (5, 3), tower (3), tanh. */
+  static final org.mtl4j.api.sharing.NetworkSpec SMALL =
+      new org.mtl4j.api.sharing.NetworkSpec(
+          4, List.of(5, 3), List.of(3), org.mtl4j.api.nn.Activation.TANH, 0.0, false);
+
   static final List<Task> TASKS =
       List.of(
           Task.of("reg", TaskType.REGRESSION, 2),

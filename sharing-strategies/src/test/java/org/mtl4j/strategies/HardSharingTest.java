@@ -27,7 +27,7 @@ class HardSharingTest extends StrategyChecks {
   @Test
   void trunkIsSharedTowersBelongToTheirTask() {
     try (ReferenceBackend b = new ReferenceBackend();
-        MultiTaskNetwork net = build(b, spec(), 1)) {
+        MultiTaskNetwork net = build(b, Fixtures.SMALL, 1)) {
       assertEquals(
           List.of("trunk.0.weight", "trunk.0.bias", "trunk.1.weight", "trunk.1.bias"),
           net.sharedParameters().stream().map(p -> p.name()).toList());
@@ -47,7 +47,7 @@ class HardSharingTest extends StrategyChecks {
   @Test
   void representationIsTheTrunkOutput() {
     try (ReferenceBackend b = new ReferenceBackend();
-        MultiTaskNetwork net = build(b, spec(), 1);
+        MultiTaskNetwork net = build(b, Fixtures.SMALL, 1);
         TensorScope s = b.openScope()) {
       Graph g = new Graph(b, 1);
       NetworkOutput out = net.forward(g, g.constant(Fixtures.inputs(b, 2, 4, 1)), Mode.EVAL);
@@ -67,11 +67,11 @@ class HardSharingTest extends StrategyChecks {
       e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> Fixtures.build("hard", Map.of(), spec(), List.of(), b, 1));
+              () -> Fixtures.build("hard", Map.of(), Fixtures.SMALL, List.of(), b, 1));
       assertTrue(e.getMessage().contains("at least 1 task"), e.getMessage());
       assertThrows(
           OptionsException.class,
-          () -> Fixtures.build("hard", Map.of("experts", 2), spec(), Fixtures.TASKS, b, 1));
+          () -> Fixtures.build("hard", Map.of("experts", 2), Fixtures.SMALL, Fixtures.TASKS, b, 1));
     }
   }
 }

@@ -26,14 +26,14 @@ class MmoeTest extends StrategyChecks {
   }
 
   @Override
-  Map<String, ?> options() {
+  protected Map<String, Object> options() {
     return Map.of("experts", 3);
   }
 
   @Test
   void expertsAreSharedGatesAndTowersBelongToTheirTask() {
     try (ReferenceBackend b = new ReferenceBackend();
-        MultiTaskNetwork net = build(b, spec(), 1)) {
+        MultiTaskNetwork net = build(b, Fixtures.SMALL, 1)) {
       assertEquals(12, net.sharedParameters().size());
       assertEquals("expert.2.1.bias", net.sharedParameters().get(11).name());
       assertEquals(
@@ -53,7 +53,7 @@ class MmoeTest extends StrategyChecks {
   @Test
   void representationConcatenatesTheExperts() {
     try (ReferenceBackend b = new ReferenceBackend();
-        MultiTaskNetwork net = build(b, spec(), 1);
+        MultiTaskNetwork net = build(b, Fixtures.SMALL, 1);
         TensorScope s = b.openScope()) {
       Graph g = new Graph(b, 1);
       var out = net.forward(g, g.constant(Fixtures.inputs(b, 2, 4, 1)), Mode.EVAL);
@@ -102,7 +102,9 @@ class MmoeTest extends StrategyChecks {
       OptionsException e =
           assertThrows(
               OptionsException.class,
-              () -> Fixtures.build("mmoe", Map.of("experts", 0), spec(), Fixtures.TASKS, b, 1));
+              () ->
+                  Fixtures.build(
+                      "mmoe", Map.of("experts", 0), Fixtures.SMALL, Fixtures.TASKS, b, 1));
       assertTrue(e.getMessage().contains("model.options.experts"), e.getMessage());
     }
   }

@@ -24,7 +24,7 @@ class PleTest extends StrategyChecks {
   }
 
   @Override
-  Map<String, ?> options() {
+  protected Map<String, Object> options() {
     return Map.of("shared_experts", 2, "task_experts", 1, "levels", 2);
   }
 
@@ -36,7 +36,7 @@ class PleTest extends StrategyChecks {
     }
 
     @Override
-    Map<String, ?> options() {
+    protected Map<String, Object> options() {
       return Map.of("levels", 1, "task_experts", 2);
     }
   }
@@ -49,7 +49,7 @@ class PleTest extends StrategyChecks {
     }
 
     @Override
-    Map<String, ?> options() {
+    protected Map<String, Object> options() {
       return Map.of("levels", 3);
     }
   }
@@ -58,7 +58,7 @@ class PleTest extends StrategyChecks {
   void partitionFollowsWhatEachTaskReaches() {
     try (ReferenceBackend b = new ReferenceBackend();
         MultiTaskNetwork net =
-            Fixtures.build("ple", Map.of("levels", 3), spec(), Fixtures.TASKS, b, 1)) {
+            Fixtures.build("ple", Map.of("levels", 3), Fixtures.SMALL, Fixtures.TASKS, b, 1)) {
       List<String> shared = Weights.names(net.sharedParameters());
       List<String> reg = Weights.names(net.taskParameters("reg"));
       assertTrue(shared.contains("level0.expert.reg.0.0.weight"));
@@ -81,8 +81,14 @@ class PleTest extends StrategyChecks {
     try (ReferenceBackend b = new ReferenceBackend();
         MultiTaskNetwork cgc =
             Fixtures.build(
-                "ple", Map.of("levels", 1, "shared_experts", 2), spec(), Fixtures.TASKS, b, 1);
-        MultiTaskNetwork ple = Fixtures.build("ple", Map.of(), spec(), Fixtures.TASKS, b, 1);
+                "ple",
+                Map.of("levels", 1, "shared_experts", 2),
+                Fixtures.SMALL,
+                Fixtures.TASKS,
+                b,
+                1);
+        MultiTaskNetwork ple =
+            Fixtures.build("ple", Map.of(), Fixtures.SMALL, Fixtures.TASKS, b, 1);
         TensorScope s = b.openScope()) {
       Graph g = new Graph(b, 1);
       var x = g.constant(Fixtures.inputs(b, 2, 4, 1));
@@ -110,7 +116,8 @@ class PleTest extends StrategyChecks {
         OptionsException e =
             assertThrows(
                 OptionsException.class,
-                () -> Fixtures.build("ple", Map.of(option, 0), spec(), Fixtures.TASKS, b, 1));
+                () ->
+                    Fixtures.build("ple", Map.of(option, 0), Fixtures.SMALL, Fixtures.TASKS, b, 1));
         assertTrue(e.getMessage().contains("model.options." + option), e.getMessage());
       }
     }

@@ -24,7 +24,7 @@ class SoftSharingTest extends StrategyChecks {
   }
 
   @Override
-  Map<String, ?> options() {
+  protected Map<String, Object> options() {
     return Map.of("lambda", 0.5);
   }
 
@@ -36,7 +36,7 @@ class SoftSharingTest extends StrategyChecks {
     }
 
     @Override
-    Map<String, ?> options() {
+    protected Map<String, Object> options() {
       return Map.of("coupling", "l2-pairwise", "lambda", 0.5);
     }
   }
@@ -49,7 +49,7 @@ class SoftSharingTest extends StrategyChecks {
     }
 
     @Override
-    Map<String, ?> options() {
+    protected Map<String, Object> options() {
       return Map.of("coupling", "trace-norm", "lambda", 0.5);
     }
   }
@@ -70,7 +70,7 @@ class SoftSharingTest extends StrategyChecks {
   @Test
   void nothingIsSharedAndEachColumnBelongsToItsTask() {
     try (ReferenceBackend b = new ReferenceBackend();
-        MultiTaskNetwork net = build(b, spec(), 1)) {
+        MultiTaskNetwork net = build(b, Fixtures.SMALL, 1)) {
       assertTrue(net.sharedParameters().isEmpty());
       assertTrue(net.lastSharedWeight().isEmpty());
       assertEquals(
@@ -93,10 +93,20 @@ class SoftSharingTest extends StrategyChecks {
       try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
           MultiTaskNetwork net =
               Fixtures.build(
-                  "soft", Map.of("coupling", c, "lambda", 0.0), spec(), Fixtures.TASKS, b, 1);
+                  "soft",
+                  Map.of("coupling", c, "lambda", 0.0),
+                  Fixtures.SMALL,
+                  Fixtures.TASKS,
+                  b,
+                  1);
           MultiTaskNetwork on =
               Fixtures.build(
-                  "soft", Map.of("coupling", c, "lambda", 1.0), spec(), Fixtures.TASKS, b, 1)) {
+                  "soft",
+                  Map.of("coupling", c, "lambda", 1.0),
+                  Fixtures.SMALL,
+                  Fixtures.TASKS,
+                  b,
+                  1)) {
         assertEquals(0.0, Weights.penalty(b, net), 0.0, c);
         assertTrue(Weights.penalty(b, on) > 0.01, c + " penalty of random columns");
       }
@@ -110,7 +120,12 @@ class SoftSharingTest extends StrategyChecks {
       try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
           MultiTaskNetwork net =
               Fixtures.build(
-                  "soft", Map.of("coupling", c, "lambda", 2.0), spec(), Fixtures.TASKS, b, 1)) {
+                  "soft",
+                  Map.of("coupling", c, "lambda", 2.0),
+                  Fixtures.SMALL,
+                  Fixtures.TASKS,
+                  b,
+                  1)) {
         for (String task : List.of("cls", "bin")) {
           for (String w : List.of("0.weight", "1.weight")) {
             Weights.copy(
@@ -190,7 +205,7 @@ class SoftSharingTest extends StrategyChecks {
       IllegalArgumentException single =
           assertThrows(
               IllegalArgumentException.class,
-              () -> Fixtures.build("soft", Map.of(), spec(), TWO.subList(0, 1), b, 1));
+              () -> Fixtures.build("soft", Map.of(), Fixtures.SMALL, TWO.subList(0, 1), b, 1));
       assertTrue(single.getMessage().contains("at least 2 tasks"), single.getMessage());
     }
   }

@@ -25,7 +25,9 @@ import org.mtl4j.api.testing.GradientCheck.Report;
 import org.mtl4j.api.testing.ReferenceBackend;
 import org.mtl4j.api.testing.TestData;
 
-/** Finite-difference checks of every differentiable {@link Graph} operation, in double precision. */
+/**
+ * Finite-difference checks of every differentiable {@link Graph} operation, in double precision.
+ */
 class GraphGradientTest {
   private ReferenceBackend b;
   private SplittableRandom rng;
@@ -123,7 +125,10 @@ class GraphGradientTest {
           Var x = l.get(0);
           Var y = l.get(1);
           return g.sumOf(
-              List.of(project(g, g.add(x, y)), project(g, g.sub(x, y)), project(g, g.mul(x, y)),
+              List.of(
+                  project(g, g.add(x, y)),
+                  project(g, g.sub(x, y)),
+                  project(g, g.mul(x, y)),
                   project(g, g.div(x, y))));
         });
   }
@@ -156,16 +161,22 @@ class GraphGradientTest {
         (g, l) -> {
           Var x = l.get(0);
           return g.sumOf(
-              List.of(project(g, g.relu(x)), project(g, g.sigmoid(x)), project(g, g.tanh(x)),
-                  project(g, g.gelu(x)), project(g, g.exp(x)), project(g, g.log(x)),
-                  project(g, g.sqrt(x)), project(g, g.square(x))));
+              List.of(
+                  project(g, g.relu(x)),
+                  project(g, g.sigmoid(x)),
+                  project(g, g.tanh(x)),
+                  project(g, g.gelu(x)),
+                  project(g, g.exp(x)),
+                  project(g, g.log(x)),
+                  project(g, g.sqrt(x)),
+                  project(g, g.square(x))));
         });
   }
 
   @Test
   void reductions() {
-    for (Shape s : new Shape[] {Shape.matrix(3, 4), Shape.row(5), Shape.column(5),
-        Shape.scalar()}) {
+    for (Shape s :
+        new Shape[] {Shape.matrix(3, 4), Shape.row(5), Shape.column(5), Shape.scalar()}) {
       Tensor a = tensor(s, -1, 1);
       check(List.of(a), (g, l) -> g.square(g.sum(l.get(0))));
       check(List.of(a), (g, l) -> g.square(g.mean(l.get(0))));
@@ -192,8 +203,8 @@ class GraphGradientTest {
     check(
         List.of(a, c),
         (g, l) ->
-            project(g, g.concatColumns(List.of(l.get(1), g.sliceColumns(l.get(0), 2, 3),
-                l.get(1)))));
+            project(
+                g, g.concatColumns(List.of(l.get(1), g.sliceColumns(l.get(0), 2, 3), l.get(1)))));
   }
 
   @Test
@@ -221,10 +232,13 @@ class GraphGradientTest {
     check(List.of(logits), (g, l) -> g.softmaxCrossEntropy(l.get(0), allLabels, null));
     check(List.of(logits), (g, l) -> g.softmaxCrossEntropy(l.get(0), labels, mask));
     // a loss of a transformed input: the upstream gradient is not 1
-    check(List.of(logits),
-        (g, l) -> g.square(g.softmaxCrossEntropy(g.tanh(l.get(0)), labels, mask)));
+    check(
+        List.of(logits), (g, l) -> g.square(g.softmaxCrossEntropy(g.tanh(l.get(0)), labels, mask)));
     Report zero =
-        GradientCheck.check(b, List.of(), List.of(logits),
+        GradientCheck.check(
+            b,
+            List.of(),
+            List.of(logits),
             (g, l) -> g.softmaxCrossEntropy(l.get(0), labels, none),
             GradientCheck.Settings.doublePrecision().withAllowAllZero(true));
     assertEquals(0.0, zero.maxAbsGradient(), "fully masked loss has no gradient");
@@ -271,7 +285,10 @@ class GraphGradientTest {
     check(List.of(x), fullMask);
     check(List.of(x), columnMask);
     Report zero =
-        GradientCheck.check(b, List.of(), List.of(x),
+        GradientCheck.check(
+            b,
+            List.of(),
+            List.of(x),
             (g, l) ->
                 bce
                     ? g.bceWithLogits(l.get(0), targetColumn, maskNone)
@@ -332,8 +349,8 @@ class GraphGradientTest {
 
   @Test
   void backwardWithSeedsFillsParameterGradients() {
-    Parameter p = new Parameter("p", b, Shape.matrix(4, 2), TestData.uniform(rng, 8, -1, 1), 1f,
-        true);
+    Parameter p =
+        new Parameter("p", b, Shape.matrix(4, 2), TestData.uniform(rng, 8, -1, 1), 1f, true);
     Tensor x = tensor(3, 4);
     Tensor seed = tensor(3, 2);
     try (TensorScope s = b.openScope()) {
@@ -405,8 +422,8 @@ class GraphGradientTest {
       assertThrows(IllegalArgumentException.class, () -> g.binary(BinaryOp.MAX, v, v));
       assertThrows(IllegalArgumentException.class, () -> g.sumOf(List.of()));
       assertThrows(IllegalArgumentException.class, () -> g.concatColumns(List.of()));
-      assertThrows(IllegalArgumentException.class,
-          () -> g.concatColumns(List.of(v, g.leaf(tensor(3, 3)))));
+      assertThrows(
+          IllegalArgumentException.class, () -> g.concatColumns(List.of(v, g.leaf(tensor(3, 3)))));
       assertThrows(IllegalArgumentException.class, () -> g.dropout(v, 1f));
     }
   }

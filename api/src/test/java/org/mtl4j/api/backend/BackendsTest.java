@@ -135,8 +135,11 @@ class BackendsTest {
   @Test
   void providersAreSortedByPriorityThenName() {
     Backends b =
-        new Backends(List.of(Fake.available("cpu", 10), Fake.available("cuda", 100),
-            Fake.available("alpha", 10)));
+        new Backends(
+            List.of(
+                Fake.available("cpu", 10),
+                Fake.available("cuda", 100),
+                Fake.available("alpha", 10)));
     assertEquals(List.of("cuda", "alpha", "cpu"), b.names());
   }
 
@@ -147,7 +150,9 @@ class BackendsTest {
     Backends.Selection s = new Backends(List.of(cpu, cuda)).select("cpu");
     assertSame(cpu, s.provider());
     assertTrue(s.reason().contains("asked for by name"), s.reason());
-    assertSame(cpu, new Backends(List.of(cpu, cuda)).select("  CPU ").provider(),
+    assertSame(
+        cpu,
+        new Backends(List.of(cpu, cuda)).select("  CPU ").provider(),
         "names are trimmed and case-insensitive");
   }
 
@@ -167,8 +172,8 @@ class BackendsTest {
   @Test
   void unknownNameListsTheKnownNames() {
     Backends b = new Backends(List.of(Fake.available("cpu", 10), Fake.available("cuda", 100)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.select("tpu"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.select("tpu"));
     assertTrue(e.getMessage().contains("'tpu'"), e.getMessage());
     assertTrue(e.getMessage().contains("cuda, cpu, auto"), e.getMessage());
   }
@@ -176,10 +181,12 @@ class BackendsTest {
   @Test
   void unavailableNamedBackendFailsWithTheProbeReason() {
     Backends b =
-        new Backends(List.of(Fake.available("cpu", 10),
-            Fake.unavailable("cuda", 100, "no libcuda.so.1 on the library path")));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.select("cuda"));
+        new Backends(
+            List.of(
+                Fake.available("cpu", 10),
+                Fake.unavailable("cuda", 100, "no libcuda.so.1 on the library path")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.select("cuda"));
     assertTrue(e.getMessage().contains("'cuda'"), e.getMessage());
     assertTrue(e.getMessage().contains("no libcuda.so.1 on the library path"), e.getMessage());
   }
@@ -189,15 +196,19 @@ class BackendsTest {
     Fake cpu = Fake.available("cpu", 10);
     Fake other = Fake.available("other", 50);
     Backends b =
-        new Backends(List.of(cpu, other, Fake.unavailable("cuda", 100, "no GPU found"),
-            Fake.unavailable("rocm", 90, "no ROCm")));
+        new Backends(
+            List.of(
+                cpu,
+                other,
+                Fake.unavailable("cuda", 100, "no GPU found"),
+                Fake.unavailable("rocm", 90, "no ROCm")));
     Backends.Selection s = b.select("auto");
     assertSame(other, s.provider());
     assertTrue(s.reason().contains("priority 50"), s.reason());
     assertTrue(s.reason().contains("cuda: no GPU found"), s.reason());
     assertTrue(s.reason().contains("rocm: no ROCm"), s.reason());
-    assertFalse(s.reason().contains("cpu"), "providers below the choice are not probed: "
-        + s.reason());
+    assertFalse(
+        s.reason().contains("cpu"), "providers below the choice are not probed: " + s.reason());
     String log = log();
     assertTrue(log.contains("backend probe cuda (priority 100): unavailable: no GPU found"), log);
     assertTrue(log.contains("backend probe rocm (priority 90): unavailable: no ROCm"), log);
@@ -216,12 +227,15 @@ class BackendsTest {
     Backends b = new Backends(List.of(cuda, broken, cpu));
     Backends.Selection s = b.select("auto");
     assertSame(cpu, s.provider());
-    assertTrue(s.reason().contains("cuda: probe failed: UnsatisfiedLinkError: libcuda.so.1: not"
-        + " found"), s.reason());
-    assertTrue(s.reason().contains("broken: probe failed: IllegalStateException: driver too old"),
+    assertTrue(
+        s.reason()
+            .contains("cuda: probe failed: UnsatisfiedLinkError: libcuda.so.1: not" + " found"),
         s.reason());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.select("cuda"));
+    assertTrue(
+        s.reason().contains("broken: probe failed: IllegalStateException: driver too old"),
+        s.reason());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.select("cuda"));
     assertTrue(e.getMessage().contains("UnsatisfiedLinkError"), e.getMessage());
     Availability nullResult = Backends.safeProbe(new Fake("null", 1, null, null));
     assertFalse(nullResult.available());
@@ -231,23 +245,30 @@ class BackendsTest {
   @Test
   void noAvailableBackendIsAnErrorListingEveryReason() {
     Backends b =
-        new Backends(List.of(Fake.unavailable("cuda", 100, "no GPU"),
-            Fake.unavailable("cpu", 10, "unsupported CPU")));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.select("auto"));
+        new Backends(
+            List.of(
+                Fake.unavailable("cuda", 100, "no GPU"),
+                Fake.unavailable("cpu", 10, "unsupported CPU")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.select("auto"));
     assertTrue(e.getMessage().contains("cuda: no GPU"), e.getMessage());
     assertTrue(e.getMessage().contains("cpu: unsupported CPU"), e.getMessage());
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> new Backends(List.of()).select("auto"));
+    IllegalArgumentException none =
+        assertThrows(IllegalArgumentException.class, () -> new Backends(List.of()).select("auto"));
     assertTrue(none.getMessage().contains("mtl4j-backend-cpu"), none.getMessage());
   }
 
   @Test
   void duplicateNamesAreRejected() {
     IllegalStateException e =
-        assertThrows(IllegalStateException.class,
-            () -> new Backends(List.of(Fake.available("cpu", 10), Fake.available("gpu", 5),
-                Fake.available("cpu", 20))));
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new Backends(
+                    List.of(
+                        Fake.available("cpu", 10),
+                        Fake.available("gpu", 5),
+                        Fake.available("cpu", 20))));
     assertTrue(e.getMessage().contains("'cpu'"), e.getMessage());
   }
 
@@ -261,15 +282,15 @@ class BackendsTest {
     }
     assertEquals(1, cpu.created.get());
     assertEquals(0, cuda.created.get());
-    assertThrows(NullPointerException.class,
-        () -> new Backends(List.of(cpu)).create("cpu", null));
+    assertThrows(NullPointerException.class, () -> new Backends(List.of(cpu)).create("cpu", null));
   }
 
   @Test
   void discoverUsesServiceLoader(@TempDir Path dir) throws IOException {
     Path services = dir.resolve("META-INF/services");
     Files.createDirectories(services);
-    Files.writeString(services.resolve(ComputeBackendProvider.class.getName()),
+    Files.writeString(
+        services.resolve(ComputeBackendProvider.class.getName()),
         "# a comment\n" + Registered.class.getName() + "\n");
     try (URLClassLoader loader =
         new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
@@ -281,10 +302,10 @@ class BackendsTest {
 
   @Test
   void backendOptionsAreValidated() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new BackendOptions(-1, 0, java.util.Map.of()));
-    assertThrows(IllegalArgumentException.class,
-        () -> new BackendOptions(0, -2, java.util.Map.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new BackendOptions(-1, 0, java.util.Map.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new BackendOptions(0, -2, java.util.Map.of()));
     assertEquals(4, BackendOptions.defaults().withThreads(4).threads());
   }
 }

@@ -62,13 +62,15 @@ class TensorTrackerTest {
     TensorTracker t = new TensorTracker("fake");
     TensorScope s = t.openScope();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread th = new Thread(() -> {
-      try {
-        s.close();
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
+    Thread th =
+        new Thread(
+            () -> {
+              try {
+                s.close();
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
     th.start();
     th.join();
     assertTrue(failure.get() instanceof IllegalStateException, String.valueOf(failure.get()));
@@ -98,32 +100,35 @@ class TensorTrackerTest {
     Dummy mine = t.adopt(new Dummy(Shape.matrix(2, 3), t));
     Dummy foreign = other.adopt(new Dummy(Shape.matrix(4, 5), other));
     assertEquals(mine, t.check(mine, Dummy.class, "op", "a"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> t.check(foreign, Dummy.class, "gemm", "b"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> t.check(foreign, Dummy.class, "gemm", "b"));
     assertTrue(e.getMessage().startsWith("gemm: b [4, 5]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> t.check(null, Dummy.class, "fill", "t"));
     assertEquals("fill: t is null", e.getMessage());
-    Tensor alien = new Tensor() {
-      public Shape shape() {
-        return Shape.row(1);
-      }
+    Tensor alien =
+        new Tensor() {
+          public Shape shape() {
+            return Shape.row(1);
+          }
 
-      public String backendName() {
-        return "alien";
-      }
+          public String backendName() {
+            return "alien";
+          }
 
-      public boolean isClosed() {
-        return false;
-      }
+          public boolean isClosed() {
+            return false;
+          }
 
-      public void close() {}
-    };
-    e = assertThrows(IllegalArgumentException.class, () -> t.check(alien, Dummy.class, "copy",
-        "src"));
+          public void close() {}
+        };
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> t.check(alien, Dummy.class, "copy", "src"));
     assertTrue(e.getMessage().contains("alien"), e.getMessage());
     mine.close();
-    IllegalStateException closed = assertThrows(IllegalStateException.class,
-        () -> t.check(mine, Dummy.class, "unary", "x"));
+    IllegalStateException closed =
+        assertThrows(IllegalStateException.class, () -> t.check(mine, Dummy.class, "unary", "x"));
     assertEquals("unary: x [2, 3] is closed", closed.getMessage());
   }
 
@@ -141,8 +146,8 @@ class TensorTrackerTest {
     assertTrue(scoped.isClosed() && loose.isClosed());
     assertEquals(1, scoped.released);
     assertEquals(0, t.liveTensors());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> t.adopt(new Dummy(Shape.row(1), t)));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> t.adopt(new Dummy(Shape.row(1), t)));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
     s.close();
     assertEquals(1, scoped.released, "closing the scope later does not release twice");

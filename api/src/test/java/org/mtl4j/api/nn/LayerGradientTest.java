@@ -54,8 +54,8 @@ class LayerGradientTest {
     Tensor x = input(rows, in);
     Tensor target = input(rows, m.outputSize());
     GradientCheck.Report r =
-        GradientCheck.check(b, m.parameters(), List.of(x),
-            (g, l) -> loss(g, m.forward(g, l.get(0), mode), target));
+        GradientCheck.check(
+            b, m.parameters(), List.of(x), (g, l) -> loss(g, m.forward(g, l.get(0), mode), target));
     int total = rows * in;
     for (Parameter p : m.parameters()) {
       total += Math.min(p.size(), GradientCheck.Settings.doublePrecision().maxElementsPerTensor());
@@ -140,7 +140,10 @@ class LayerGradientTest {
       Tensor maskA = b.fromHost(Shape.column(6), new float[] {1, 1, 0, 1, 1, 0});
       Tensor yb = b.fromHost(Shape.column(6), new float[] {1, 0, 0, 1, 1, 0});
       GradientCheck.Report r =
-          GradientCheck.check(b, ps, List.of(x),
+          GradientCheck.check(
+              b,
+              ps,
+              List.of(x),
               (g, l) -> {
                 Var h = trunk.forward(g, l.get(0), Mode.TRAIN);
                 Var la = g.softmaxCrossEntropy(headA.forward(g, h, Mode.TRAIN), labels, maskA);

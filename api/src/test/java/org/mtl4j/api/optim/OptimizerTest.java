@@ -16,8 +16,8 @@ import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.testing.ReferenceBackend;
 
 /**
- * SGD, Adam and AdamW against updates computed here by hand (PyTorch's formulas, in double with
- * the same float32 hyper-parameters), over three steps, with per-parameter learning-rate scales and
+ * SGD, Adam and AdamW against updates computed here by hand (PyTorch's formulas, in double with the
+ * same float32 hyper-parameters), over three steps, with per-parameter learning-rate scales and
  * weight-decay flags; and the state round trip.
  */
 class OptimizerTest {
@@ -61,8 +61,8 @@ class OptimizerTest {
   }
 
   /** Hand SGD on one parameter: PyTorch's torch.optim.SGD. */
-  private static double[] sgd(double[] p0, float[][] grads, double lr, double mom, double wd,
-      boolean nesterov) {
+  private static double[] sgd(
+      double[] p0, float[][] grads, double lr, double mom, double wd, boolean nesterov) {
     double[] p = p0.clone();
     double[] v = new double[p.length];
     for (float[] grad : grads) {
@@ -88,16 +88,16 @@ class OptimizerTest {
       }
       assertEquals(3, opt.steps());
     }
-    assertValues("sgd", sgd(new double[] {1, -2, 0.5}, GRADS, f(0.1), f(momentum), f(wd),
-        nesterov), w);
+    assertValues(
+        "sgd", sgd(new double[] {1, -2, 0.5}, GRADS, f(0.1), f(momentum), f(wd), nesterov), w);
     // bias: learning-rate scale 2 and no weight decay
-    assertValues("sgd", sgd(new double[] {f(0.7f)}, BIAS_GRADS, f(0.2), f(momentum), 0,
-        nesterov), bias);
+    assertValues(
+        "sgd", sgd(new double[] {f(0.7f)}, BIAS_GRADS, f(0.2), f(momentum), 0, nesterov), bias);
   }
 
   /** Hand Adam on one parameter: PyTorch's torch.optim.Adam / AdamW. */
-  private static double[] adam(double[] p0, float[][] grads, double lr, double wd,
-      boolean decoupled) {
+  private static double[] adam(
+      double[] p0, float[][] grads, double lr, double wd, boolean decoupled) {
     double b1 = f(0.9);
     double b2 = f(0.999);
     double eps = f(1e-8);
@@ -226,8 +226,8 @@ class OptimizerTest {
   @Test
   void restoreRejectsIncompleteState() {
     try (Adam opt = Adam.defaults(b, 0.01)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> opt.restore(Map.of(), List.of(w)));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> opt.restore(Map.of(), List.of(w)));
       assertTrue(e.getMessage().contains("'steps'"), e.getMessage());
       Map<String, float[]> bad = Map.of("steps", new float[2], "w/m", new float[2]);
       e = assertThrows(IllegalArgumentException.class, () -> opt.restore(bad, List.of(w)));
@@ -241,14 +241,14 @@ class OptimizerTest {
     assertThrows(IllegalArgumentException.class, () -> new Sgd(b, 0, 0, 0, false));
     assertThrows(IllegalArgumentException.class, () -> new Sgd(b, 0.1, 1.0, 0, false));
     assertThrows(IllegalArgumentException.class, () -> new Sgd(b, 0.1, 0, -1, false));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Sgd(b, 0.1, 0, 0, true));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(b, 0.1, 0, 0, true));
     assertTrue(e.getMessage().contains("Nesterov"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> new Adam(b, 0.1, 1.0, 0.999, 1e-8, 0, false));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Adam(b, 0.1, 0.9, 0.999, 0, 0, false));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> new Adam(b, 0.1, 1.0, 0.999, 1e-8, 0, false));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(b, 0.1, 0.9, 0.999, 0, 0, false));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Adam(b, Double.POSITIVE_INFINITY, 0.9, 0.999, 1e-8, 0, false));
   }
 }

@@ -15,8 +15,8 @@ class OptionsTest {
           OptionSpec.ofInt("experts", 4, "number of experts"),
           OptionSpec.ofDouble("lambda", 0.1, "penalty weight"),
           OptionSpec.ofBoolean("rep_grad", false, "representation gradients"),
-          OptionSpec.ofChoice("coupling", "l2", "how columns are coupled", "l2", "pairwise",
-              "trace"),
+          OptionSpec.ofChoice(
+              "coupling", "l2", "how columns are coupled", "l2", "pairwise", "trace"),
           OptionSpec.ofIntList("sizes", List.of(8, 4), "layer sizes"),
           new OptionSpec("label", OptionSpec.Type.STRING, "x", "a label", List.of()));
 
@@ -50,7 +50,9 @@ class OptionsTest {
     assertEquals(true, o.getBoolean("rep_grad"));
     assertEquals("trace", o.getString("coupling"));
     assertEquals(List.of(16, 8, 2), o.getIntList("sizes"));
-    assertEquals(5, Options.parse(Map.of("experts", 5.0), SPECS, "p").getInt("experts"),
+    assertEquals(
+        5,
+        Options.parse(Map.of("experts", 5.0), SPECS, "p").getInt("experts"),
         "an integral double is an integer");
   }
 
@@ -67,39 +69,50 @@ class OptionsTest {
 
   @Test
   void wrongTypesNameTheValueAndTheExpectedType() {
-    assertEquals(List.of("model.options.experts: '2.5' is not an integer"),
+    assertEquals(
+        List.of("model.options.experts: '2.5' is not an integer"),
         errors(Map.of("experts", 2.5), SPECS).errors());
-    assertEquals(List.of("model.options.experts: 'four' is not an integer"),
+    assertEquals(
+        List.of("model.options.experts: 'four' is not an integer"),
         errors(Map.of("experts", "four"), SPECS).errors());
-    assertEquals(List.of("model.options.lambda: 'NaN' is not a number"),
+    assertEquals(
+        List.of("model.options.lambda: 'NaN' is not a number"),
         errors(Map.of("lambda", Double.NaN), SPECS).errors());
-    assertEquals(List.of("model.options.rep_grad: 'yes' is not true or false"),
+    assertEquals(
+        List.of("model.options.rep_grad: 'yes' is not true or false"),
         errors(Map.of("rep_grad", "yes"), SPECS).errors());
-    assertEquals(List.of("model.options.label: '3' is not a string"),
+    assertEquals(
+        List.of("model.options.label: '3' is not a string"),
         errors(Map.of("label", 3), SPECS).errors());
-    assertEquals(List.of("model.options.sizes: '1.5' in [4, 1.5] is not an integer"),
+    assertEquals(
+        List.of("model.options.sizes: '1.5' in [4, 1.5] is not an integer"),
         errors(Map.of("sizes", List.of(4, 1.5)), SPECS).errors());
-    assertEquals(List.of("model.options.sizes: '4' is not a list of integers"),
+    assertEquals(
+        List.of("model.options.sizes: '4' is not a list of integers"),
         errors(Map.of("sizes", 4), SPECS).errors());
   }
 
   @Test
   void integersOutsideTheIntRangeAreRejectedNotTruncated() {
-    assertEquals(List.of("model.options.experts: '3000000000' is not an integer"),
+    assertEquals(
+        List.of("model.options.experts: '3000000000' is not an integer"),
         errors(Map.of("experts", 3_000_000_000L), SPECS).errors());
-    assertEquals(List.of("model.options.experts: 'Infinity' is not an integer"),
+    assertEquals(
+        List.of("model.options.experts: 'Infinity' is not an integer"),
         errors(Map.of("experts", Double.POSITIVE_INFINITY), SPECS).errors());
-    assertEquals(List.of("model.options.sizes: '1.0E12' in [1.0E12] is not an integer"),
+    assertEquals(
+        List.of("model.options.sizes: '1.0E12' in [1.0E12] is not an integer"),
         errors(Map.of("sizes", List.of(1e12)), SPECS).errors());
-    assertEquals(Integer.MIN_VALUE,
+    assertEquals(
+        Integer.MIN_VALUE,
         Options.parse(Map.of("experts", (long) Integer.MIN_VALUE), SPECS, "p").getInt("experts"));
   }
 
   @Test
   void choicesAreListed() {
     OptionsException e = errors(Map.of("coupling", "L2"), SPECS);
-    assertEquals(List.of("model.options.coupling: 'L2' is not one of l2, pairwise, trace"),
-        e.errors());
+    assertEquals(
+        List.of("model.options.coupling: 'L2' is not one of l2, pairwise, trace"), e.errors());
   }
 
   @Test
@@ -115,7 +128,8 @@ class OptionsTest {
     assertTrue(e.getMessage().contains("model.options.typo: unknown option"), e.getMessage());
     assertTrue(e.getMessage().contains("model.options.experts: 'many' is not an integer"));
     assertTrue(e.getMessage().contains("model.options.coupling: 'none' is not one of"));
-    assertTrue(e.getMessage().contains("model.options.required: required an integer is missing"),
+    assertTrue(
+        e.getMessage().contains("model.options.required: required an integer is missing"),
         e.getMessage());
     assertEquals(String.join("\n", e.errors()), e.getMessage());
   }
@@ -123,8 +137,8 @@ class OptionsTest {
   @Test
   void gettersRejectUndeclaredNamesAndInvalidBuildsAnOptionsException() {
     Options o = Options.defaults(SPECS);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o.getInt("nope"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> o.getInt("nope"));
     assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     IllegalArgumentException inv = Options.invalid("model.options", "experts", 0, "at least 1");
     assertTrue(inv instanceof OptionsException);

@@ -15,8 +15,8 @@ class MetricsTest {
   private static final Task TAGS = Task.of("tags", TaskType.MULTILABEL, 2);
   private static final Task PRICE = Task.of("price", TaskType.REGRESSION, 2);
 
-  private static double value(String metric, Task task, float[] out, float[] tgt, float[] mask,
-      int rows) {
+  private static double value(
+      String metric, Task task, float[] out, float[] tgt, float[] mask, int rows) {
     Metric.Accumulator a = Metrics.byName(metric).start(task);
     a.add(out, tgt, mask, rows);
     return a.value();
@@ -37,12 +37,18 @@ class MetricsTest {
 
   @Test
   void accuracyBinaryAndMultilabelThresholdLogitsAtZero() {
-    assertEquals(3.0 / 4,
-        value("accuracy", ODD, new float[] {1.5f, -0.2f, 0.3f, 0f}, new float[] {1, 0, 0, 0},
-            null, 4));
-    assertEquals(3.0 / 4,
-        value("accuracy", TAGS, new float[] {1f, -1f, -2f, 3f}, new float[] {1, 1, 0, 1}, null,
-            2));
+    assertEquals(
+        3.0 / 4,
+        value(
+            "accuracy",
+            ODD,
+            new float[] {1.5f, -0.2f, 0.3f, 0f},
+            new float[] {1, 0, 0, 0},
+            null,
+            4));
+    assertEquals(
+        3.0 / 4,
+        value("accuracy", TAGS, new float[] {1f, -1f, -2f, 3f}, new float[] {1, 1, 0, 1}, null, 2));
   }
 
   @Test
@@ -64,9 +70,10 @@ class MetricsTest {
   @Test
   void aucOfMultilabelPoolsEveryLabel() {
     // scores by row: (0.9, 0.2), (0.3, 0.7); labels (1, 0), (0, 1): all 4 pairs ordered correctly
-    assertEquals(1.0,
-        value("auc", TAGS, new float[] {0.9f, 0.2f, 0.3f, 0.7f}, new float[] {1, 0, 0, 1}, null,
-            2), 1e-12);
+    assertEquals(
+        1.0,
+        value("auc", TAGS, new float[] {0.9f, 0.2f, 0.3f, 0.7f}, new float[] {1, 0, 0, 1}, null, 2),
+        1e-12);
   }
 
   @Test
@@ -109,18 +116,18 @@ class MetricsTest {
     float[] out = {2, 0, 5, 1, 20, 20};
     float[] tgt = {1, 2, 2, 1, 10, 10};
     float[] mask = {1, 1, 0};
-    assertEquals(Math.sqrt((1 + 4 + 9 + 0) / 4.0), value("rmse", PRICE, out, tgt, mask, 3),
-        1e-12);
+    assertEquals(Math.sqrt((1 + 4 + 9 + 0) / 4.0), value("rmse", PRICE, out, tgt, mask, 3), 1e-12);
     assertEquals((1 + 2 + 3 + 0) / 4.0, value("mae", PRICE, out, tgt, mask, 3), 1e-12);
-    assertTrue(Double.isNaN(value("rmse", PRICE, out, tgt, new float[3], 3)),
-        "nothing labelled: NaN");
+    assertTrue(
+        Double.isNaN(value("rmse", PRICE, out, tgt, new float[3], 3)), "nothing labelled: NaN");
   }
 
   @Test
   void nothingLabelledIsNaN() {
     for (String m : List.of("accuracy", "f1")) {
-      assertTrue(Double.isNaN(value(m, DIGIT, new float[] {1, 0, 0}, new float[] {0},
-          new float[] {0}, 1)), m);
+      assertTrue(
+          Double.isNaN(value(m, DIGIT, new float[] {1, 0, 0}, new float[] {0}, new float[] {0}, 1)),
+          m);
     }
   }
 
@@ -133,12 +140,14 @@ class MetricsTest {
     assertFalse(Metrics.byName("mae").higherIsBetter());
     assertFalse(Metrics.byName("auc").appliesTo(TaskType.MULTICLASS));
     assertFalse(Metrics.byName("rmse").appliesTo(TaskType.BINARY));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Metrics.byName("precision"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Metrics.byName("precision"));
     assertTrue(e.getMessage().contains("'precision'"), e.getMessage());
     assertTrue(e.getMessage().contains("accuracy, auc, f1, mae, rmse"), e.getMessage());
-    IllegalArgumentException na = assertThrows(IllegalArgumentException.class,
-        () -> Metrics.byName("auc").checkApplicable(TaskType.REGRESSION, "price"));
+    IllegalArgumentException na =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Metrics.byName("auc").checkApplicable(TaskType.REGRESSION, "price"));
     assertEquals("task price: metric 'auc' does not apply to regression tasks", na.getMessage());
   }
 }

@@ -37,31 +37,40 @@ class TaskTest {
 
   @Test
   void invalidTasksAreRejectedWithTheTaskNameAndValue() {
-    assertEquals("task name 'my task' must be non-empty and use only letters, digits, '-' and '_'",
+    assertEquals(
+        "task name 'my task' must be non-empty and use only letters, digits, '-' and '_'",
         error(() -> Task.of("my task", TaskType.BINARY, 1)));
     assertTrue(error(() -> Task.of("", TaskType.BINARY, 1)).contains("non-empty"));
-    assertEquals("task price: outputSize must be positive, got 0",
+    assertEquals(
+        "task price: outputSize must be positive, got 0",
         error(() -> Task.of("price", TaskType.REGRESSION, 0)));
-    assertEquals("task odd: a binary task has outputSize 1, got 2",
+    assertEquals(
+        "task odd: a binary task has outputSize 1, got 2",
         error(() -> Task.of("odd", TaskType.BINARY, 2)));
-    assertEquals("task digit: a multiclass task needs at least 2 classes, got 1",
+    assertEquals(
+        "task digit: a multiclass task needs at least 2 classes, got 1",
         error(() -> Task.of("digit", TaskType.MULTICLASS, 1)));
-    assertEquals("task odd: weight must be a finite number >= 0, got -1.0",
+    assertEquals(
+        "task odd: weight must be a finite number >= 0, got -1.0",
         error(() -> Task.of("odd", TaskType.BINARY, 1).withWeight(-1)));
-    assertTrue(error(() -> Task.of("odd", TaskType.BINARY, 1).withWeight(Double.NaN))
-        .contains("NaN"));
-    assertTrue(error(() -> Task.of("odd", TaskType.BINARY, 1)
-        .withWeight(Double.POSITIVE_INFINITY)).contains("Infinity"));
-    assertEquals("task digit: metric 'rmse' does not apply to multiclass tasks",
+    assertTrue(
+        error(() -> Task.of("odd", TaskType.BINARY, 1).withWeight(Double.NaN)).contains("NaN"));
+    assertTrue(
+        error(() -> Task.of("odd", TaskType.BINARY, 1).withWeight(Double.POSITIVE_INFINITY))
+            .contains("Infinity"));
+    assertEquals(
+        "task digit: metric 'rmse' does not apply to multiclass tasks",
         error(() -> Task.of("digit", TaskType.MULTICLASS, 3).withMetrics(List.of("rmse"))));
-    assertTrue(error(() -> Task.of("digit", TaskType.MULTICLASS, 3)
-        .withMetrics(List.of("precision"))).contains("'precision' is not a known metric"));
+    assertTrue(
+        error(() -> Task.of("digit", TaskType.MULTICLASS, 3).withMetrics(List.of("precision")))
+            .contains("'precision' is not a known metric"));
   }
 
   @Test
   void taskTypesParseByConfigName() {
     assertEquals(TaskType.MULTILABEL, TaskType.parse("multilabel"));
-    assertEquals("'multi-label' is not one of multiclass, binary, regression, multilabel",
+    assertEquals(
+        "'multi-label' is not one of multiclass, binary, regression, multilabel",
         error(() -> TaskType.parse("multi-label")));
   }
 
@@ -77,9 +86,11 @@ class TaskTest {
       assertSame(m, batch.mask("odd"));
       assertNull(new Batch(x, Map.of("odd", y), Map.of()).mask("odd"), "no mask: all labelled");
       assertEquals("batch has no targets for task 'even'", error(() -> batch.target("even")));
-      assertEquals("batch: targets of task odd have 5 rows, features 4",
+      assertEquals(
+          "batch: targets of task odd have 5 rows, features 4",
           error(() -> new Batch(x, Map.of("odd", b.zeros(Shape.column(5))), Map.of())));
-      assertEquals("batch: mask of task odd is [4, 2], expected [4, 1]",
+      assertEquals(
+          "batch: mask of task odd is [4, 2], expected [4, 1]",
           error(() -> new Batch(x, Map.of("odd", y), Map.of("odd", b.zeros(Shape.matrix(4, 2))))));
     }
   }

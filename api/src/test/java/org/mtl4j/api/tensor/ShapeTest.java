@@ -49,8 +49,7 @@ class ShapeTest {
 
   @Test
   void invalidShapesAreRejectedWithTheDimensions() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Shape.of(3, 0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shape.of(3, 0));
     assertTrue(e.getMessage().contains("[3, 0]"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Shape.matrix(-2, 4));
     assertTrue(e.getMessage().contains("[-2, 4]"), e.getMessage());

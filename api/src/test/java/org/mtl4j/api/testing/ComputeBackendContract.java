@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.ComputeBackend;
@@ -32,7 +33,6 @@ import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Embedding;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
@@ -50,9 +50,9 @@ import org.mtl4j.api.tensor.TensorScope;
  * <h2>Tolerances</h2>
  *
  * <ul>
- *   <li>Correctly rounded element-wise arithmetic ({@link BinaryOp}, copies, axpby, affine): {@value
- *       #ELEMENTWISE_RTOL} relative (a few ulp, so that a backend may divide by multiplying with a
- *       reciprocal).
+ *   <li>Correctly rounded element-wise arithmetic ({@link BinaryOp}, copies, axpby, affine):
+ *       {@value #ELEMENTWISE_RTOL} relative (a few ulp, so that a backend may divide by multiplying
+ *       with a reciprocal).
  *   <li>Transcendental functions, softmax, losses and optimiser steps: {@value #MATH_RTOL} relative
  *       plus {@value #ATOL} absolute.
  *   <li>Accumulations (gemm, reductions, dot): {@value #ACCUMULATION_RTOL} relative to the sum of
@@ -61,9 +61,9 @@ import org.mtl4j.api.tensor.TensorScope;
  * </ul>
  *
  * <p>The suite also checks IEEE propagation of NaN and Inf, that identical inputs give identical
- * bits, that misuse throws {@link IllegalArgumentException} or {@link IllegalStateException}
- * naming the shapes, and that {@link TensorScope}s release what they own. After every test the
- * backend's live tensor count must be back where it was before.
+ * bits, that misuse throws {@link IllegalArgumentException} or {@link IllegalStateException} naming
+ * the shapes, and that {@link TensorScope}s release what they own. After every test the backend's
+ * live tensor count must be back where it was before.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ComputeBackendContract {
@@ -190,9 +190,7 @@ public abstract class ComputeBackendContract {
     } catch (IllegalArgumentException | IllegalStateException e) {
       String msg = String.valueOf(e.getMessage());
       for (String f : fragments) {
-        assertTrue(
-            msg.contains(f),
-            what + ": message should name '" + f + "' but was: " + msg);
+        assertTrue(msg.contains(f), what + ": message should name '" + f + "' but was: " + msg);
       }
       return e;
     } catch (Throwable t) {
@@ -213,8 +211,13 @@ public abstract class ComputeBackendContract {
     for (Shape s : ODD_SHAPES) {
       float[] data = TestData.uniform(rng, s.size(), -1e3, 1e3);
       float[] specials = {
-        Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, Float.MIN_VALUE,
-        Float.MAX_VALUE, -Float.MIN_NORMAL
+        Float.NaN,
+        Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY,
+        -0f,
+        Float.MIN_VALUE,
+        Float.MAX_VALUE,
+        -Float.MIN_NORMAL
       };
       for (int i = 0; i < Math.min(specials.length, data.length); i++) {
         data[(i * 7) % data.length] = specials[i];
@@ -242,13 +245,17 @@ public abstract class ComputeBackendContract {
       }
       assertSameBits("zeros " + s, new float[s.size()], backend.toHost(backend.zeros(s)));
       float[] data = TestData.uniform(rng, s.size(), -5, 5);
-      Outcome o = runBoth((b, t) -> b.copy(t[0], t[1]), shapes(s, s), data, TestData.nans(s.size()));
+      Outcome o =
+          runBoth((b, t) -> b.copy(t[0], t[1]), shapes(s, s), data, TestData.nans(s.size()));
       assertSameBits("copy " + s, data, o.actual()[1]);
     }
     // a [2, 3, 4] tensor and a [6, 4] one are the same matrix
     float[] data = TestData.uniform(rng, 24, -1, 1);
     Outcome o =
-        runBoth((b, t) -> b.copy(t[0], t[1]), shapes(Shape.of(2, 3, 4), m(6, 4)), data,
+        runBoth(
+            (b, t) -> b.copy(t[0], t[1]),
+            shapes(Shape.of(2, 3, 4), m(6, 4)),
+            data,
             TestData.nans(24));
     assertSameBits("copy [2, 3, 4] -> [6, 4]", data, o.actual()[1]);
   }
@@ -274,15 +281,22 @@ public abstract class ComputeBackendContract {
               shapes(src, dst),
               TestData.uniform(rng, src.size(), -3, 3),
               TestData.uniform(rng, dst.size(), -3, 3));
-      assertSameBits(
-          "copyColumns " + java.util.Arrays.toString(c), o.expected()[1], o.actual()[1]);
+      assertSameBits("copyColumns " + java.util.Arrays.toString(c), o.expected()[1], o.actual()[1]);
     }
   }
 
   // ================================================================================ gemm
 
   private static double[] gemmScale(
-      float[] a, float[] b, float[] c, boolean ta, boolean tb, int m, int n, int k, float alpha,
+      float[] a,
+      float[] b,
+      float[] c,
+      boolean ta,
+      boolean tb,
+      int m,
+      int n,
+      int k,
+      float alpha,
       float beta) {
     double[] opA = new double[m * k];
     double[] opB = new double[k * n];
@@ -322,13 +336,31 @@ public abstract class ComputeBackendContract {
     float[] b = TestData.uniform(rng, sb.size(), -1, 1);
     float[] c = beta == 0f ? TestData.nans(sc.size()) : TestData.uniform(rng, sc.size(), -1, 1);
     Outcome o =
-        runBoth((be, t) -> be.gemm(ta, tb, alpha, t[0], t[1], beta, t[2]), shapes(sa, sb, sc), a,
-            b, c);
+        runBoth(
+            (be, t) -> be.gemm(ta, tb, alpha, t[0], t[1], beta, t[2]), shapes(sa, sb, sc), a, b, c);
     String what =
-        "gemm " + m + "x" + n + "x" + k + " transA=" + ta + " transB=" + tb + " alpha=" + alpha
-            + " beta=" + beta;
-    assertClose(what, o.expected()[2], o.actual()[2], n,
-        gemmScale(a, b, c, ta, tb, m, n, k, alpha, beta), ACCUMULATION_RTOL, 1e-7);
+        "gemm "
+            + m
+            + "x"
+            + n
+            + "x"
+            + k
+            + " transA="
+            + ta
+            + " transB="
+            + tb
+            + " alpha="
+            + alpha
+            + " beta="
+            + beta;
+    assertClose(
+        what,
+        o.expected()[2],
+        o.actual()[2],
+        n,
+        gemmScale(a, b, c, ta, tb, m, n, k, alpha, beta),
+        ACCUMULATION_RTOL,
+        1e-7);
     assertSameBits(what + " leaves a unchanged", a, o.actual()[0]);
     assertSameBits(what + " leaves b unchanged", b, o.actual()[1]);
     if (beta == 0f) {
@@ -343,7 +375,13 @@ public abstract class ComputeBackendContract {
   void gemmOddShapesAllTransposes(boolean ta, boolean tb) {
     SplittableRandom rng = new SplittableRandom(ta ? (tb ? 11 : 12) : (tb ? 13 : 14));
     int[][] mnk = {
-      {1, 1, 1}, {1, 9, 4}, {9, 1, 4}, {6, 5, 1}, {1, 1, 37}, {17, 33, 9}, {64, 48, 130},
+      {1, 1, 1},
+      {1, 9, 4},
+      {9, 1, 4},
+      {6, 5, 1},
+      {1, 1, 37},
+      {17, 33, 9},
+      {64, 48, 130},
       {129, 65, 257}
     };
     float[][] alphaBeta = {{1f, 0f}, {0.5f, 2f}, {-1.5f, 1f}, {0f, 0.75f}, {2f, -1f}};
@@ -376,15 +414,29 @@ public abstract class ComputeBackendContract {
       for (float[] ab : new float[][] {{1f, 1f}, {-0.5f, 2f}, {3f, 0f}, {0f, 1f}}) {
         float[] yInit = ab[1] == 0f ? TestData.nans(s.size()) : y;
         Outcome o = runBoth((b, t) -> b.axpby(ab[0], t[0], ab[1], t[1]), shapes(s, s), x, yInit);
-        assertClose("axpby " + ab[0] + ", " + ab[1] + " " + s, o.expected()[1], o.actual()[1],
-            s.cols(), ELEMENTWISE_RTOL, 1e-7);
+        assertClose(
+            "axpby " + ab[0] + ", " + ab[1] + " " + s,
+            o.expected()[1],
+            o.actual()[1],
+            s.cols(),
+            ELEMENTWISE_RTOL,
+            1e-7);
       }
-      Outcome o = runBoth((b, t) -> b.affine(t[0], -2.5f, 0.75f, t[1]), shapes(s, s), x,
-          TestData.nans(s.size()));
+      Outcome o =
+          runBoth(
+              (b, t) -> b.affine(t[0], -2.5f, 0.75f, t[1]),
+              shapes(s, s),
+              x,
+              TestData.nans(s.size()));
       assertClose("affine " + s, o.expected()[1], o.actual()[1], s.cols(), ELEMENTWISE_RTOL, 1e-7);
       Outcome inPlace = runBoth((b, t) -> b.affine(t[0], 0.5f, -1f, t[0]), shapes(s), x);
-      assertClose("affine in place " + s, inPlace.expected()[0], inPlace.actual()[0], s.cols(),
-          ELEMENTWISE_RTOL, 1e-7);
+      assertClose(
+          "affine in place " + s,
+          inPlace.expected()[0],
+          inPlace.actual()[0],
+          s.cols(),
+          ELEMENTWISE_RTOL,
+          1e-7);
     }
   }
 
@@ -405,7 +457,8 @@ public abstract class ComputeBackendContract {
         expSq += (double) a[i] * a[i];
       }
       double dot = backend.dot(ta, tb);
-      assertTrue(Math.abs(dot - expDot) <= ACCUMULATION_RTOL * absDot + 1e-7,
+      assertTrue(
+          Math.abs(dot - expDot) <= ACCUMULATION_RTOL * absDot + 1e-7,
           "dot " + s + ": expected " + expDot + " but was " + dot);
       assertClose("sumSquares " + s, expSq, backend.sumSquares(ta), ACCUMULATION_RTOL, 1e-7);
     }
@@ -437,21 +490,40 @@ public abstract class ComputeBackendContract {
                 : TestData.uniform(rng, sb.size(), -3, 3);
         String what = "binary " + op + " a " + sa + " b " + sb + " (" + mode + ")";
         Outcome o =
-            runBoth((be, t) -> be.binary(op, t[0], t[1], t[2]), shapes(sa, sb, sa), a, b,
+            runBoth(
+                (be, t) -> be.binary(op, t[0], t[1], t[2]),
+                shapes(sa, sb, sa),
+                a,
+                b,
                 TestData.nans(sa.size()));
         assertClose(what, o.expected()[2], o.actual()[2], sa.cols(), ELEMENTWISE_RTOL, 0);
         Outcome alias = runBoth((be, t) -> be.binary(op, t[0], t[1], t[0]), shapes(sa, sb), a, b);
-        assertClose(what + ", out == a", o.expected()[2], alias.actual()[0], sa.cols(),
-            ELEMENTWISE_RTOL, 0);
+        assertClose(
+            what + ", out == a",
+            o.expected()[2],
+            alias.actual()[0],
+            sa.cols(),
+            ELEMENTWISE_RTOL,
+            0);
       }
       float[] a = TestData.uniform(rng, sa.size(), 0.5, 3);
       float[] b = TestData.uniform(rng, sa.size(), 0.5, 3);
       Outcome aliasB = runBoth((be, t) -> be.binary(op, t[0], t[1], t[1]), shapes(sa, sa), a, b);
-      assertClose("binary " + op + " " + sa + ", out == b", aliasB.expected()[1],
-          aliasB.actual()[1], sa.cols(), ELEMENTWISE_RTOL, 0);
+      assertClose(
+          "binary " + op + " " + sa + ", out == b",
+          aliasB.expected()[1],
+          aliasB.actual()[1],
+          sa.cols(),
+          ELEMENTWISE_RTOL,
+          0);
       Outcome self = runBoth((be, t) -> be.binary(op, t[0], t[0], t[0]), shapes(sa), a);
-      assertClose("binary " + op + " " + sa + ", a == b == out", self.expected()[0],
-          self.actual()[0], sa.cols(), ELEMENTWISE_RTOL, 0);
+      assertClose(
+          "binary " + op + " " + sa + ", a == b == out",
+          self.expected()[0],
+          self.actual()[0],
+          sa.cols(),
+          ELEMENTWISE_RTOL,
+          0);
     }
   }
 
@@ -464,8 +536,8 @@ public abstract class ComputeBackendContract {
     Shape s = m(2, 5);
     for (BinaryOp op : BinaryOp.values()) {
       Outcome o =
-          runBoth((be, t) -> be.binary(op, t[0], t[1], t[2]), shapes(s, s, s), a, b,
-              TestData.nans(10));
+          runBoth(
+              (be, t) -> be.binary(op, t[0], t[1], t[2]), shapes(s, s, s), a, b, TestData.nans(10));
       float[] expected = new float[10];
       for (int i = 0; i < 10; i++) {
         expected[i] = op.apply(a[i], b[i]);
@@ -504,24 +576,34 @@ public abstract class ComputeBackendContract {
     SplittableRandom rng = new SplittableRandom(40 + op.ordinal());
     for (Shape s : ODD_SHAPES) {
       float[] x = unaryInput(op, rng, s.size());
-      Outcome o = runBoth((b, t) -> b.unary(op, t[0], t[1]), shapes(s, s), x,
-          TestData.nans(s.size()));
-      assertClose("unary " + op + " " + s, o.expected()[1], o.actual()[1], s.cols(), MATH_RTOL,
-          ATOL);
+      Outcome o =
+          runBoth((b, t) -> b.unary(op, t[0], t[1]), shapes(s, s), x, TestData.nans(s.size()));
+      assertClose(
+          "unary " + op + " " + s, o.expected()[1], o.actual()[1], s.cols(), MATH_RTOL, ATOL);
       Outcome alias = runBoth((b, t) -> b.unary(op, t[0], t[0]), shapes(s), x);
-      assertClose("unary " + op + " " + s + ", out == x", o.expected()[1], alias.actual()[0],
-          s.cols(), MATH_RTOL, ATOL);
+      assertClose(
+          "unary " + op + " " + s + ", out == x",
+          o.expected()[1],
+          alias.actual()[0],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
     }
     float[] sp = unarySpecials(op);
     Shape s = m(1, sp.length);
-    Outcome o = runBoth((b, t) -> b.unary(op, t[0], t[1]), shapes(s, s), sp,
-        TestData.nans(sp.length));
+    Outcome o =
+        runBoth((b, t) -> b.unary(op, t[0], t[1]), shapes(s, s), sp, TestData.nans(sp.length));
     float[] exact = new float[sp.length];
     for (int i = 0; i < sp.length; i++) {
       exact[i] = (float) op.apply(sp[i]);
     }
-    assertClose("unary " + op + " on " + java.util.Arrays.toString(sp), exact, o.actual()[1],
-        sp.length, MATH_RTOL, ATOL);
+    assertClose(
+        "unary " + op + " on " + java.util.Arrays.toString(sp),
+        exact,
+        o.actual()[1],
+        sp.length,
+        MATH_RTOL,
+        ATOL);
   }
 
   @ParameterizedTest
@@ -545,15 +627,34 @@ public abstract class ComputeBackendContract {
       }
       float[] gradOut = TestData.uniform(rng, s.size(), -2, 2);
       Outcome o =
-          runBoth((b, t) -> b.unaryBackward(op, t[0], t[1], t[2], t[3]), shapes(s, s, s, s), x,
-              y, gradOut, TestData.nans(s.size()));
-      assertClose("unaryBackward " + op + " " + s, o.expected()[3], o.actual()[3], s.cols(),
-          MATH_RTOL, ATOL);
+          runBoth(
+              (b, t) -> b.unaryBackward(op, t[0], t[1], t[2], t[3]),
+              shapes(s, s, s, s),
+              x,
+              y,
+              gradOut,
+              TestData.nans(s.size()));
+      assertClose(
+          "unaryBackward " + op + " " + s,
+          o.expected()[3],
+          o.actual()[3],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
       Outcome alias =
-          runBoth((b, t) -> b.unaryBackward(op, t[0], t[1], t[2], t[2]), shapes(s, s, s), x, y,
+          runBoth(
+              (b, t) -> b.unaryBackward(op, t[0], t[1], t[2], t[2]),
+              shapes(s, s, s),
+              x,
+              y,
               gradOut);
-      assertClose("unaryBackward " + op + " " + s + ", gradIn == gradOut", o.expected()[3],
-          alias.actual()[2], s.cols(), MATH_RTOL, ATOL);
+      assertClose(
+          "unaryBackward " + op + " " + s + ", gradIn == gradOut",
+          o.expected()[3],
+          alias.actual()[2],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
     }
   }
 
@@ -593,12 +694,12 @@ public abstract class ComputeBackendContract {
               TestData.nans(c),
               TestData.nans(r),
               TestData.nans(1));
-      assertClose("sumRows " + s, o.expected()[1], o.actual()[1], c, rowScale, ACCUMULATION_RTOL,
-          1e-7);
-      assertClose("sumCols " + s, o.expected()[2], o.actual()[2], 1, colScale, ACCUMULATION_RTOL,
-          1e-7);
-      assertClose("sumAll " + s, o.expected()[3], o.actual()[3], 1, allScale, ACCUMULATION_RTOL,
-          1e-7);
+      assertClose(
+          "sumRows " + s, o.expected()[1], o.actual()[1], c, rowScale, ACCUMULATION_RTOL, 1e-7);
+      assertClose(
+          "sumCols " + s, o.expected()[2], o.actual()[2], 1, colScale, ACCUMULATION_RTOL, 1e-7);
+      assertClose(
+          "sumAll " + s, o.expected()[3], o.actual()[3], 1, allScale, ACCUMULATION_RTOL, 1e-7);
     }
   }
 
@@ -619,15 +720,19 @@ public abstract class ComputeBackendContract {
     };
     float[] expected = {2, 0, 1, 0, 1, 0, 1, 0, 1};
     Shape s = m(9, 4);
-    Outcome o = runBoth((b, t) -> b.argmaxRows(t[0], t[1]), shapes(s, m(9, 1)), x,
-        TestData.nans(9));
+    Outcome o =
+        runBoth((b, t) -> b.argmaxRows(t[0], t[1]), shapes(s, m(9, 1)), x, TestData.nans(9));
     assertSameBits("argmaxRows reference", expected, o.expected()[1]);
     assertSameBits("argmaxRows", expected, o.actual()[1]);
     SplittableRandom rng = new SplittableRandom(61);
     for (Shape r : REDUCE_SHAPES) {
       float[] data = TestData.uniform(rng, r.size(), -1, 1);
-      Outcome rand = runBoth((b, t) -> b.argmaxRows(t[0], t[1]), shapes(r, m(r.rows(), 1)), data,
-          TestData.nans(r.rows()));
+      Outcome rand =
+          runBoth(
+              (b, t) -> b.argmaxRows(t[0], t[1]),
+              shapes(r, m(r.rows(), 1)),
+              data,
+              TestData.nans(r.rows()));
       assertSameBits("argmaxRows " + r, rand.expected()[1], rand.actual()[1]);
     }
   }
@@ -649,9 +754,21 @@ public abstract class ComputeBackendContract {
     shapes.add(m(3, 5));
     inputs.add(
         new float[] {
-          1e4f, 0, -1e4f, 3, 2, //
-          Float.NEGATIVE_INFINITY, 1, 2, 3, 4, //
-          88, 89, 90, 91, 92
+          1e4f,
+          0,
+          -1e4f,
+          3,
+          2, //
+          Float.NEGATIVE_INFINITY,
+          1,
+          2,
+          3,
+          4, //
+          88,
+          89,
+          90,
+          91,
+          92
         });
     for (int c = 0; c < shapes.size(); c++) {
       Shape s = shapes.get(c);
@@ -666,20 +783,39 @@ public abstract class ComputeBackendContract {
               x,
               TestData.nans(s.size()),
               TestData.nans(s.size()));
-      assertClose("softmaxRows " + s + " case " + c, o.expected()[1], o.actual()[1], s.cols(),
-          MATH_RTOL, ATOL);
-      assertClose("logSoftmaxRows " + s + " case " + c, o.expected()[2], o.actual()[2], s.cols(),
-          MATH_RTOL, ATOL);
+      assertClose(
+          "softmaxRows " + s + " case " + c,
+          o.expected()[1],
+          o.actual()[1],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
+      assertClose(
+          "logSoftmaxRows " + s + " case " + c,
+          o.expected()[2],
+          o.actual()[2],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
       for (float v : o.actual()[1]) {
         assertFalse(Float.isNaN(v), "softmax of finite logits " + s + " gave NaN");
       }
-      Outcome alias =
-          runBoth((b, t) -> b.softmaxRows(t[0], t[0]), shapes(s), x);
-      assertClose("softmaxRows " + s + ", out == x", o.expected()[1], alias.actual()[0],
-          s.cols(), MATH_RTOL, ATOL);
+      Outcome alias = runBoth((b, t) -> b.softmaxRows(t[0], t[0]), shapes(s), x);
+      assertClose(
+          "softmaxRows " + s + ", out == x",
+          o.expected()[1],
+          alias.actual()[0],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
       Outcome aliasLog = runBoth((b, t) -> b.logSoftmaxRows(t[0], t[0]), shapes(s), x);
-      assertClose("logSoftmaxRows " + s + ", out == x", o.expected()[2], aliasLog.actual()[0],
-          s.cols(), MATH_RTOL, ATOL);
+      assertClose(
+          "logSoftmaxRows " + s + ", out == x",
+          o.expected()[2],
+          aliasLog.actual()[0],
+          s.cols(),
+          MATH_RTOL,
+          ATOL);
     }
   }
 
@@ -709,8 +845,8 @@ public abstract class ComputeBackendContract {
   private void checkLossOutcome(
       String what, Outcome o, int lossIdx, int gradIdx, int cols, MaskKind kind) {
     assertClose(what + " loss", o.expected()[lossIdx], o.actual()[lossIdx], 1, MATH_RTOL, ATOL);
-    assertClose(what + " gradient", o.expected()[gradIdx], o.actual()[gradIdx], cols, MATH_RTOL,
-        1e-7);
+    assertClose(
+        what + " gradient", o.expected()[gradIdx], o.actual()[gradIdx], cols, MATH_RTOL, 1e-7);
     if (kind == MaskKind.ALL_ZERO) {
       assertEquals(0f, o.actual()[lossIdx][0], what + ": loss with no labelled element");
       for (float g : o.actual()[gradIdx]) {
@@ -740,8 +876,8 @@ public abstract class ComputeBackendContract {
             }
           }
         }
-        String what = "softmaxCrossEntropy [" + n + ", " + k + "] mask " + kind + " spread "
-            + spread;
+        String what =
+            "softmaxCrossEntropy [" + n + ", " + k + "] mask " + kind + " spread " + spread;
         Shape sz = m(n, k);
         Shape[] sh = shapes(sz, m(n, 1), m(n, 1), Shape.scalar(), sz, Shape.scalar());
         float[] maskData = mask == null ? new float[n] : mask;
@@ -786,8 +922,8 @@ public abstract class ComputeBackendContract {
             }
           }
         }
-        String what = (bce ? "bceWithLogits " : "mse ") + sz + " mask " + kind + " spread "
-            + spread;
+        String what =
+            (bce ? "bceWithLogits " : "mse ") + sz + " mask " + kind + " spread " + spread;
         float[] maskData = mask == null ? new float[maskShape.size()] : mask;
         Outcome o =
             runBoth(
@@ -862,8 +998,14 @@ public abstract class ComputeBackendContract {
           scale[(int) idx[i] * d + j] += Math.abs(src[i * d + j]);
         }
       }
-      assertClose("scatterAddRows " + what, o.expected()[0], o.actual()[0], d, scale,
-          ACCUMULATION_RTOL, 1e-7);
+      assertClose(
+          "scatterAddRows " + what,
+          o.expected()[0],
+          o.actual()[0],
+          d,
+          scale,
+          ACCUMULATION_RTOL,
+          1e-7);
     }
   }
 
@@ -874,16 +1016,20 @@ public abstract class ComputeBackendContract {
       Tensor idx = backend.fromHost(m(3, 1), new float[] {0f, 2f, bad});
       Tensor out = backend.allocate(m(3, 3));
       String v = String.valueOf(bad).replace(".0", "");
-      assertMisuse("gatherRows index " + bad,
+      assertMisuse(
+          "gatherRows index " + bad,
           () -> {
             backend.gatherRows(table, idx, out);
             backend.synchronize();
-          }, v);
-      assertMisuse("scatterAddRows index " + bad,
+          },
+          v);
+      assertMisuse(
+          "scatterAddRows index " + bad,
           () -> {
             backend.scatterAddRows(out, idx, table);
             backend.synchronize();
-          }, v);
+          },
+          v);
     }
   }
 
@@ -899,8 +1045,10 @@ public abstract class ComputeBackendContract {
     float[] exp = o.expected()[0];
     int kept = 0;
     for (int i = 0; i < n; i++) {
-      assertEquals(exp[i] == 0f, act[i] == 0f, "dropout p=" + p + ": element " + i
-          + " kept/dropped differs from the reference");
+      assertEquals(
+          exp[i] == 0f,
+          act[i] == 0f,
+          "dropout p=" + p + ": element " + i + " kept/dropped differs from the reference");
       if (exp[i] != 0f) {
         kept++;
         assertEquals(exp[i], act[i], Math.ulp(exp[i]), "dropout p=" + p + " scale at " + i);
@@ -930,8 +1078,9 @@ public abstract class ComputeBackendContract {
     for (int i = 0; i < ha.length; i++) {
       differ += ha[i] != hc[i] ? 1 : 0;
     }
-    assertTrue(differ > ha.length / 4, "seeds 7 and 8 give masks differing in only " + differ
-        + " of " + ha.length + " elements");
+    assertTrue(
+        differ > ha.length / 4,
+        "seeds 7 and 8 give masks differing in only " + differ + " of " + ha.length + " elements");
     for (float bad : new float[] {1f, -0.1f, Float.NaN}) {
       assertMisuse("dropout p=" + bad, () -> backend.dropoutMask(1L, bad, a), String.valueOf(bad));
     }
@@ -940,8 +1089,14 @@ public abstract class ComputeBackendContract {
   // ================================================================================ optimisers
 
   @ParameterizedTest(name = "momentum={0} weightDecay={1} nesterov={2}")
-  @CsvSource({"0,0,false", "0.9,0,false", "0.9,0,true", "0.8,0.01,true", "0,0.05,false",
-      "0.5,0.1,false"})
+  @CsvSource({
+    "0,0,false",
+    "0.9,0,false",
+    "0.9,0,true",
+    "0.8,0.01,true",
+    "0,0.05,false",
+    "0.5,0.1,false"
+  })
   void sgdStepsMatchReference(float momentum, float wd, boolean nesterov) {
     SplittableRandom rng = new SplittableRandom(120);
     Shape s = m(7, 5);
@@ -986,8 +1141,8 @@ public abstract class ComputeBackendContract {
             (b, t) -> {
               for (int i = 0; i < steps; i++) {
                 b.upload(grads[i], t[1]);
-                b.adamStep(t[0], t[1], t[2], t[3], 0.01f, 0.9f, 0.999f, 1e-8f, wd, decoupled,
-                    i + 1);
+                b.adamStep(
+                    t[0], t[1], t[2], t[3], 0.01f, 0.9f, 0.999f, 1e-8f, wd, decoupled, i + 1);
               }
             },
             shapes(s, s, s, s),
@@ -999,9 +1154,22 @@ public abstract class ComputeBackendContract {
     assertClose(what + " param", o.expected()[0], o.actual()[0], 9, MATH_RTOL, ATOL);
     assertClose(what + " m", o.expected()[2], o.actual()[2], 9, MATH_RTOL, 1e-7);
     assertClose(what + " v", o.expected()[3], o.actual()[3], 9, MATH_RTOL, 1e-9);
-    assertMisuse("adam step 0",
-        () -> backend.adamStep(backend.zeros(s), backend.zeros(s), backend.zeros(s),
-            backend.zeros(s), 0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, 0), "0");
+    assertMisuse(
+        "adam step 0",
+        () ->
+            backend.adamStep(
+                backend.zeros(s),
+                backend.zeros(s),
+                backend.zeros(s),
+                backend.zeros(s),
+                0.1f,
+                0.9f,
+                0.999f,
+                1e-8f,
+                0f,
+                false,
+                0),
+        "0");
   }
 
   @Test
@@ -1026,35 +1194,61 @@ public abstract class ComputeBackendContract {
       init[p * 4 + 3] = new float[ps[p].size()];
     }
     for (boolean decoupled : new boolean[] {false, true}) {
-      float[][] actual = runOn(backend, (b, t) -> {
-        for (int i = 0; i < steps; i++) {
-          List<Tensor> params = new ArrayList<>();
-          List<Tensor> gs = new ArrayList<>();
-          List<Tensor> ms = new ArrayList<>();
-          List<Tensor> vs = new ArrayList<>();
-          for (int p = 0; p < ps.length; p++) {
-            b.upload(grads[i][p], t[p * 4 + 1]);
-            params.add(t[p * 4]);
-            gs.add(t[p * 4 + 1]);
-            ms.add(t[p * 4 + 2]);
-            vs.add(t[p * 4 + 3]);
-          }
-          b.adamStepAll(params, gs, ms, vs, lrs, 0.9f, 0.99f, 1e-7f, 0.02f, decoupled, i + 1);
-        }
-      }, all, init);
-      float[][] expected = runOn(reference, (b, t) -> {
-        for (int i = 0; i < steps; i++) {
-          for (int p = 0; p < ps.length; p++) {
-            b.upload(grads[i][p], t[p * 4 + 1]);
-            b.adamStep(t[p * 4], t[p * 4 + 1], t[p * 4 + 2], t[p * 4 + 3], lrs[p], 0.9f, 0.99f,
-                1e-7f, 0.02f, decoupled, i + 1);
-          }
-        }
-      }, all, init);
+      float[][] actual =
+          runOn(
+              backend,
+              (b, t) -> {
+                for (int i = 0; i < steps; i++) {
+                  List<Tensor> params = new ArrayList<>();
+                  List<Tensor> gs = new ArrayList<>();
+                  List<Tensor> ms = new ArrayList<>();
+                  List<Tensor> vs = new ArrayList<>();
+                  for (int p = 0; p < ps.length; p++) {
+                    b.upload(grads[i][p], t[p * 4 + 1]);
+                    params.add(t[p * 4]);
+                    gs.add(t[p * 4 + 1]);
+                    ms.add(t[p * 4 + 2]);
+                    vs.add(t[p * 4 + 3]);
+                  }
+                  b.adamStepAll(
+                      params, gs, ms, vs, lrs, 0.9f, 0.99f, 1e-7f, 0.02f, decoupled, i + 1);
+                }
+              },
+              all,
+              init);
+      float[][] expected =
+          runOn(
+              reference,
+              (b, t) -> {
+                for (int i = 0; i < steps; i++) {
+                  for (int p = 0; p < ps.length; p++) {
+                    b.upload(grads[i][p], t[p * 4 + 1]);
+                    b.adamStep(
+                        t[p * 4],
+                        t[p * 4 + 1],
+                        t[p * 4 + 2],
+                        t[p * 4 + 3],
+                        lrs[p],
+                        0.9f,
+                        0.99f,
+                        1e-7f,
+                        0.02f,
+                        decoupled,
+                        i + 1);
+                  }
+                }
+              },
+              all,
+              init);
       for (int p = 0; p < ps.length; p++) {
         for (int j : new int[] {0, 2, 3}) {
-          assertClose("adamStepAll decoupled=" + decoupled + " tensor " + p + " slot " + j,
-              expected[p * 4 + j], actual[p * 4 + j], ps[p].cols(), MATH_RTOL, 1e-7);
+          assertClose(
+              "adamStepAll decoupled=" + decoupled + " tensor " + p + " slot " + j,
+              expected[p * 4 + j],
+              actual[p * 4 + j],
+              ps[p].cols(),
+              MATH_RTOL,
+              1e-7);
         }
       }
     }
@@ -1069,31 +1263,43 @@ public abstract class ComputeBackendContract {
     // gemm: a NaN in row 1 of a poisons row 1 of c; an Inf in column 2 of b makes column 2 infinite
     float[] a = {1, 2, 3, nan, 1, 1};
     Outcome g =
-        runBoth((be, t) -> be.gemm(false, false, 1f, t[0], t[1], 0f, t[2]),
-            shapes(m(2, 3), m(3, 2), m(2, 2)), a, new float[] {1, 1, 1, inf, 2, 1},
+        runBoth(
+            (be, t) -> be.gemm(false, false, 1f, t[0], t[1], 0f, t[2]),
+            shapes(m(2, 3), m(3, 2), m(2, 2)),
+            a,
+            new float[] {1, 1, 1, inf, 2, 1},
             TestData.nans(4));
     assertClose("gemm NaN/Inf", g.expected()[2], g.actual()[2], 2, ACCUMULATION_RTOL, 1e-6);
-    assertTrue(Float.isNaN(g.actual()[2][2]) && Float.isNaN(g.actual()[2][3]),
+    assertTrue(
+        Float.isNaN(g.actual()[2][2]) && Float.isNaN(g.actual()[2][3]),
         "gemm: NaN in a must poison its row of c");
     assertEquals(inf, g.actual()[2][1], "gemm: Inf in b must give Inf");
     // reductions: Inf + -Inf = NaN, Inf stays Inf
     float[] x = {inf, 1, -inf, 2, nan, 3, 4, 5, 6};
     Outcome r =
-        runBoth((be, t) -> {
-          be.sumRows(t[0], t[1]);
-          be.sumCols(t[0], t[2]);
-          be.sumAll(t[0], t[3]);
-        }, shapes(m(3, 3), m(1, 3), m(3, 1), Shape.scalar()), x, TestData.nans(3),
-            TestData.nans(3), TestData.nans(1));
+        runBoth(
+            (be, t) -> {
+              be.sumRows(t[0], t[1]);
+              be.sumCols(t[0], t[2]);
+              be.sumAll(t[0], t[3]);
+            },
+            shapes(m(3, 3), m(1, 3), m(3, 1), Shape.scalar()),
+            x,
+            TestData.nans(3),
+            TestData.nans(3),
+            TestData.nans(1));
     for (int i = 1; i <= 3; i++) {
-      assertClose("reduction " + i + " NaN/Inf", r.expected()[i], r.actual()[i], 3, MATH_RTOL,
-          ATOL);
+      assertClose(
+          "reduction " + i + " NaN/Inf", r.expected()[i], r.actual()[i], 3, MATH_RTOL, ATOL);
     }
     assertTrue(Float.isNaN(r.actual()[3][0]), "sumAll with NaN must be NaN");
     // softmax: a NaN row is all NaN, the other row is unaffected
     Outcome s =
-        runBoth((be, t) -> be.softmaxRows(t[0], t[1]), shapes(m(2, 3), m(2, 3)),
-            new float[] {1, nan, 2, 1, 2, 3}, TestData.nans(6));
+        runBoth(
+            (be, t) -> be.softmaxRows(t[0], t[1]),
+            shapes(m(2, 3), m(2, 3)),
+            new float[] {1, nan, 2, 1, 2, 3},
+            TestData.nans(6));
     assertClose("softmax NaN row", s.expected()[1], s.actual()[1], 3, MATH_RTOL, ATOL);
     for (int j = 0; j < 3; j++) {
       assertTrue(Float.isNaN(s.actual()[1][j]), "softmax: NaN in a row makes the row NaN");
@@ -1101,15 +1307,29 @@ public abstract class ComputeBackendContract {
     }
     // losses: a NaN logit of a labelled row makes the loss NaN
     Outcome l =
-        runBoth((be, t) -> {
-          be.softmaxCrossEntropy(t[0], t[1], null, t[2], t[3]);
-          be.bceWithLogits(t[4], t[5], null, t[6], null);
-          be.mse(t[4], t[5], null, t[7], null);
-        }, shapes(m(2, 3), m(2, 1), Shape.scalar(), m(2, 3), m(2, 2), m(2, 2), Shape.scalar(),
-            Shape.scalar()),
-            new float[] {1, nan, 2, 1, 2, 3}, new float[] {0, 1}, TestData.nans(1),
-            TestData.nans(6), new float[] {1, nan, 0, 0}, new float[] {1, 0, 1, 0},
-            TestData.nans(1), TestData.nans(1));
+        runBoth(
+            (be, t) -> {
+              be.softmaxCrossEntropy(t[0], t[1], null, t[2], t[3]);
+              be.bceWithLogits(t[4], t[5], null, t[6], null);
+              be.mse(t[4], t[5], null, t[7], null);
+            },
+            shapes(
+                m(2, 3),
+                m(2, 1),
+                Shape.scalar(),
+                m(2, 3),
+                m(2, 2),
+                m(2, 2),
+                Shape.scalar(),
+                Shape.scalar()),
+            new float[] {1, nan, 2, 1, 2, 3},
+            new float[] {0, 1},
+            TestData.nans(1),
+            TestData.nans(6),
+            new float[] {1, nan, 0, 0},
+            new float[] {1, 0, 1, 0},
+            TestData.nans(1),
+            TestData.nans(1));
     assertTrue(Float.isNaN(l.actual()[2][0]), "cross-entropy of a NaN logit");
     assertTrue(Float.isNaN(l.actual()[6][0]), "BCE of a NaN logit");
     assertTrue(Float.isNaN(l.actual()[7][0]), "MSE of a NaN prediction");
@@ -1202,7 +1422,10 @@ public abstract class ComputeBackendContract {
       Tensor yReg = backend.fromHost(m(n, 1), reg);
       Tensor mReg = backend.fromHost(m(n, 1), regMask);
       GradientCheck.Report r =
-          GradientCheck.check(backend, mlp.parameters(), List.of(x),
+          GradientCheck.check(
+              backend,
+              mlp.parameters(),
+              List.of(x),
               (g, l) -> {
                 Var out = mlp.forward(g, l.get(0), Mode.TRAIN);
                 Var ce = g.softmaxCrossEntropy(g.sliceColumns(out, 0, 3), labels, rowMask);
@@ -1225,7 +1448,10 @@ public abstract class ComputeBackendContract {
       Tensor bias = backend.fromHost(m(1, 3), TestData.uniform(rng, 3, -1, 1));
       Tensor proj = backend.fromHost(m(6, 3), TestData.uniform(rng, 18, -1, 1));
       Tensor den = backend.fromHost(m(6, 1), TestData.uniform(rng, 6, 1, 2));
-      GradientCheck.check(backend, emb.parameters(), List.of(w, bias, den),
+      GradientCheck.check(
+          backend,
+          emb.parameters(),
+          List.of(w, bias, den),
           (g, l) -> {
             Var h = g.gelu(g.dropout(emb.lookup(g, idx), 0.25f));
             Var z = g.linear(h, l.get(0), l.get(1));
@@ -1234,6 +1460,82 @@ public abstract class ComputeBackendContract {
             return g.sumOf(List.of(g.sum(g.mul(s, g.constant(proj))), g.mean(ls)));
           },
           GradientCheck.Settings.floatPrecision());
+    }
+  }
+
+  // ================================================================================ threads
+
+  private static float[] threadWork(ComputeBackend b, float[] x, float[] w) {
+    try (TensorScope s = b.openScope()) {
+      Tensor tx = b.fromHost(m(40, 30), x);
+      Tensor tw = b.fromHost(m(30, 20), w);
+      Tensor z = b.allocate(m(40, 20));
+      b.gemm(false, false, 1f, tx, tw, 0f, z);
+      b.unary(UnaryOp.TANH, z, z);
+      b.softmaxRows(z, z);
+      Tensor col = b.allocate(m(40, 1));
+      b.sumCols(z, col);
+      b.binary(BinaryOp.MUL, z, col, z);
+      b.synchronize();
+      return b.toHost(z);
+    }
+  }
+
+  /**
+   * The class comment's promise: several threads may use one backend at once, each with its own
+   * scopes. Four threads run the same small pipeline on their own data; every result must equal the
+   * single-threaded one and nothing may leak.
+   */
+  @Test
+  void concurrentUseFromSeveralThreadsWithTheirOwnScopes() throws Exception {
+    int threads = 4;
+    int rounds = 15;
+    SplittableRandom rng = new SplittableRandom(170);
+    float[][] xs = new float[threads][];
+    float[][] ws = new float[threads][];
+    float[][] expected = new float[threads][];
+    for (int t = 0; t < threads; t++) {
+      xs[t] = TestData.uniform(rng, 40 * 30, -1, 1);
+      ws[t] = TestData.uniform(rng, 30 * 20, -1, 1);
+      expected[t] = threadWork(backend, xs[t], ws[t]);
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int r = 0; r < rounds; r++) {
+                    float[] got = threadWork(backend, xs[id], ws[id]);
+                    for (int i = 0; i < got.length; i++) {
+                      if (Float.floatToIntBits(got[i]) != Float.floatToIntBits(expected[id][i])) {
+                        return "thread "
+                            + id
+                            + " round "
+                            + r
+                            + " element "
+                            + i
+                            + ": "
+                            + got[i]
+                            + " instead of "
+                            + expected[id][i];
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<String> f : results) {
+        String problem = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(problem == null, problem);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -1247,11 +1549,11 @@ public abstract class ComputeBackendContract {
     Tensor a43 = b.zeros(m(4, 3));
     Tensor a52 = b.zeros(m(5, 2));
     Tensor a32 = b.zeros(m(3, 2));
-    assertMisuse("binary broadcast", () -> b.binary(BinaryOp.ADD, a34, a24, a34), "[3, 4]",
-        "[2, 4]");
+    assertMisuse(
+        "binary broadcast", () -> b.binary(BinaryOp.ADD, a34, a24, a34), "[3, 4]", "[2, 4]");
     assertMisuse("binary out", () -> b.binary(BinaryOp.MUL, a34, a34, a43), "[3, 4]", "[4, 3]");
-    assertMisuse("gemm inner", () -> b.gemm(false, false, 1f, a34, a52, 0f, a32), "[3, 4]",
-        "[5, 2]");
+    assertMisuse(
+        "gemm inner", () -> b.gemm(false, false, 1f, a34, a52, 0f, a32), "[3, 4]", "[5, 2]");
     assertMisuse("gemm c", () -> b.gemm(false, false, 1f, a34, a43, 0f, a32), "[3, 2]");
     Tensor sq = b.zeros(m(3, 3));
     assertMisuse("gemm c aliases a", () -> b.gemm(false, false, 1f, sq, sq, 0f, sq), "[3, 3]");
@@ -1260,8 +1562,8 @@ public abstract class ComputeBackendContract {
     assertMisuse("affine", () -> b.affine(a34, 1f, 0f, a24), "[3, 4]", "[2, 4]");
     assertMisuse("dot", () -> b.dot(a34, a43), "[3, 4]", "[4, 3]");
     assertMisuse("unary", () -> b.unary(UnaryOp.EXP, a34, a43), "[3, 4]", "[4, 3]");
-    assertMisuse("unaryBackward",
-        () -> b.unaryBackward(UnaryOp.TANH, a34, a34, a24, a34), "[2, 4]");
+    assertMisuse(
+        "unaryBackward", () -> b.unaryBackward(UnaryOp.TANH, a34, a34, a24, a34), "[2, 4]");
     assertMisuse("sumRows", () -> b.sumRows(a34, b.zeros(m(1, 3))), "[1, 3]");
     assertMisuse("sumCols", () -> b.sumCols(a34, b.zeros(m(4, 1))), "[4, 1]");
     assertMisuse("sumAll", () -> b.sumAll(a34, a24), "[2, 4]");
@@ -1270,17 +1572,21 @@ public abstract class ComputeBackendContract {
     assertMisuse("copyColumns range", () -> b.copyColumns(a34, 2, a32, 0, 3), "[3, 4]", "[3, 2]");
     assertMisuse("copyColumns rows", () -> b.copyColumns(a34, 0, a24, 0, 2), "[3, 4]", "[2, 4]");
     Tensor scalar = b.zeros(Shape.scalar());
-    assertMisuse("softmaxCrossEntropy labels",
-        () -> b.softmaxCrossEntropy(a34, a32, null, scalar, null), "[3, 2]");
-    assertMisuse("bce targets", () -> b.bceWithLogits(a34, a43, null, scalar, null), "[3, 4]",
-        "[4, 3]");
+    assertMisuse(
+        "softmaxCrossEntropy labels",
+        () -> b.softmaxCrossEntropy(a34, a32, null, scalar, null),
+        "[3, 2]");
+    assertMisuse(
+        "bce targets", () -> b.bceWithLogits(a34, a43, null, scalar, null), "[3, 4]", "[4, 3]");
     assertMisuse("mse mask", () -> b.mse(a34, a34, a32, scalar, null), "[3, 2]");
     assertMisuse("mse loss", () -> b.mse(a34, a34, null, a24, null), "[2, 4]");
     assertMisuse("gatherRows out", () -> b.gatherRows(a34, b.zeros(m(2, 1)), a34), "[3, 4]");
-    assertMisuse("sgdStep", () -> b.sgdStep(a34, a24, null, 0.1f, 0f, 0f, false), "[3, 4]",
-        "[2, 4]");
-    assertMisuse("adamStep", () -> b.adamStep(a34, a34, a34, a43, 0.1f, 0.9f, 0.99f, 1e-8f, 0f,
-        false, 1), "[4, 3]");
+    assertMisuse(
+        "sgdStep", () -> b.sgdStep(a34, a24, null, 0.1f, 0f, 0f, false), "[3, 4]", "[2, 4]");
+    assertMisuse(
+        "adamStep",
+        () -> b.adamStep(a34, a34, a34, a43, 0.1f, 0.9f, 0.99f, 1e-8f, 0f, false, 1),
+        "[4, 3]");
     assertMisuse("upload length", () -> b.upload(new float[5], a34), "[3, 4]");
     assertMisuse("download length", () -> b.download(a34, new float[5]), "[3, 4]");
   }
@@ -1294,10 +1600,13 @@ public abstract class ComputeBackendContract {
     t.close(); // closing twice is allowed
     assertMisuse("fill closed", () -> backend.fill(t, 1f), "[2, 3]", "closed");
     assertMisuse("download closed", () -> backend.download(t, new float[6]), "[2, 3]", "closed");
-    assertMisuse("binary with closed operand",
-        () -> backend.binary(BinaryOp.ADD, u, t, u), "[2, 3]", "closed");
-    assertMisuse("unary into closed output", () -> backend.unary(UnaryOp.EXP, u, t), "[2, 3]",
+    assertMisuse(
+        "binary with closed operand",
+        () -> backend.binary(BinaryOp.ADD, u, t, u),
+        "[2, 3]",
         "closed");
+    assertMisuse(
+        "unary into closed output", () -> backend.unary(UnaryOp.EXP, u, t), "[2, 3]", "closed");
     assertFalse(u.isClosed(), "an unrelated tensor stays open");
   }
 
@@ -1306,11 +1615,13 @@ public abstract class ComputeBackendContract {
     try (ComputeBackend other = createBackend()) {
       Tensor foreign = other.zeros(m(2, 5));
       Tensor mine = backend.zeros(m(2, 5));
-      assertMisuse("binary with a foreign operand",
-          () -> backend.binary(BinaryOp.ADD, mine, foreign, mine), "[2, 5]");
-      assertMisuse("copy into a foreign tensor", () -> backend.copy(mine, foreign), "[2, 5]");
-      assertMisuse("download a foreign tensor", () -> backend.download(foreign, new float[10]),
+      assertMisuse(
+          "binary with a foreign operand",
+          () -> backend.binary(BinaryOp.ADD, mine, foreign, mine),
           "[2, 5]");
+      assertMisuse("copy into a foreign tensor", () -> backend.copy(mine, foreign), "[2, 5]");
+      assertMisuse(
+          "download a foreign tensor", () -> backend.download(foreign, new float[10]), "[2, 5]");
       Tensor ref = reference.zeros(m(2, 5));
       try {
         if (!backend.getClass().equals(reference.getClass())) {
@@ -1336,7 +1647,8 @@ public abstract class ComputeBackendContract {
       Tensor c = backend.fromHost(m(1, 2), new float[] {1, 2});
       assertEquals(3, s.liveTensors(), "scope owns its three tensors");
       assertEquals(base + 3, backend.memoryStats().liveTensors());
-      assertTrue(backend.memoryStats().bytesInUse() >= bytesBase + 4L * (100 + 21 + 2),
+      assertTrue(
+          backend.memoryStats().bytesInUse() >= bytesBase + 4L * (100 + 21 + 2),
           "bytesInUse counts the live tensors");
       c.close();
       assertEquals(2, s.liveTensors(), "a tensor closed early leaves its scope");
@@ -1370,6 +1682,38 @@ public abstract class ComputeBackendContract {
     outer.close();
     assertTrue(kept.isClosed() && o1.isClosed(), "the outer scope closes what was detached");
     assertEquals(base, backend.memoryStats().liveTensors());
+  }
+
+  @Test
+  void persistentTensorsBelongToTheCallerEvenInsideScopes() {
+    long base = backend.memoryStats().liveTensors();
+    Tensor kept;
+    Tensor zeros;
+    Tensor scoped;
+    try (TensorScope s = backend.openScope()) {
+      kept = backend.allocatePersistent(m(3, 4));
+      zeros = backend.persistentZeros(m(2, 2));
+      Tensor copy = backend.persistentFromHost(m(1, 3), new float[] {1, 2, 3});
+      scoped = backend.allocate(m(1, 1));
+      assertEquals(1, s.liveTensors(), "persistent tensors are not owned by the open scope");
+      assertEquals(base + 4, backend.memoryStats().liveTensors());
+      assertSameBits("persistentFromHost", new float[] {1, 2, 3}, backend.toHost(copy));
+      copy.close();
+    }
+    assertTrue(scoped.isClosed());
+    assertFalse(kept.isClosed() || zeros.isClosed(), "persistent tensors survive the scope");
+    assertSameBits("persistentZeros", new float[4], backend.toHost(zeros));
+    backend.fill(kept, 2f);
+    assertSameBits(
+        "a persistent tensor stays usable", TestData.filled(12, 2f), backend.toHost(kept));
+    assertEquals(base + 2, backend.memoryStats().liveTensors());
+    kept.close();
+    zeros.close();
+    assertEquals(base, backend.memoryStats().liveTensors());
+    ComputeBackend other = createBackend();
+    Tensor p = other.allocatePersistent(m(2, 2));
+    other.close();
+    assertTrue(p.isClosed(), "closing the backend closes its persistent tensors");
   }
 
   @Test

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
 
@@ -17,10 +17,10 @@ import org.mtl4j.api.tensor.TensorScope;
  * Finite-difference gradient checking of {@link Graph} operations, layers and whole networks.
  *
  * <p>The objective is a function that records a scalar loss on a fresh graph. The checker computes
- * the analytic gradient with respect to the given parameters and leaf tensors twice, through
- * {@link Graph#backward(Var)} into {@link Parameter#grad()} and through {@link Graph#grad(Var,
- * List)}, and compares both with central differences {@code (L(x + h) - L(x - h)) / 2h}, element
- * by element: {@code |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)}.
+ * the analytic gradient with respect to the given parameters and leaf tensors twice, through {@link
+ * Graph#backward(Var)} into {@link Parameter#grad()} and through {@link Graph#grad(Var, List)}, and
+ * compares both with central differences {@code (L(x + h) - L(x - h)) / 2h}, element by element:
+ * {@code |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)}.
  *
  * <h2>Precision</h2>
  *
@@ -108,9 +108,11 @@ public final class GradientCheck {
 
   /** Checks the parameters only, with settings for the backend. */
   public static Report check(
-      ComputeBackend backend, List<Parameter> parameters, java.util.function.Function<Graph, Var> f) {
-    return check(backend, parameters, List.of(), (g, leaves) -> f.apply(g),
-        Settings.forBackend(backend));
+      ComputeBackend backend,
+      List<Parameter> parameters,
+      java.util.function.Function<Graph, Var> f) {
+    return check(
+        backend, parameters, List.of(), (g, leaves) -> f.apply(g), Settings.forBackend(backend));
   }
 
   /** Checks parameters and leaves with settings for the backend. */
@@ -264,9 +266,24 @@ public final class GradientCheck {
             anyNonZero |= a != 0 || numeric != 0;
             if (!(err <= tol)) {
               failures.add(
-                  names.get(ti) + " element " + e + " (row " + (e / cols) + ", col " + (e % cols)
-                      + "): " + how[k] + " " + a + " vs numeric " + numeric + " (error " + err
-                      + " > " + tol + ")");
+                  names.get(ti)
+                      + " element "
+                      + e
+                      + " (row "
+                      + (e / cols)
+                      + ", col "
+                      + (e % cols)
+                      + "): "
+                      + how[k]
+                      + " "
+                      + a
+                      + " vs numeric "
+                      + numeric
+                      + " (error "
+                      + err
+                      + " > "
+                      + tol
+                      + ")");
             }
           }
           checked++;
@@ -276,13 +293,23 @@ public final class GradientCheck {
       }
     }
     if (!failures.isEmpty()) {
-      fail("gradient check failed for " + failures.size() + " of " + checked
-          + " entries (loss " + loss0 + ", settings " + s + "):\n  "
-          + String.join("\n  ", failures.subList(0, Math.min(12, failures.size()))));
+      fail(
+          "gradient check failed for "
+              + failures.size()
+              + " of "
+              + checked
+              + " entries (loss "
+              + loss0
+              + ", settings "
+              + s
+              + "):\n  "
+              + String.join("\n  ", failures.subList(0, Math.min(12, failures.size()))));
     }
     if (!anyNonZero && !s.allowAllZero() && checked > 0) {
-      fail("gradient check: every gradient entry is exactly 0 (loss " + loss0
-          + "); the objective does not depend on what was checked");
+      fail(
+          "gradient check: every gradient entry is exactly 0 (loss "
+              + loss0
+              + "); the objective does not depend on what was checked");
     }
     return new Report(checked, maxGrad, maxErr, loss0);
   }

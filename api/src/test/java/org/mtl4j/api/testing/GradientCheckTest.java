@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.opentest4j.AssertionFailedError;
@@ -24,7 +24,10 @@ class GradientCheckTest {
           assertThrows(
               AssertionFailedError.class,
               () ->
-                  GradientCheck.check(b, List.of(), List.of(x),
+                  GradientCheck.check(
+                      b,
+                      List.of(),
+                      List.of(x),
                       (g, l) -> {
                         Tensor copy = b.allocate(x.shape());
                         b.copy(x, copy);
@@ -42,7 +45,9 @@ class GradientCheckTest {
       assertThrows(
           AssertionFailedError.class,
           () ->
-              GradientCheck.check(b, List.of(p),
+              GradientCheck.check(
+                  b,
+                  List.of(p),
                   g -> {
                     Tensor frozen = b.allocate(p.shape());
                     b.copy(p.value(), frozen);
@@ -57,14 +62,13 @@ class GradientCheckTest {
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.FLOAT)) {
       Parameter p = new Parameter("w", b, Shape.row(3), new float[] {0.3f, -0.2f, 0.1f}, 1f, true);
       b.upload(new float[] {7f, 8f, 9f}, p.grad());
-      GradientCheck.Report r = GradientCheck.check(b, List.of(p),
-          g -> g.sum(g.square(g.tanh(g.param(p)))));
+      GradientCheck.Report r =
+          GradientCheck.check(b, List.of(p), g -> g.sum(g.square(g.tanh(g.param(p)))));
       assertEquals(3, r.elementsChecked());
       assertTrue(r.maxError() < 1e-3, "float-precision error " + r.maxError());
-      Tolerance.assertSameBits("values restored", new float[] {0.3f, -0.2f, 0.1f},
-          b.toHost(p.value()));
-      Tolerance.assertSameBits("gradients restored", new float[] {7f, 8f, 9f},
-          b.toHost(p.grad()));
+      Tolerance.assertSameBits(
+          "values restored", new float[] {0.3f, -0.2f, 0.1f}, b.toHost(p.value()));
+      Tolerance.assertSameBits("gradients restored", new float[] {7f, 8f, 9f}, b.toHost(p.grad()));
     }
   }
 
@@ -74,10 +78,15 @@ class GradientCheckTest {
       Tensor x = b.fromHost(Shape.row(2), new float[] {1f, 2f});
       Tensor y = b.fromHost(Shape.row(2), new float[] {3f, 4f});
       GradientCheck.Report zero =
-          GradientCheck.check(b, List.of(), List.of(x), (g, l) -> g.sum(g.constant(y)),
+          GradientCheck.check(
+              b,
+              List.of(),
+              List.of(x),
+              (g, l) -> g.sum(g.constant(y)),
               GradientCheck.Settings.doublePrecision().withAllowAllZero(true));
       assertEquals(0.0, zero.maxAbsGradient());
-      assertThrows(AssertionFailedError.class,
+      assertThrows(
+          AssertionFailedError.class,
           () -> GradientCheck.check(b, List.of(), List.of(x), (g, l) -> g.sum(g.constant(y))));
     }
   }
@@ -85,10 +94,16 @@ class GradientCheckTest {
   @Test
   void largeTensorsAreSampled() {
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE)) {
-      Tensor x = b.fromHost(Shape.matrix(30, 30),
-          TestData.uniform(new java.util.SplittableRandom(1), 900, -1, 1));
+      Tensor x =
+          b.fromHost(
+              Shape.matrix(30, 30),
+              TestData.uniform(new java.util.SplittableRandom(1), 900, -1, 1));
       GradientCheck.Report r =
-          GradientCheck.check(b, List.of(), List.of(x), (g, l) -> g.sum(g.square(l.get(0))),
+          GradientCheck.check(
+              b,
+              List.of(),
+              List.of(x),
+              (g, l) -> g.sum(g.square(l.get(0))),
               GradientCheck.Settings.doublePrecision().withMaxElementsPerTensor(25));
       assertEquals(25, r.elementsChecked());
     }

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -48,8 +48,8 @@ import org.mtl4j.api.tensor.TensorScope;
  * and together are {@code parameters()}; that a task's loss does not reach other tasks' parameters
  * (Ω aside) but does reach its own; seeded initialisation; deterministic EVAL forwards; a
  * finite-difference check of the whole objective {@code Σ_t L_t + Ω} with {@link GradientCheck};
- * the representation's row count; that {@code close()} frees every tensor; and that the defaults
- * of the declared options parse and build.
+ * the representation's row count; that {@code close()} frees every tensor; and that the defaults of
+ * the declared options parse and build.
  */
 public abstract class SharingStrategyContract {
   private static final int ROWS = 5;
@@ -157,7 +157,9 @@ public abstract class SharingStrategyContract {
           }
         }
         if (out.representation() != null) {
-          assertEquals(ROWS, out.representation().shape().rows(),
+          assertEquals(
+              ROWS,
+              out.representation().shape().rows(),
               "the representation has one row per sample");
         }
       }
@@ -171,8 +173,9 @@ public abstract class SharingStrategyContract {
         Set<String> names = new HashSet<>();
         assertFalse(net.parameters().isEmpty(), "a network has parameters");
         for (Parameter p : net.parameters()) {
-          assertTrue(names.add(p.name()), "parameter name '" + p.name() + "' appears twice in "
-              + describe(tasks));
+          assertTrue(
+              names.add(p.name()),
+              "parameter name '" + p.name() + "' appears twice in " + describe(tasks));
         }
       }
     }
@@ -190,15 +193,19 @@ public abstract class SharingStrategyContract {
         for (Task t : tasks) {
           List<Parameter> own = net.taskParameters(t.name());
           for (Parameter p : own) {
-            assertTrue(seen.add(p), p.name() + " of task " + t.name()
-                + " is also shared or belongs to another task");
+            assertTrue(
+                seen.add(p),
+                p.name() + " of task " + t.name() + " is also shared or belongs to another task");
           }
         }
-        assertEquals(allSet, seen, "shared + task parameters == parameters() for "
-            + describe(tasks));
-        net.lastSharedWeight().ifPresent(w ->
-            assertTrue(identitySet(net.sharedParameters()).contains(w),
-                "lastSharedWeight " + w.name() + " must be a shared parameter"));
+        assertEquals(
+            allSet, seen, "shared + task parameters == parameters() for " + describe(tasks));
+        net.lastSharedWeight()
+            .ifPresent(
+                w ->
+                    assertTrue(
+                        identitySet(net.sharedParameters()).contains(w),
+                        "lastSharedWeight " + w.name() + " must be a shared parameter"));
       }
     }
   }
@@ -231,8 +238,14 @@ public abstract class SharingStrategyContract {
           for (Var v : others) {
             for (double d : backend.doubles(grads.get(v))) {
               if (d != 0) {
-                fail("the loss of task " + t.name() + " has gradient " + d + " on "
-                    + v.parameter().name() + ", a parameter of another task");
+                fail(
+                    "the loss of task "
+                        + t.name()
+                        + " has gradient "
+                        + d
+                        + " on "
+                        + v.parameter().name()
+                        + ", a parameter of another task");
               }
             }
           }
@@ -240,7 +253,8 @@ public abstract class SharingStrategyContract {
           for (Var v : own) {
             ownNorm += backend.sumSquares(grads.get(v));
           }
-          assertTrue(own.isEmpty() || ownNorm > 0,
+          assertTrue(
+              own.isEmpty() || ownNorm > 0,
               "the loss of task " + t.name() + " has zero gradient on its own parameters");
         }
       }
@@ -270,8 +284,8 @@ public abstract class SharingStrategyContract {
       b = values(backend, n2);
       c = values(backend, n3);
       for (int i = 0; i < a.size(); i++) {
-        Tolerance.assertSameBits("seed 11 twice: " + n1.parameters().get(i).name(), a.get(i),
-            b.get(i));
+        Tolerance.assertSameBits(
+            "seed 11 twice: " + n1.parameters().get(i).name(), a.get(i), b.get(i));
       }
     }
     boolean anyDiffers = false;
@@ -286,8 +300,7 @@ public abstract class SharingStrategyContract {
     for (List<Task> tasks : taskSets()) {
       try (MultiTaskNetwork net = build(regularisedSpec(), tasks, 21L);
           TensorScope s = backend.openScope()) {
-        Batch batch =
-            TaskBatches.random(backend, tasks, ROWS, spec().inputSize(), 22L, false);
+        Batch batch = TaskBatches.random(backend, tasks, ROWS, spec().inputSize(), 22L, false);
         Map<String, float[]> first = new java.util.HashMap<>();
         for (long graphSeed : new long[] {1L, 1L, 2L}) {
           Graph g = new Graph(backend, graphSeed);
@@ -296,8 +309,8 @@ public abstract class SharingStrategyContract {
             float[] v = backend.toHost(out.output(t.name()).value());
             float[] prev = first.putIfAbsent(t.name(), v);
             if (prev != null) {
-              Tolerance.assertSameBits("EVAL output of " + t.name() + " (graph seed " + graphSeed
-                  + ")", prev, v);
+              Tolerance.assertSameBits(
+                  "EVAL output of " + t.name() + " (graph seed " + graphSeed + ")", prev, v);
             }
           }
         }
@@ -313,14 +326,15 @@ public abstract class SharingStrategyContract {
       NetworkOutput out = net.forward(g, leaves.get(0), mode);
       List<Var> terms = new ArrayList<>();
       for (Task t : net.tasks()) {
-        terms.add(t.loss().apply(g, out.output(t.name()), batch.target(t.name()),
-            batch.mask(t.name())));
+        terms.add(
+            t.loss().apply(g, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
       }
       Optional<Var> omega = net.penalty(g);
-      omega.ifPresent(o -> {
-        assertEquals(Shape.scalar(), o.shape(), "the penalty is a [1, 1] var");
-        terms.add(o);
-      });
+      omega.ifPresent(
+          o -> {
+            assertEquals(Shape.scalar(), o.shape(), "the penalty is a [1, 1] var");
+            terms.add(o);
+          });
       return g.sumOf(terms);
     };
   }
@@ -332,7 +346,10 @@ public abstract class SharingStrategyContract {
           TensorScope s = backend.openScope()) {
         Batch batch = TaskBatches.random(backend, tasks, ROWS, spec().inputSize(), 32L, true);
         GradientCheck.Report r =
-            GradientCheck.check(backend, net.parameters(), List.of(batch.features()),
+            GradientCheck.check(
+                backend,
+                net.parameters(),
+                List.of(batch.features()),
                 objective(net, batch, Mode.TRAIN));
         assertTrue(r.elementsChecked() > net.parameters().size());
       }
@@ -345,8 +362,8 @@ public abstract class SharingStrategyContract {
     try (MultiTaskNetwork net = build(regularisedSpec(), tasks, 41L);
         TensorScope s = backend.openScope()) {
       Batch batch = TaskBatches.random(backend, tasks, ROWS, spec().inputSize(), 42L, true);
-      GradientCheck.check(backend, net.parameters(), List.of(batch.features()),
-          objective(net, batch, Mode.TRAIN));
+      GradientCheck.check(
+          backend, net.parameters(), List.of(batch.features()), objective(net, batch, Mode.TRAIN));
     }
   }
 
@@ -358,18 +375,23 @@ public abstract class SharingStrategyContract {
     for (List<Task> tasks : taskSets()) {
       MultiTaskNetwork net = build(regularisedSpec(), tasks, 51L);
       long built = backend.memoryStats().liveTensors();
-      assertTrue(built >= base + 2L * net.parameters().size(),
+      assertTrue(
+          built >= base + 2L * net.parameters().size(),
           "each parameter holds a value and a gradient");
       try (TensorScope s = backend.openScope()) {
         Batch batch = TaskBatches.random(backend, tasks, ROWS, spec().inputSize(), 52L, true);
         Graph g = new Graph(backend, 53L);
-        g.backward(objective(net, batch, Mode.TRAIN)
-            .loss(g, List.of(g.constant(batch.features()))));
+        g.backward(
+            objective(net, batch, Mode.TRAIN).loss(g, List.of(g.constant(batch.features()))));
       }
-      assertEquals(built, backend.memoryStats().liveTensors(),
+      assertEquals(
+          built,
+          backend.memoryStats().liveTensors(),
           "a training step leaves no tensor behind outside its scope");
       net.close();
-      assertEquals(base, backend.memoryStats().liveTensors(),
+      assertEquals(
+          base,
+          backend.memoryStats().liveTensors(),
           "close() frees every tensor of the network for " + describe(tasks));
     }
   }
@@ -379,7 +401,8 @@ public abstract class SharingStrategyContract {
   @Test
   void providerDescribesItselfAndItsOptions() {
     SharingStrategyProvider p = provider();
-    assertTrue(p.name().matches("[a-z0-9][a-z0-9-]*"),
+    assertTrue(
+        p.name().matches("[a-z0-9][a-z0-9-]*"),
         "provider name '" + p.name() + "' must be lower-case letters, digits and '-'");
     assertFalse(p.description().isBlank(), "a provider has a description");
     Set<String> names = new HashSet<>();
@@ -398,8 +421,8 @@ public abstract class SharingStrategyContract {
 
   @Test
   void providerIsRegisteredForServiceLoader() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(expectServiceRegistration(),
-        "test fixture: not registered on purpose");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        expectServiceRegistration(), "test fixture: not registered on purpose");
     List<String> found = new ArrayList<>();
     for (SharingStrategyProvider p : ServiceLoader.load(SharingStrategyProvider.class)) {
       if (p.getClass() == provider().getClass()) {
@@ -408,7 +431,11 @@ public abstract class SharingStrategyContract {
       }
       found.add(p.name() + " (" + p.getClass().getName() + ")");
     }
-    fail(provider().getClass().getName() + " is not listed in META-INF/services/"
-        + SharingStrategyProvider.class.getName() + "; found " + found);
+    fail(
+        provider().getClass().getName()
+            + " is not listed in META-INF/services/"
+            + SharingStrategyProvider.class.getName()
+            + "; found "
+            + found);
   }
 }

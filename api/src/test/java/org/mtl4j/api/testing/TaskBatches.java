@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.tensor.Shape;
-import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.task.Batch;
 import org.mtl4j.api.task.Task;
+import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.api.tensor.Tensor;
 
 /**
- * Seeded random {@link Batch}es for any task list: features uniform in [-1, 1), class indices,
- * 0/1 labels or real targets by task type. Tensors are allocated like {@link
- * ComputeBackend#allocate} (in the caller's scope, if any).
+ * Seeded random {@link Batch}es for any task list: features uniform in [-1, 1), class indices, 0/1
+ * labels or real targets by task type. Tensors are allocated like {@link ComputeBackend#allocate}
+ * (in the caller's scope, if any).
  */
 public final class TaskBatches {
   private TaskBatches() {}
@@ -41,9 +41,8 @@ public final class TaskBatches {
         for (int i = 0; i < n; i++) {
           if (m[i] == 0f) {
             for (int j = 0; j < cols; j++) {
-              y[i * cols + j] = cols == 1 && t.type() == org.mtl4j.api.task.TaskType.MULTICLASS
-                  ? -1f
-                  : Float.NaN;
+              y[i * cols + j] =
+                  cols == 1 && t.type() == org.mtl4j.api.task.TaskType.MULTICLASS ? -1f : Float.NaN;
             }
           }
         }

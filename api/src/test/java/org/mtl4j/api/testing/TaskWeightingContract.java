@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -48,10 +48,10 @@ import org.mtl4j.api.weighting.WeightingStep;
  * Ω) for two and three tasks on the float32 {@link ReferenceBackend}, and checks that {@link
  * TaskWeighting#backward}: leaves finite gradients in every shared and task parameter (non-zero
  * where a loss reaches them) and in the method's own parameters; returns one weight per task;
- * changes no parameter value; is deterministic for a fixed seed; continues identically after
- * {@link TaskWeighting#state()} / {@link TaskWeighting#restore}; and, when all tasks are one and
- * the same, gives a shared gradient parallel to the gradient of the plain sum of the losses (cosine
- * above 0.99). Gradient-level methods are also run with representation gradients when {@link
+ * changes no parameter value; is deterministic for a fixed seed; continues identically after {@link
+ * TaskWeighting#state()} / {@link TaskWeighting#restore}; and, when all tasks are one and the same,
+ * gives a shared gradient parallel to the gradient of the plain sum of the losses (cosine above
+ * 0.99). Gradient-level methods are also run with representation gradients when {@link
  * #representationOptions()} names a configuration for them. Closing the method frees its tensors.
  */
 public abstract class TaskWeightingContract {
@@ -128,17 +128,22 @@ public abstract class TaskWeightingContract {
   protected final TaskWeighting create(Map<String, Object> opts, List<Task> tasks, long seed) {
     TaskWeighting w =
         provider()
-            .create(Options.parse(opts, provider().options(), "weighting.options"),
+            .create(
+                Options.parse(opts, provider().options(), "weighting.options"),
                 new WeightingContext(tasks, backend, seed));
     assertNotNull(w, "create returned null");
     return w;
   }
 
-  private FixtureNetwork network(List<Task> tasks, long seed, boolean identicalHeads,
-      double penalty) {
-    return new FixtureNetwork(backend,
-        new NetworkSpec(INPUT, List.of(5), List.of(), Activation.TANH, 0, false), tasks, seed,
-        identicalHeads, penalty);
+  private FixtureNetwork network(
+      List<Task> tasks, long seed, boolean identicalHeads, double penalty) {
+    return new FixtureNetwork(
+        backend,
+        new NetworkSpec(INPUT, List.of(5), List.of(), Activation.TANH, 0, false),
+        tasks,
+        seed,
+        identicalHeads,
+        penalty);
   }
 
   /** Records a forward pass and the losses of one step on {@code g}. */
@@ -147,16 +152,24 @@ public abstract class TaskWeightingContract {
     NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
     List<Var> losses = new ArrayList<>();
     for (Task t : net.tasks()) {
-      losses.add(t.loss().apply(g, out.output(t.name()), batch.target(t.name()),
-          batch.mask(t.name())));
+      losses.add(
+          t.loss().apply(g, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
     }
     List<Parameter> taskParams = new ArrayList<>();
     for (Task t : net.tasks()) {
       taskParams.addAll(net.taskParameters(t.name()));
     }
-    return new WeightingStep(g, net.tasks(), losses, net.penalty(g).orElse(null),
-        net.sharedParameters(), taskParams, out.representation(),
-        net.lastSharedWeight().orElse(null), epoch, index);
+    return new WeightingStep(
+        g,
+        net.tasks(),
+        losses,
+        net.penalty(g).orElse(null),
+        net.sharedParameters(),
+        taskParams,
+        out.representation(),
+        net.lastSharedWeight().orElse(null),
+        epoch,
+        index);
   }
 
   private record Result(double[] weights, List<float[]> grads) {}
@@ -226,12 +239,15 @@ public abstract class TaskWeightingContract {
             for (float g : r.grads().get(i)) {
               assertTrue(Float.isFinite(g), where + ": gradient of " + p.name() + " is " + g);
             }
-            Tolerance.assertSameBits(where + ": backward changed the value of " + p.name(),
-                before.get(i), backend.toHost(p.value()));
+            Tolerance.assertSameBits(
+                where + ": backward changed the value of " + p.name(),
+                before.get(i),
+                backend.toHost(p.value()));
           }
           // every parameter of the fixture is reached by some loss (not only by Ω)
           for (Parameter p : net.parameters()) {
-            assertTrue(norm(r.grads().get(all.indexOf(p))) > 0,
+            assertTrue(
+                norm(r.grads().get(all.indexOf(p))) > 0,
                 where + ": no gradient reached " + p.name());
           }
         }
@@ -252,7 +268,9 @@ public abstract class TaskWeightingContract {
   private static void assertSameResult(String what, Result a, Result b) {
     assertEquals(a.weights().length, b.weights().length, what + ": weight count");
     for (int i = 0; i < a.weights().length; i++) {
-      assertEquals(Double.doubleToLongBits(a.weights()[i]), Double.doubleToLongBits(b.weights()[i]),
+      assertEquals(
+          Double.doubleToLongBits(a.weights()[i]),
+          Double.doubleToLongBits(b.weights()[i]),
           what + ": weight " + i + " " + a.weights()[i] + " vs " + b.weights()[i]);
     }
     for (int i = 0; i < a.grads().size(); i++) {
@@ -312,7 +330,8 @@ public abstract class TaskWeightingContract {
           Result rb = run(b, net, data.get(2), 2, 2);
           assertSameResult(where + ": the restored copy's next step", ra, rb);
           for (Map.Entry<String, double[]> e : snapshot.entrySet()) {
-            assertTrue(java.util.Arrays.equals(e.getValue(), state.get(e.getKey())),
+            assertTrue(
+                java.util.Arrays.equals(e.getValue(), state.get(e.getKey())),
                 where + ": state() must return a copy; entry " + e.getKey() + " changed later");
           }
         }
@@ -387,7 +406,9 @@ public abstract class TaskWeightingContract {
       try (FixtureNetwork net = network(tasks, 41L, false, 0.01);
           TaskWeighting w = create(rep, tasks, 42L);
           TensorScope outer = backend.openScope()) {
-        assertEquals(GradientSource.REPRESENTATION, w.gradientSource(),
+        assertEquals(
+            GradientSource.REPRESENTATION,
+            w.gradientSource(),
             provider().name() + " " + rep + " must balance representation gradients");
         Batch batch = TaskBatches.random(backend, tasks, ROWS, INPUT, 43L, true);
         Result r = run(w, net, batch, 0, 0);
@@ -420,7 +441,9 @@ public abstract class TaskWeightingContract {
             run(w, net, data.get(1), 0, 1);
           }
           w.close();
-          assertEquals(base, backend.memoryStats().liveTensors(),
+          assertEquals(
+              base,
+              backend.memoryStats().liveTensors(),
               where(opts, tasks) + ": tensors left after close()");
         }
       }
@@ -432,7 +455,8 @@ public abstract class TaskWeightingContract {
   @Test
   void providerDescribesItselfAndItsOptions() {
     TaskWeightingProvider p = provider();
-    assertTrue(p.name().matches("[a-z0-9][a-z0-9-]*"),
+    assertTrue(
+        p.name().matches("[a-z0-9][a-z0-9-]*"),
         "provider name '" + p.name() + "' must be lower-case letters, digits and '-'");
     assertFalse(p.description().isBlank(), "a provider has a description");
     Set<String> names = new HashSet<>();
@@ -460,7 +484,11 @@ public abstract class TaskWeightingContract {
       }
       found.add(p.name());
     }
-    fail(provider().getClass().getName() + " is not listed in META-INF/services/"
-        + TaskWeightingProvider.class.getName() + "; found " + found);
+    fail(
+        provider().getClass().getName()
+            + " is not listed in META-INF/services/"
+            + TaskWeightingProvider.class.getName()
+            + "; found "
+            + found);
   }
 }

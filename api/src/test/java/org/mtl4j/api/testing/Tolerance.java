@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Element-wise comparison of float results against an oracle with a relative plus absolute
  * tolerance, {@code |actual - expected| <= atol + rtol * scale}, where the scale is {@code
- * |expected|} or, for accumulating operations, the sum of the absolute values of the terms (so
- * that cancellation does not make the bound unreachable in float32).
+ * |expected|} or, for accumulating operations, the sum of the absolute values of the terms (so that
+ * cancellation does not make the bound unreachable in float32).
  *
- * <p>NaN must meet NaN and an infinity must meet the same infinity. Failure messages give the
- * first offending element with its row and column, and how many elements are off.
+ * <p>NaN must meet NaN and an infinity must meet the same infinity. Failure messages give the first
+ * offending element with its row and column, and how many elements are off.
  */
 public final class Tolerance {
   private Tolerance() {}
@@ -100,8 +100,8 @@ public final class Tolerance {
   }
 
   /** {@code |a - e| <= atol + rtol * |e|} for doubles (NaN meets NaN, infinities must match). */
-  public static void assertClose(String what, double expected, double actual, double rtol,
-      double atol) {
+  public static void assertClose(
+      String what, double expected, double actual, double rtol, double atol) {
     boolean ok;
     if (Double.isNaN(expected)) {
       ok = Double.isNaN(actual);
@@ -111,8 +111,17 @@ public final class Tolerance {
       ok = Math.abs(actual - expected) <= atol + rtol * Math.abs(expected);
     }
     if (!ok) {
-      fail(what + ": expected " + expected + " but was " + actual + " (rtol " + rtol + ", atol "
-          + atol + ")");
+      fail(
+          what
+              + ": expected "
+              + expected
+              + " but was "
+              + actual
+              + " (rtol "
+              + rtol
+              + ", atol "
+              + atol
+              + ")");
     }
   }
 }

@@ -19,8 +19,10 @@ import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.config.ConfigWriter;
+import org.mtl4j.trainer.config.EarlyStoppingConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
@@ -181,18 +183,20 @@ public final class Trainer {
       Task task = data.tasks().get(t);
       TaskConfig tc = config.tasks().get(t);
       message("baseline: training a single-task model for " + task.name());
+      // a single task has nothing to balance: its baseline uses equal weighting, and when the
+      // multi-task run stops early on another task's metric the baseline gets the full budget
+      EarlyStoppingConfig es = config.training().earlyStopping();
+      TrainingConfig tr = config.training();
       Mtl4jConfig single =
           config
               .withTasks(List.of(tc.withWeight(1.0)))
-              .withWeighting(
-                  new WeightingConfig(
-                      config.weighting().method().equals("equal")
-                              || config.weighting().method().equals("static")
-                          ? config.weighting().method()
-                          : "equal",
-                      config.weighting().method().equals("static")
-                          ? config.weighting().options()
-                          : Map.of()));
+              .withWeighting(new WeightingConfig("equal", Map.of()))
+              .withTraining(
+                  new TrainingConfig(
+                      tr.epochs(),
+                      tr.batchSize(),
+                      tr.validationSplit(),
+                      es != null && es.task().equals(task.name()) ? es : null));
       Map<String, TaskScores> scores;
       try (MultiTaskNetwork net =
               networks.network(single, data.inputSize(), List.of(task), backend);

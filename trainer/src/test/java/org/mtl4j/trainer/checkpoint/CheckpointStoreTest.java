@@ -24,7 +24,7 @@ class CheckpointStoreTest {
         new EpochRecord(
             epoch,
             Map.of("a", 0.5),
-            Map.of("a", new TaskScores(0.4, Map.of("accuracy", 0.9))),
+            Map.of("a", new TaskScores(0.4, Map.of("accuracy", 0.9, "auc", Double.NaN))),
             List.of(1.0),
             1e-3,
             2.5);

@@ -152,6 +152,45 @@ class TrainingTest {
   }
 
   @Test
+  void cancelFromAnotherThreadStopsBeforeTheNextStep() throws Exception {
+    Trainer t = Mtl4j.trainer(synthetic("cancel", 50, ""));
+    java.util.concurrent.CountDownLatch firstStep = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger stepsAfterCancel =
+        new java.util.concurrent.atomic.AtomicInteger();
+    t.addListener(
+        new TrainingListener() {
+          @Override
+          public void step(int epoch, int step, int stepsPerEpoch, double[] losses) {
+            if (cancelled.getCount() == 0) {
+              stepsAfterCancel.incrementAndGet();
+            }
+            firstStep.countDown();
+            try {
+              cancelled.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+    java.util.concurrent.ExecutorService ex =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<TrainingResult> f = ex.submit(() -> t.train());
+      firstStep.await();
+      t.cancel();
+      cancelled.countDown();
+      TrainingResult r = f.get();
+      assertEquals("cancelled", r.stopReason());
+      assertEquals(0, stepsAfterCancel.get(), "no step runs after cancel()");
+      assertTrue(r.history().isEmpty());
+      assertTrue(r.test().isEmpty());
+    } finally {
+      ex.shutdownNow();
+    }
+  }
+
+  @Test
   void nonFiniteLossStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() {
     Mtl4jConfig good = synthetic("nan", 1, "");
     Mtl4j.trainer(good).train();
@@ -202,7 +241,13 @@ class TrainingTest {
 
   @Test
   void baselinesReportPerTaskGainsAndDeltaM() throws Exception {
-    TrainingResult r = Mtl4j.trainer(synthetic("stl", 2, "")).train(null, true);
+    Mtl4jConfig base = synthetic("stl", 2, "");
+    // early stopping on t1 must not break the t2 baseline, which has no t1 to watch
+    Mtl4jConfig c =
+        base.withTraining(
+            new org.mtl4j.trainer.config.TrainingConfig(
+                2, 64, 0.1, new org.mtl4j.trainer.config.EarlyStoppingConfig("t1", "rmse", 5)));
+    TrainingResult r = Mtl4j.trainer(c).train(null, true);
     assertEquals(2, r.baselines().size());
     double mean = (r.baselines().get(0).gain() + r.baselines().get(1).gain()) / 2;
     assertEquals(mean, r.deltaM(), 1e-12);
