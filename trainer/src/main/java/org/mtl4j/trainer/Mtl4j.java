@@ -37,6 +37,21 @@ public final class Mtl4j {
     return catalogInjector().getInstance(ConfigReader.class).read(yaml);
   }
 
+  /**
+   * One of the trainer's components for a validated config ({@link
+   * org.mtl4j.trainer.data.Datasets}, {@link org.mtl4j.trainer.training.NetworkFactory}, {@link
+   * org.mtl4j.trainer.training.BackendFactory}, ...), for embedders that run their own loop around
+   * them (mtl4j-spark) without depending on Guice.
+   */
+  public static <T> T component(Mtl4jConfig config, Class<T> type) {
+    return Guice.createInjector(new Mtl4jModule(config)).getInstance(type);
+  }
+
+  /** A config reader that validates against the discovered plugins. */
+  public static ConfigReader configReader() {
+    return catalogInjector().getInstance(ConfigReader.class);
+  }
+
   /** The discovered strategies, weightings, data sources and backends. */
   public static PluginCatalog plugins() {
     return catalogInjector().getInstance(PluginCatalog.class);

@@ -1,0 +1,32 @@
+package org.mtl4j.spark;
+
+import java.io.Serializable;
+
+/**
+ * What every executor needs to rebuild the run's model next to its data partition, broadcast once
+ * per run: the resolved config as YAML (parsed again against the executor's plugins), each task's
+ * output size and whether it has a label mask, and the size of the shuffle index space.
+ *
+ * @param runId unique per run; keys the executors' {@link ShardCache} entries
+ * @param configYaml the resolved config
+ * @param runName the run's name (the config's default name when parsing it again)
+ * @param outputSizes per task its output size, as the data source resolved it
+ * @param masked per task whether its labels come with a mask
+ * @param inputSize features per example
+ * @param trainSize examples in the training split
+ * @param mode how executors cooperate
+ * @param failure an injected failure, or null
+ */
+record RunSpec(
+    String runId,
+    String configYaml,
+    String runName,
+    int[] outputSizes,
+    boolean[] masked,
+    int inputSize,
+    int trainSize,
+    TrainingMode mode,
+    FailureInjection failure)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+}

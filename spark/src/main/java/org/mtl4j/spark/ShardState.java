@@ -1,0 +1,344 @@
+package org.mtl4j.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Var;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.mtl4j.api.backend.BackendOptions;
+import org.mtl4j.api.backend.Backends;
+import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.optim.Optimizer;
+import org.mtl4j.api.sharing.MultiTaskNetwork;
+import org.mtl4j.api.sharing.NetworkOutput;
+import org.mtl4j.api.task.Batch;
+import org.mtl4j.api.task.Task;
+import org.mtl4j.api.tensor.Tensor;
+import org.mtl4j.api.tensor.TensorScope;
+import org.mtl4j.api.weighting.TaskWeighting;
+import org.mtl4j.api.weighting.WeightingStep;
+import org.mtl4j.trainer.Mtl4j;
+import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.data.BatchAssembler;
+import org.mtl4j.trainer.data.Examples;
+import org.mtl4j.trainer.data.Permutations;
+import org.mtl4j.trainer.data.Split;
+import org.mtl4j.trainer.data.TaskFactory;
+import org.mtl4j.trainer.training.GradientClipping;
+import org.mtl4j.trainer.training.LearningRateSchedule;
+import org.mtl4j.trainer.training.NetworkFactory;
+import org.mtl4j.trainer.training.OptimizerFactory;
+
+/**
+ * One data partition on an executor with everything it keeps between steps: its rows (as trainer
+ * {@link Examples}), a backend, the network (and, for averaging, the weighting method and
+ * optimiser) built from the same config and seed as the driver's. It serves two requests: the
+ * count-weighted per-task gradients of its share of a global batch ({@link #gradients}), and k
+ * local optimiser steps from a broadcast state ({@link #round}). Both start from state the driver
+ * broadcast, so a retried task computes the same result as its failed first attempt.
+ */
+final class ShardState implements AutoCloseable {
+  private final RunSpec spec;
+  private final Mtl4jConfig config;
+  private final List<Task> tasks;
+  private final ComputeBackend backend;
+  private final MultiTaskNetwork net;
+  private final NetworkFactory networks;
+  private TaskWeighting weighting;
+  private Optimizer optimizer;
+  private ParameterLayout layout;
+  private final List<Parameter> taskParams;
+  private final Split local;
+  private final int[] localOf;
+  private final BatchAssembler assembler;
+  private final LearningRateSchedule schedule;
+  private boolean fresh = true;
+  private int orderEpoch = -1;
+  private int[] order;
+
+  private ShardState(RunSpec spec, Examples examples, int[] localOf) {
+    this.spec = spec;
+    this.config = Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(),
+        spec.runName());
+    List<Task> ts = new ArrayList<>();
+    for (int t = 0; t < config.tasks().size(); t++) {
+      ts.add(TaskFactory.build(config.tasks().get(t), spec.outputSizes()[t]));
+    }
+    this.tasks = List.copyOf(ts);
+    this.networks = Mtl4j.component(config, NetworkFactory.class);
+    this.backend = Backends.discover().create(config.backend(), executorOptions());
+    this.net = networks.network(config, spec.inputSize(), tasks, backend);
+    this.weighting = networks.weighting(config, tasks, backend);
+    this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
+    this.layout = spec.mode() == TrainingMode.SYNC
+        ? ParameterLayout.of(net, List.of())
+        : ParameterLayout.of(net, weighting.parameters());
+    List<Parameter> tp = new ArrayList<>();
+    for (Task t : tasks) {
+      tp.addAll(net.taskParameters(t.name()));
+    }
+    this.taskParams = List.copyOf(tp);
+    this.local = Split.all(examples);
+    this.localOf = localOf;
+    this.assembler = new BatchAssembler(tasks);
+    int b = config.training().batchSize();
+    int stepsPerEpoch = (spec.trainSize() + b - 1) / b;
+    this.schedule = new LearningRateSchedule(config.optimizer().schedule(),
+        config.optimizer().lr(), (long) stepsPerEpoch * config.training().epochs(),
+        stepsPerEpoch);
+  }
+
+  /**
+   * Backend options for a Spark task: as many compute threads as the task was given cores ({@code
+   * spark.task.cpus}, default 1) so concurrent tasks of one executor do not oversubscribe its cores
+   * (OpenBLAS's thread count is process-wide), and the GPU Spark assigned to the task, if any.
+   */
+  private static BackendOptions executorOptions() {
+    TaskContext ctx = TaskContext.get();
+    if (ctx == null) {
+      return BackendOptions.defaults();
+    }
+    int device = 0;
+    ResourceInformation gpu = ctx.resourcesJMap().get("gpu");
+    if (gpu != null && gpu.addresses().length > 0) {
+      device = Integer.parseInt(gpu.addresses()[0]);
+    }
+    return new BackendOptions(ctx.cpus(), device, Map.of());
+  }
+
+  /** Builds the shard from its partition's rows. */
+  static ShardState build(RunSpec spec, int partition, Iterator<ExampleRow> rows) {
+    List<ExampleRow> list = new ArrayList<>();
+    rows.forEachRemaining(list::add);
+    int n = list.size();
+    int d = spec.inputSize();
+    int tasks = spec.outputSizes().length;
+    float[] x = new float[n * d];
+    float[][] y = new float[tasks][];
+    float[][] m = new float[tasks][];
+    int[] localOf = new int[spec.trainSize()];
+    Arrays.fill(localOf, -1);
+    for (int i = 0; i < n; i++) {
+      ExampleRow r = list.get(i);
+      if (r.features().length != d) {
+        throw new IllegalArgumentException("example " + r.position() + " of partition "
+            + partition + " has " + r.features().length + " features, expected " + d);
+      }
+      System.arraycopy(r.features(), 0, x, i * d, d);
+      for (int t = 0; t < tasks; t++) {
+        int k = r.targets()[t].length;
+        if (y[t] == null) {
+          y[t] = new float[n * k];
+          m[t] = new float[n];
+        }
+        System.arraycopy(r.targets()[t], 0, y[t], i * k, k);
+        m[t][i] = r.labelled()[t];
+      }
+      localOf[r.position()] = i;
+    }
+    Mtl4jConfig c = Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(),
+        spec.runName());
+    Map<String, float[]> targets = new HashMap<>();
+    Map<String, float[]> masks = new HashMap<>();
+    for (int t = 0; t < tasks; t++) {
+      String name = c.tasks().get(t).name();
+      targets.put(name, y[t] == null ? new float[0] : y[t]);
+      if (spec.masked()[t]) {
+        masks.put(name, m[t] == null ? new float[0] : m[t]);
+      }
+    }
+    return new ShardState(spec, new Examples(n, d, x, targets, masks), localOf);
+  }
+
+  /** 1 the first time it is asked after being built, then 0: counts (re)builds in the metrics. */
+  private int takeBuild() {
+    int b = fresh ? 1 : 0;
+    fresh = false;
+    return b;
+  }
+
+  /** Rows of this partition. */
+  int rows() {
+    return local.size();
+  }
+
+  /** Local row indices of this partition's share of global batch {@code order[from..from+n)}. */
+  private int[] share(int epoch, int from, int count) {
+    if (epoch != orderEpoch) {
+      order = Permutations.of(spec.trainSize(), CounterRng.derive(config.seed(), 1000 + epoch));
+      orderEpoch = epoch;
+    }
+    int[] out = new int[count];
+    int k = 0;
+    for (int i = from; i < from + count; i++) {
+      int l = localOf[order[i]];
+      if (l >= 0) {
+        out[k++] = l;
+      }
+    }
+    return Arrays.copyOf(out, k);
+  }
+
+  /** Labelled rows of task {@code t} among {@code rows}. */
+  private double labelledCount(int t, int[] rows) {
+    float[] mask = local.examples().mask(tasks.get(t).name());
+    if (mask == null) {
+      return rows.length;
+    }
+    double c = 0;
+    for (int r : rows) {
+      c += mask[r];
+    }
+    return c;
+  }
+
+  /**
+   * The per-task gradients of this partition's share of global batch {@code from..from+count} of
+   * {@code epoch}, each multiplied by the task's labelled count in the share, at the broadcast
+   * parameters.
+   */
+  synchronized GradientSum gradients(int epoch, long step, int from, int count, float[] params) {
+    ParameterLayout.upload(backend, layout.all(), params);
+    GradientSum sum = new GradientSum(tasks.size());
+    sum.partitions = 1;
+    sum.shardBuilds = takeBuild();
+    int[] rows = share(epoch, from, count);
+    if (rows.length == 0) {
+      return sum;
+    }
+    sum.examples = rows.length;
+    try (TensorScope scope = backend.openScope()) {
+      Batch batch = assembler.assemble(backend, local, rows, 0, rows.length);
+      Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
+      NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
+      for (int t = 0; t < tasks.size(); t++) {
+        double c = labelledCount(t, rows);
+        if (c == 0) {
+          continue;
+        }
+        Task task = tasks.get(t);
+        Var loss = task.loss().apply(g, out.output(task.name()), batch.target(task.name()),
+            batch.mask(task.name()));
+        List<Var> wrt = new ArrayList<>();
+        for (Parameter p : layout.taskParameters(t)) {
+          wrt.add(g.param(p));
+        }
+        Map<Var, Tensor> grads = g.grad(loss, wrt);
+        float[] flat = new float[ParameterLayout.size(layout.taskParameters(t))];
+        int off = 0;
+        for (Var v : wrt) {
+          float[] gv = backend.toHost(grads.get(v));
+          for (int i = 0; i < gv.length; i++) {
+            flat[off + i] = (float) (gv[i] * c);
+          }
+          off += gv.length;
+        }
+        sum.gradients[t] = flat;
+        sum.lossSums[t] = backend.scalar(loss.value()) * c;
+        sum.counts[t] = c;
+      }
+    }
+    sum.sentBytes = sum.payloadBytes();
+    return sum;
+  }
+
+  /**
+   * Local SGD: from the broadcast state, {@code steps} optimiser steps on this partition's shares
+   * of the global batches starting at {@code firstFrom}, returning the reached parameters and
+   * optimiser slots multiplied by the examples trained on.
+   */
+  synchronized RoundSum round(int epoch, long firstStep, int firstFrom, int steps,
+      RoundState state, int partition) {
+    // fresh optimiser and weighting method each round: a retried attempt must not see slots or
+    // weighting state its failed predecessor created
+    optimizer.close();
+    weighting.close();
+    weighting = networks.weighting(config, tasks, backend);
+    optimizer = OptimizerFactory.create(config.optimizer(), backend);
+    layout = ParameterLayout.of(net, weighting.parameters());
+    List<Parameter> params = layout.all();
+    ParameterLayout.upload(backend, params, state.parameters());
+    optimizer.restore(state.optimizerState(), params);
+    weighting.restore(state.weightingState());
+    RoundSum sum = new RoundSum(tasks.size());
+    sum.partitions = 1;
+    sum.shardBuilds = takeBuild();
+    int b = config.training().batchSize();
+    long examples = 0;
+    for (int j = 0; j < steps; j++) {
+      int from = firstFrom + j * b;
+      int count = Math.min(b, spec.trainSize() - from);
+      int[] rows = share(epoch, from, count);
+      if (rows.length == 0) {
+        continue;
+      }
+      long step = firstStep + j;
+      try (TensorScope scope = backend.openScope()) {
+        Batch batch = assembler.assemble(backend, local, rows, 0, rows.length);
+        Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
+        NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
+        List<Var> losses = new ArrayList<>();
+        for (Task t : tasks) {
+          losses.add(t.loss().apply(g, out.output(t.name()), batch.target(t.name()),
+              batch.mask(t.name())));
+        }
+        for (int t = 0; t < tasks.size(); t++) {
+          double c = labelledCount(t, rows);
+          if (c > 0) {
+            sum.lossSums[t] += backend.scalar(losses.get(t).value()) * c;
+            sum.counts[t] += c;
+          }
+        }
+        weighting.backward(new WeightingStep(g, tasks, losses, net.penalty(g).orElse(null),
+            net.sharedParameters(), taskParams, out.representation(),
+            net.lastSharedWeight().orElse(null), epoch, step));
+      }
+      if (config.optimizer().clipNorm() > 0) {
+        GradientClipping.clip(backend, params, config.optimizer().clipNorm());
+      }
+      optimizer.setLearningRate(schedule.at(step));
+      optimizer.step(params);
+      weighting.afterOptimizerStep();
+      optimizer.zeroGrad(params);
+      examples += rows.length;
+    }
+    sum.examples = examples;
+    if (examples > 0) {
+      float scale = examples;
+      float[] p = ParameterLayout.flatten(backend, params);
+      for (int i = 0; i < p.length; i++) {
+        p[i] *= scale;
+      }
+      sum.parameters = p;
+      optimizer.state().forEach((k, v) -> {
+        if (!k.equals("steps")) {
+          float[] s = v.clone();
+          for (int i = 0; i < s.length; i++) {
+            s[i] *= scale;
+          }
+          sum.optimizerSlots.put(k, s);
+        }
+      });
+      sum.weightingPartition = partition;
+      sum.weightingState = weighting.state();
+    }
+    sum.sentBytes = sum.payloadBytes();
+    return sum;
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+    weighting.close();
+    net.close();
+    backend.close();
+  }
+}

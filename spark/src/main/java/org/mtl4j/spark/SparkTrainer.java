@@ -1,0 +1,491 @@
+package org.mtl4j.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Var;
+import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.optim.Optimizer;
+import org.mtl4j.api.sharing.MultiTaskNetwork;
+import org.mtl4j.api.task.Task;
+import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.api.tensor.TensorScope;
+import org.mtl4j.api.weighting.GradientSource;
+import org.mtl4j.api.weighting.TaskWeighting;
+import org.mtl4j.api.weighting.WeightingStep;
+import org.mtl4j.trainer.Mtl4j;
+import org.mtl4j.trainer.checkpoint.Checkpoint;
+import org.mtl4j.trainer.checkpoint.CheckpointException;
+import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.checkpoint.SafeTensors;
+import org.mtl4j.trainer.config.ConfigReader;
+import org.mtl4j.trainer.config.ConfigWriter;
+import org.mtl4j.trainer.config.EarlyStoppingConfig;
+import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.data.Dataset;
+import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.data.Examples;
+import org.mtl4j.trainer.data.Split;
+import org.mtl4j.trainer.metrics.EpochRecord;
+import org.mtl4j.trainer.metrics.TaskScores;
+import org.mtl4j.trainer.training.BackendFactory;
+import org.mtl4j.trainer.training.Evaluator;
+import org.mtl4j.trainer.training.GradientClipping;
+import org.mtl4j.trainer.training.LearningRateSchedule;
+import org.mtl4j.trainer.training.NetworkFactory;
+import org.mtl4j.trainer.training.OptimizerFactory;
+import org.mtl4j.trainer.training.Trainer;
+import org.mtl4j.trainer.training.TrainingLoop;
+
+/**
+ * Data-parallel multi-task training on Apache Spark for any config the local trainer accepts. The
+ * driver loads the data with the trainer's data sources, splits off validation rows exactly as
+ * {@link Trainer} does and distributes the training rows as an RDD of {@link ExampleRow}s, cached
+ * in executor memory. Each partition keeps its rows, backend and network in a per-executor cache
+ * keyed by run id ({@link ShardCache}), so steps neither re-read data nor rebuild models.
+ *
+ * <p><b>Synchronous mode</b> (Dean et al. 2012; Goyal et al. 2017). Every step the driver
+ * broadcasts the network parameters; each partition takes the rows of the global batch it holds
+ * (the same seeded shuffle as local training, so the global batch is the local one), computes
+ * every task's loss and its gradient over the parameters that loss depends on, multiplied by the
+ * task's labelled-example count; {@code treeAggregate} sums these, and dividing by the counts gives
+ * exactly the gradient of each task's mean loss over the global batch. The driver then runs the
+ * configured weighting method on a <em>surrogate</em> step whose task losses are {@code L_t(θ) =
+ * l_t + ⟨g_t, θ − θ_0⟩}: same value and same gradient as the real global-batch loss at the current
+ * parameters, so loss-level methods (equal, static, uncertainty, DWA, RLW, GradNorm) and
+ * gradient-level methods on shared parameters (PCGrad, MGDA, CAGrad) see exactly the per-task
+ * gradients a single machine would, and Ω is differentiated on the driver. Clipping, schedule and
+ * optimiser step follow as in {@link TrainingLoop}. Gradient methods on the shared representation
+ * ({@code rep_grad: true}) need per-example representation gradients and are refused in this mode
+ * (use {@code rep_grad: false} or averaging). Dropout masks are drawn per partition from the same
+ * step seed, so with dropout the runs agree in distribution, not bit for bit.
+ *
+ * <p><b>Averaging mode</b> (local SGD; Stich, ICLR 2019). Each round the driver broadcasts
+ * parameters (network and learned weighting parameters), the optimiser state and the weighting
+ * method's host state; each partition takes k optimiser steps, step j on its share of global batch
+ * j of the round, with the full weighting method locally; the partitions' parameters <em>and
+ * optimiser moments</em> (SGD momentum buffers, Adam's first and second moments) are averaged,
+ * weighted by the examples each trained on, and the step counter is set to the global step count,
+ * so Adam's bias correction continues as in local training. The weighting state (GradNorm's initial
+ * losses, DWA's history) is taken from the lowest-numbered partition; DWA's epoch hook runs on the
+ * driver with the epoch's mean losses over all partitions.
+ *
+ * <p>After every epoch the driver validates, applies early stopping and writes a checkpoint with
+ * the trainer's {@link CheckpointStore} to {@code <output>/<name>/checkpoint}, the same format as
+ * local training, so either can resume the other. Spark's own task retries make a failed partition
+ * harmless: every task starts from broadcast state and the cached shard carries nothing that a
+ * failed attempt could have changed.
+ */
+public final class SparkTrainer {
+  private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
+  private final JavaSparkContext sc;
+  private final Mtl4jConfig config;
+  private final SparkTrainingOptions options;
+
+  public SparkTrainer(JavaSparkContext sc, Mtl4jConfig config, SparkTrainingOptions options) {
+    this.sc = java.util.Objects.requireNonNull(sc, "spark context");
+    this.config = java.util.Objects.requireNonNull(config, "config");
+    this.options = java.util.Objects.requireNonNull(options, "options");
+  }
+
+  /** The checkpoint folder of this config's run. */
+  public Path checkpointDir() {
+    return Path.of(config.output(), config.name(), "checkpoint");
+  }
+
+  /** Trains from scratch. */
+  public SparkTrainingResult train() {
+    return train(null);
+  }
+
+  /**
+   * Trains, continuing from {@code resumeFrom} (a checkpoint folder or a run folder holding one,
+   * written by a local or a distributed run) when not null.
+   */
+  public SparkTrainingResult train(Path resumeFrom) {
+    Checkpoint resume = resumeFrom == null ? null
+        : new CheckpointStore().load(Trainer.checkpointDir(resumeFrom));
+    String yaml = new ConfigWriter().toYaml(config);
+    Dataset data = Mtl4j.component(config, Datasets.class)
+        .load(config.data(), config.tasks(), config.seed());
+    Datasets.TrainValidation tv = Datasets.splitValidation(data.train(),
+        config.training().validationSplit(), config.seed());
+    List<Task> tasks = data.tasks();
+    int[] outputSizes = tasks.stream().mapToInt(Task::outputSize).toArray();
+    boolean[] masked = new boolean[tasks.size()];
+    for (int t = 0; t < masked.length; t++) {
+      masked[t] = tv.train().examples().mask(tasks.get(t).name()) != null;
+    }
+    String runId = config.name() + "-" + UUID.randomUUID();
+    RunSpec spec = new RunSpec(runId, yaml, config.name(), outputSizes, masked, data.inputSize(),
+        tv.train().size(), options.mode(), options.failure());
+    Broadcast<RunSpec> specB = sc.broadcast(spec);
+    JavaRDD<ExampleRow> rows = sc.parallelize(rowsOf(tv.train(), tasks), options.partitions())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Cut the lineage to the driver's collection: otherwise every task of every step would carry
+    // its partition's rows inside the serialised task. With a checkpoint directory set the cut is
+    // reliable (survives executor loss); otherwise it relies on the executors' cached blocks.
+    if (sc.getCheckpointDir().isPresent()) {
+      rows.checkpoint();
+    } else {
+      rows.rdd().localCheckpoint();
+    }
+    rows.count();
+    BackendFactory.Opened opened = Mtl4j.component(config, BackendFactory.class)
+        .open(config.backend());
+    NetworkFactory networks = Mtl4j.component(config, NetworkFactory.class);
+    Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
+    pre.put("input_size", data.inputSize());
+    try (ComputeBackend backend = opened.backend();
+        MultiTaskNetwork net = networks.network(config, data.inputSize(), tasks, backend);
+        TaskWeighting weighting = networks.weighting(config, tasks, backend);
+        Optimizer optimizer = OptimizerFactory.create(config.optimizer(), backend)) {
+      if (options.mode() == TrainingMode.SYNC
+          && weighting.gradientSource() == GradientSource.REPRESENTATION) {
+        throw new IllegalArgumentException("weighting.options.rep_grad: true balances per-example"
+            + " gradients of the shared representation, which synchronous Spark training does not"
+            + " aggregate; set rep_grad: false (balance the shared parameters' gradients) or use"
+            + " --mode average");
+      }
+      Driver d = new Driver(backend, net, weighting, optimizer, tasks, specB, rows, yaml, pre);
+      try {
+        return d.run(tv.train().size(), tv.validation(), data.test(), resume);
+      } finally {
+        rows.mapPartitionsWithIndex(ShardTasks.release(runId), true).collect();
+        rows.unpersist(false);
+        specB.destroy();
+      }
+    }
+  }
+
+  /** The training split as rows, position = index in the split (the shuffle's index space). */
+  static List<ExampleRow> rowsOf(Split split, List<Task> tasks) {
+    Examples ex = split.examples();
+    int d = ex.inputSize();
+    int[] r = split.rows();
+    List<ExampleRow> out = new ArrayList<>(r.length);
+    for (int i = 0; i < r.length; i++) {
+      float[] x = new float[d];
+      System.arraycopy(ex.features(), r[i] * d, x, 0, d);
+      float[][] y = new float[tasks.size()][];
+      float[] lab = new float[tasks.size()];
+      for (int t = 0; t < y.length; t++) {
+        String name = tasks.get(t).name();
+        int k = ex.targetColumns(name);
+        y[t] = new float[k];
+        System.arraycopy(ex.targets(name), r[i] * k, y[t], 0, k);
+        float[] mask = ex.mask(name);
+        lab[t] = mask == null ? 1f : mask[r[i]];
+      }
+      out.add(new ExampleRow(i, x, y, lab));
+    }
+    return out;
+  }
+
+  /** The driver's side of one run. */
+  private final class Driver {
+    private final ComputeBackend backend;
+    private final MultiTaskNetwork net;
+    private final TaskWeighting weighting;
+    private final Optimizer optimizer;
+    private final List<Task> tasks;
+    private final Broadcast<RunSpec> spec;
+    private final JavaRDD<ExampleRow> rows;
+    private final String yaml;
+    private final Map<String, Object> preprocessing;
+    private final List<Parameter> params;
+    private final List<Parameter> netParams;
+    private final List<Parameter> taskParams;
+    private final ParameterLayout layout;
+    private long broadcasts;
+    private long broadcastBytes;
+    private long aggregatedBytes;
+    private long shardBuilds;
+    private long exchanges;
+    private double seconds;
+
+    Driver(ComputeBackend backend, MultiTaskNetwork net, TaskWeighting weighting,
+        Optimizer optimizer, List<Task> tasks, Broadcast<RunSpec> spec, JavaRDD<ExampleRow> rows,
+        String yaml, Map<String, Object> preprocessing) {
+      this.backend = backend;
+      this.net = net;
+      this.weighting = weighting;
+      this.optimizer = optimizer;
+      this.tasks = tasks;
+      this.spec = spec;
+      this.rows = rows;
+      this.yaml = yaml;
+      this.preprocessing = preprocessing;
+      this.layout = ParameterLayout.of(net, List.of());
+      this.netParams = layout.all();
+      List<Parameter> all = new ArrayList<>(net.parameters());
+      all.addAll(weighting.parameters());
+      this.params = List.copyOf(all);
+      List<Parameter> tp = new ArrayList<>();
+      for (Task t : tasks) {
+        tp.addAll(net.taskParameters(t.name()));
+      }
+      this.taskParams = List.copyOf(tp);
+    }
+
+    SparkTrainingResult run(int trainSize, Split validation, Split test, Checkpoint resume) {
+      int batchSize = config.training().batchSize();
+      int epochs = config.training().epochs();
+      int stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
+      LearningRateSchedule schedule = new LearningRateSchedule(config.optimizer().schedule(),
+          config.optimizer().lr(), (long) stepsPerEpoch * epochs, stepsPerEpoch);
+      List<EpochRecord> history = new ArrayList<>();
+      int startEpoch = 0;
+      long step = 0;
+      EarlyStoppingConfig es = config.training().earlyStopping();
+      boolean higher = es == null || ConfigReader.higherIsBetter(es.metric());
+      double best = Double.NaN;
+      int bad = 0;
+      if (resume != null) {
+        restore(resume);
+        history.addAll(resume.history());
+        startEpoch = resume.epoch();
+        step = resume.step();
+        best = resume.bestScore();
+        bad = resume.badEpochs();
+      }
+      Evaluator evaluator = new Evaluator(backend, Math.max(batchSize, 256));
+      CheckpointStore store = new CheckpointStore();
+      double[] taskWeights = new double[tasks.size()];
+      double lr = config.optimizer().lr();
+      long stepsTaken = 0;
+      String stopReason = "completed";
+      for (int epoch = startEpoch; epoch < epochs; epoch++) {
+        long t0 = System.nanoTime();
+        double[] lossSum = new double[tasks.size()];
+        double[] countSum = new double[tasks.size()];
+        int s = 0;
+        while (s < stepsPerEpoch) {
+          long ts = System.nanoTime();
+          int k = options.mode() == TrainingMode.SYNC ? 1
+              : Math.min(options.averageEvery(), stepsPerEpoch - s);
+          int from = s * batchSize;
+          if (options.mode() == TrainingMode.SYNC) {
+            int n = Math.min(batchSize, trainSize - from);
+            lr = schedule.at(step);
+            taskWeights = syncStep(epoch, step, from, n, lr, lossSum, countSum);
+          } else {
+            averageRound(epoch, step, from, k, lossSum, countSum);
+            lr = schedule.at(step + k - 1);
+          }
+          s += k;
+          step += k;
+          stepsTaken += k;
+          exchanges++;
+          seconds += (System.nanoTime() - ts) / 1e9;
+        }
+        double[] mean = new double[tasks.size()];
+        Map<String, Double> trainLoss = new LinkedHashMap<>();
+        for (int t = 0; t < mean.length; t++) {
+          mean[t] = lossSum[t] / Math.max(1, countSum[t]);
+          trainLoss.put(tasks.get(t).name(), mean[t]);
+        }
+        weighting.endEpoch(epoch, mean);
+        Map<String, TaskScores> val = validation.size() > 0
+            ? evaluator.evaluate(net, validation) : Map.of();
+        List<Double> w = new ArrayList<>();
+        for (double x : taskWeights) {
+          w.add(x);
+        }
+        EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val, w, lr,
+            (System.nanoTime() - t0) / 1e9);
+        history.add(rec);
+        LOG.log(System.Logger.Level.INFO, "epoch " + (epoch + 1) + ": train loss " + trainLoss
+            + ", validation " + val);
+        boolean stop = false;
+        if (es != null && !val.isEmpty()) {
+          double score = val.get(es.task()).get(es.metric());
+          if (Double.isNaN(best) || (higher ? score > best : score < best)) {
+            best = score;
+            bad = 0;
+          } else if (++bad >= es.patience()) {
+            stop = true;
+          }
+        }
+        store.save(checkpointDir(), snapshot(epoch + 1, step, history, best, bad));
+        if (stop) {
+          stopReason = "early-stopped";
+          break;
+        }
+      }
+      Map<String, TaskScores> scores = test.size() > 0 ? new Evaluator(backend, 512)
+          .evaluate(net, test) : Map.of();
+      Map<String, float[]> values = new LinkedHashMap<>();
+      for (Parameter p : params) {
+        values.put(p.name(), backend.toHost(p.value()));
+      }
+      SparkRunMetrics metrics = new SparkRunMetrics(options.partitions(), stepsTaken, exchanges,
+          seconds, broadcasts, broadcastBytes, aggregatedBytes, shardBuilds);
+      return new SparkTrainingResult(history, scores, values, metrics, checkpointDir(),
+          stopReason);
+    }
+
+    /** One synchronous step; returns the weighting method's task weights. */
+    private double[] syncStep(int epoch, long step, int from, int n, double lr, double[] lossSum,
+        double[] countSum) {
+      float[] theta = ParameterLayout.flatten(backend, netParams);
+      Broadcast<float[]> b = sc.broadcast(theta);
+      broadcasts++;
+      broadcastBytes += 4L * theta.length;
+      GradientSum sum;
+      try {
+        sum = rows.mapPartitionsWithIndex(
+                ShardTasks.gradients(spec, epoch, step, from, n, b), true)
+            .treeAggregate(new GradientSum(tasks.size()), GradientSum::merge,
+                GradientSum::merge, options.aggregationDepth());
+      } finally {
+        b.destroy();
+      }
+      aggregatedBytes += sum.sentBytes;
+      shardBuilds += sum.shardBuilds;
+      double[] weights;
+      try (TensorScope scope = backend.openScope()) {
+        Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
+        List<Var> losses = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+          losses.add(surrogateLoss(g, t, sum));
+          if (sum.counts[t] > 0) {
+            lossSum[t] += sum.lossSums[t] / sum.counts[t];
+            countSum[t] += 1;
+          }
+        }
+        WeightingStep ws = new WeightingStep(g, tasks, losses, net.penalty(g).orElse(null),
+            net.sharedParameters(), taskParams, null, net.lastSharedWeight().orElse(null), epoch,
+            step);
+        weights = weighting.backward(ws);
+      }
+      if (config.optimizer().clipNorm() > 0) {
+        GradientClipping.clip(backend, params, config.optimizer().clipNorm());
+      }
+      optimizer.setLearningRate(lr);
+      optimizer.step(params);
+      weighting.afterOptimizerStep();
+      optimizer.zeroGrad(params);
+      return weights;
+    }
+
+    /**
+     * {@code l_t + Σ_p sum((θ_p − θ_p⁰) ⊙ g_tp)}: the task's global-batch mean loss at the current
+     * parameters, with the aggregated mean gradient as its gradient.
+     */
+    private Var surrogateLoss(Graph g, int t, GradientSum sum) {
+      double c = sum.counts[t];
+      if (c == 0 || sum.gradients[t] == null) {
+        return g.constant(backend.zeros(Shape.scalar()));
+      }
+      float[] flat = sum.gradients[t];
+      Var acc = null;
+      int off = 0;
+      for (Parameter p : layout.taskParameters(t)) {
+        float[] gp = new float[p.size()];
+        for (int i = 0; i < gp.length; i++) {
+          gp[i] = (float) (flat[off + i] / c);
+        }
+        off += gp.length;
+        Var theta0 = g.constant(backend.fromHost(p.shape(), backend.toHost(p.value())));
+        Var grad = g.constant(backend.fromHost(p.shape(), gp));
+        Var term = g.sum(g.mul(g.sub(g.param(p), theta0), grad));
+        acc = acc == null ? term : g.add(acc, term);
+      }
+      return g.addScalar(acc, (float) (sum.lossSums[t] / c));
+    }
+
+    /** One averaging round of {@code k} local steps starting at global step {@code step}. */
+    private void averageRound(int epoch, long step, int from, int k, double[] lossSum,
+        double[] countSum) {
+      RoundState state = new RoundState(ParameterLayout.flatten(backend, params),
+          optimizerState(step), weighting.state());
+      Broadcast<RoundState> b = sc.broadcast(state);
+      broadcasts++;
+      broadcastBytes += state.bytes();
+      RoundSum sum;
+      try {
+        sum = rows.mapPartitionsWithIndex(
+                ShardTasks.round(spec, epoch, step, from, k, b), true)
+            .treeAggregate(new RoundSum(tasks.size()), RoundSum::merge, RoundSum::merge,
+                options.aggregationDepth());
+      } finally {
+        b.destroy();
+      }
+      aggregatedBytes += sum.sentBytes;
+      shardBuilds += sum.shardBuilds;
+      if (sum.examples == 0) {
+        throw new IllegalStateException("no partition trained in the round at step " + step);
+      }
+      float inv = 1f / sum.examples;
+      float[] p = sum.parameters;
+      for (int i = 0; i < p.length; i++) {
+        p[i] *= inv;
+      }
+      ParameterLayout.upload(backend, params, p);
+      Map<String, float[]> opt = new LinkedHashMap<>();
+      opt.put("steps", encodeSteps(step + k));
+      sum.optimizerSlots.forEach((name, v) -> {
+        for (int i = 0; i < v.length; i++) {
+          v[i] *= inv;
+        }
+        opt.put(name, v);
+      });
+      optimizer.restore(opt, params);
+      weighting.restore(sum.weightingState);
+      for (int t = 0; t < tasks.size(); t++) {
+        if (sum.counts[t] > 0) {
+          // mean over the round's examples, counted once per step like local training
+          lossSum[t] += sum.lossSums[t] / sum.counts[t] * k;
+          countSum[t] += k;
+        }
+      }
+    }
+
+    /** The driver optimiser's state with the step counter set to {@code step}. */
+    private Map<String, float[]> optimizerState(long step) {
+      Map<String, float[]> s = new LinkedHashMap<>(optimizer.state());
+      s.put("steps", encodeSteps(step));
+      return s;
+    }
+
+    private Checkpoint snapshot(int epoch, long step, List<EpochRecord> history, double best,
+        int bad) {
+      Map<String, SafeTensors.Entry> weights = new LinkedHashMap<>();
+      for (Parameter p : params) {
+        weights.put(p.name(), new SafeTensors.Entry(p.shape().dims(), backend.toHost(p.value())));
+      }
+      List<Checkpoint.TaskInfo> infos = tasks.stream()
+          .map(t -> new Checkpoint.TaskInfo(t.name(), t.type().configName(), t.outputSize()))
+          .toList();
+      return new Checkpoint(yaml, config.seed(), epoch, step, weights, optimizerState(step),
+          weighting.state(), history, infos, preprocessing, best, bad);
+    }
+
+    private void restore(Checkpoint c) {
+      if (c.seed() != config.seed()) {
+        throw new CheckpointException("checkpoint seed " + c.seed() + " differs from config seed "
+            + config.seed());
+      }
+      TrainingLoop.restoreWeights(backend, params, c.weights());
+      optimizer.restore(c.optimizerState(), params);
+      weighting.restore(c.weightingState());
+    }
+  }
+
+  /** The optimiser's {@code steps} entry (a long in two floats' bits, as StatefulOptimizer). */
+  static float[] encodeSteps(long steps) {
+    return new float[] {Float.intBitsToFloat((int) (steps >>> 32)),
+        Float.intBitsToFloat((int) steps)};
+  }
+}
