@@ -87,15 +87,22 @@ public final class SparkMain {
       SparkTrainingOptions o = new SparkTrainingOptions(a.mode(), a.averageEvery(), partitions, 2,
           null);
       SparkTrainingResult r = new SparkTrainer(sc, config, o).train(a.resume());
-      SparkRunMetrics m = r.metrics();
-      System.out.printf("%s: %d steps in %.1f s (%.2f steps/s) on %d partitions, %s mode%n",
-          r.stopReason(), m.steps(), m.seconds(), m.stepsPerSecond(), m.partitions(), a.mode());
-      System.out.printf("communication: %d broadcasts of %.0f bytes, %.0f bytes moved per step%n",
-          m.broadcasts(), m.bytesPerBroadcast(), m.bytesPerStep());
-      for (Map.Entry<String, TaskScores> e : r.test().entrySet()) {
-        System.out.println("test " + e.getKey() + ": " + e.getValue());
-      }
-      System.out.println("checkpoint: " + r.checkpointDir());
+      report(r, a.mode(), System.out);
     }
+  }
+
+  /** Prints a run's outcome, communication figures and per-task test scores. */
+  static void report(SparkTrainingResult r, TrainingMode mode, java.io.PrintStream out) {
+    SparkRunMetrics m = r.metrics();
+    out.printf(
+        "%s: %d steps in %.1f s (%.2f steps/s) on %d partitions, %s mode%n",
+        r.stopReason(), m.steps(), m.seconds(), m.stepsPerSecond(), m.partitions(), mode);
+    out.printf(
+        "communication: %d broadcasts of %.0f bytes, %.0f bytes moved per step%n",
+        m.broadcasts(), m.bytesPerBroadcast(), m.bytesPerStep());
+    for (Map.Entry<String, TaskScores> e : r.test().entrySet()) {
+      out.println("test " + e.getKey() + ": " + e.getValue());
+    }
+    out.println("checkpoint: " + r.checkpointDir());
   }
 }

@@ -12,6 +12,8 @@ import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.training.Trainer;
 import org.mtl4j.trainer.training.TrainingResult;
 import picocli.CommandLine.Command;
+import java.util.ServiceLoader;
+import org.mtl4j.trainer.distributed.DistributedTraining;
 import picocli.CommandLine.Option;
 
 /** {@code mtl4j train}: trains a config and prints per-task test results. */
@@ -56,6 +58,14 @@ final class TrainCommand implements Callable<Integer> {
   String output;
 
   @Option(
+      names = "--spark-master",
+      paramLabel = "URL",
+      description =
+          "train on Apache Spark (e.g. local[2], spark://host:7077, yarn); needs mtl4j-spark and"
+              + " Spark on the class path")
+  String sparkMaster;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "print only the results")
   boolean quiet;
@@ -87,6 +97,23 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (output != null) {
       c = c.withOutput(output);
+    }
+    if (sparkMaster != null) {
+      if (baselines) {
+        throw new UserErrors.UsageException("--baselines is not supported with --spark-master");
+      }
+      DistributedTraining spark =
+          ServiceLoader.load(DistributedTraining.class).stream()
+              .map(ServiceLoader.Provider::get)
+              .filter(d -> d.name().equals("spark"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new UserErrors.UsageException(
+                          "--spark-master needs mtl4j-spark and Apache Spark on the class path;"
+                              + " submit the spark module's jar with spark-submit (see"
+                              + " spark/README.md)"));
+      return spark.train(c, sparkMaster, resume, System.out);
     }
     Trainer trainer = Mtl4j.trainer(c);
     List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
