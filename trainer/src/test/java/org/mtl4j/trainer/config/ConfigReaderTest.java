@@ -115,7 +115,7 @@ class ConfigReaderTest {
     assertTrue(
         e.contains(
             "modle: unknown key; expected one of name, backend, seed, data, tasks,"
-                + " model, weighting, optimizer, training, output"),
+                + " model, weighting, optimizer, training, output, analysis"),
         e.toString());
     assertTrue(e.stream().anyMatch(s -> s.startsWith("data.dir: unknown key")), e.toString());
     assertTrue(
