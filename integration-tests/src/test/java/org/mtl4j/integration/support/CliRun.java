@@ -23,11 +23,16 @@ public record CliRun(int exitCode, String out, String err) {
       return new CliRun(
           code,
           out.toString(StandardCharsets.UTF_8).replace("\r", ""),
-          err.toString(StandardCharsets.UTF_8).replace("\r", ""));
+          withoutInfoLog(err.toString(StandardCharsets.UTF_8).replace("\r", "")));
     } finally {
       System.setOut(savedOut);
       System.setErr(savedErr);
     }
+  }
+
+  /** Drops the INFO log lines (SLF4J simple logger) so that tests see the CLI's own messages. */
+  private static String withoutInfoLog(String err) {
+    return err.replaceAll("(?m)^\\[INFO\\] .*\n", "");
   }
 
   /** The repository root (the parent of this module's folder). */
