@@ -97,6 +97,21 @@ class CheckpointFaultTest {
   }
 
   @Test
+  void truncatedSafetensorsFileIsRejectedByItsOwnChecks() throws IOException {
+    Path w = weights(good);
+    byte[] b = Files.readAllBytes(w);
+    Path cut = tmp.resolve("cut.safetensors");
+    Files.write(cut, java.util.Arrays.copyOf(b, b.length - 4));
+    CheckpointException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CheckpointException.class, () -> org.mtl4j.trainer.checkpoint.SafeTensors.read(cut));
+    assertTrue(e.getMessage().startsWith(cut + ": not a valid safetensors file: "), e.getMessage());
+    assertTrue(
+        e.getMessage().matches(".*tensor '[\\w.]+' has data_offsets .* within \\d+ data bytes"),
+        e.getMessage());
+  }
+
+  @Test
   void missingMetadataIsReported() throws IOException {
     Path run = copy("nometa");
     try (Stream<Path> s = Files.walk(run)) {

@@ -115,6 +115,35 @@ class CsvRunTest {
   }
 
   @Test
+  void predictOnInputLackingAFeatureColumnNamesFileAndColumn() throws IOException {
+    Path in = tmp.resolve("no-age.csv");
+    List<String> lines = Files.readAllLines(input);
+    Files.write(
+        in, lines.stream().map(l -> l.replaceFirst("^([^,]*),[^,]*,", "$1,")).toList());
+    Path out = tmp.resolve("never.csv");
+    CliRun r = CliRun.of("predict", runDir.toString(), "-i", in.toString(), "-o", out.toString(), "-q");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertEquals(
+        "mtl4j: " + in + ":1: the header has no feature column 'age'\n", r.err(), r.toString());
+    assertFalse(Files.exists(out), "a partial prediction file was left");
+  }
+
+  @Test
+  void predictOnANonNumericCellNamesFileLineAndColumn() throws IOException {
+    Path in = tmp.resolve("bad-cell.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(input));
+    lines.set(5, lines.get(5).replaceFirst("^([^,]*),[^,]*,", "$1,old,"));
+    Files.write(in, lines);
+    Path out = tmp.resolve("never2.csv");
+    CliRun r = CliRun.of("predict", runDir.toString(), "-i", in.toString(), "-o", out.toString(), "-q");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(
+        r.err().startsWith("mtl4j: " + in + ":6, column 'age': 'old' is not a finite number"),
+        r.err());
+    assertFalse(Files.exists(out), "a partial prediction file was left");
+  }
+
+  @Test
   void predictFromEightThreadsOnOneModelMatchesOneThread() throws Exception {
     Mtl4jConfig config = Mtl4j.readConfig(runDir.resolve("config.yaml"));
     try (TrainedModel model =
