@@ -21,8 +21,8 @@ import org.mtl4j.integration.support.Configs;
 import org.mtl4j.trainer.checkpoint.CheckpointException;
 
 /**
- * Damaged checkpoints through {@code mtl4j evaluate}: each is a user error (exit 2) naming the
- * file and the problem, and the damaged file itself is left as it was for inspection.
+ * Damaged checkpoints through {@code mtl4j evaluate}: each is a user error (exit 2) naming the file
+ * and the problem, and the damaged file itself is left as it was for inspection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CheckpointFaultTest {
@@ -133,11 +133,11 @@ class CheckpointFaultTest {
     long before = rt.totalMemory() - rt.freeMemory();
     CheckpointException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            CheckpointException.class,
-            () -> org.mtl4j.trainer.checkpoint.SafeTensors.read(f));
+            CheckpointException.class, () -> org.mtl4j.trainer.checkpoint.SafeTensors.read(f));
     long after = rt.totalMemory() - rt.freeMemory();
     assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("header length " + (1L << 40) + " is absurd"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("header length " + (1L << 40) + " is absurd"), e.getMessage());
     assertTrue(after - before < (64L << 20), "allocated " + (after - before) + " bytes");
   }
 }

@@ -138,8 +138,7 @@ class DataFaultTest {
   }
 
   private static String customers(int rows) throws IOException {
-    List<String> l =
-        Files.readAllLines(CliRun.repoRoot().resolve("examples/data/customers.csv"));
+    List<String> l = Files.readAllLines(CliRun.repoRoot().resolve("examples/data/customers.csv"));
     return String.join("\n", l.subList(0, rows + 1)) + "\n";
   }
 
@@ -147,7 +146,10 @@ class DataFaultTest {
   void csvMissingLabelColumn() throws IOException {
     String csv = customers(100).replace(",next_month_spend\n", ",spend_next\n");
     assertUserError(
-        trainCsv(csv), "data.csv", "tasks\\[1\\].label: 'next_month_spend' is not a column of .*data.csv; columns: .*spend_next");
+        trainCsv(csv),
+        "data.csv",
+        "tasks\\[1\\].label: 'next_month_spend' is not a column of .*data.csv; columns:"
+            + " .*spend_next");
   }
 
   @Test

@@ -16,8 +16,8 @@ import org.mtl4j.integration.support.CliRun;
 import org.mtl4j.integration.support.Configs;
 
 /**
- * A training process killed with SIGKILL while it writes a checkpoint, and a run that diverges:
- * the last good checkpoint stays loadable, and resuming on the CPU ends bit-identical to an
+ * A training process killed with SIGKILL while it writes a checkpoint, and a run that diverges: the
+ * last good checkpoint stays loadable, and resuming on the CPU ends bit-identical to an
  * uninterrupted run.
  */
 class InterruptionTest {
@@ -101,8 +101,8 @@ class InterruptionTest {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(
         bad,
-        Configs.customers(out, 1).replace("optimizer: {name: adam, lr: 0.01}",
-            "optimizer: {name: sgd, lr: 1.0e6}"));
+        Configs.customers(out, 1)
+            .replace("optimizer: {name: adam, lr: 0.01}", "optimizer: {name: sgd, lr: 1.0e6}"));
     CliRun r = CliRun.of("train", "-c", bad.toString(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
     assertEquals("mtl4j: optimizer.lr: '1000000.0' is not a number in (0, 10.0]\n", r.err());
@@ -123,17 +123,19 @@ class InterruptionTest {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(
         bad,
-        Configs.customers(out, 6).replace("optimizer: {name: adam, lr: 0.01}",
-            "optimizer: {name: sgd, lr: 10.0}"));
-    CliRun r = CliRun.of("train", "--resume", out.resolve("customers").toString(), "-c",
-        bad.toString(), "-q");
+        Configs.customers(out, 6)
+            .replace("optimizer: {name: adam, lr: 0.01}", "optimizer: {name: sgd, lr: 10.0}"));
+    CliRun r =
+        CliRun.of(
+            "train", "--resume", out.resolve("customers").toString(), "-c", bad.toString(), "-q");
 
     assertEquals(2, r.exitCode(), r.toString());
     assertFalse(r.err().contains("\tat "), r.err());
     assertTrue(
-        java.util.regex.Pattern.compile("(?m)^mtl4j: the loss of task \\w+ became (NaN|Infinity|-Infinity) at"
-            + " epoch \\d+, step \\d+ of \\d+; training stopped and the last good checkpoint"
-            + " \\(epoch 1\\) was kept in .*checkpoint\\. Try a lower optimizer.lr.*$")
+        java.util.regex.Pattern.compile(
+                "(?m)^mtl4j: the loss of task \\w+ became (NaN|Infinity|-Infinity) at epoch \\d+,"
+                    + " step \\d+ of \\d+; training stopped and the last good checkpoint \\(epoch"
+                    + " 1\\) was kept in .*checkpoint\\. Try a lower optimizer.lr.*$")
             .matcher(r.err())
             .find(),
         r.err());

@@ -52,8 +52,7 @@ class CsvRunTest {
 
   @Test
   void someSpendLabelsAreMissingInTheData() throws IOException {
-    long missing =
-        Files.readAllLines(input).stream().skip(1).filter(l -> l.endsWith(",")).count();
+    long missing = Files.readAllLines(input).stream().skip(1).filter(l -> l.endsWith(",")).count();
     assertTrue(missing > 10, "the fixture should lack some spend labels: " + missing);
   }
 
@@ -98,7 +97,8 @@ class CsvRunTest {
   @Test
   void predictWritesOneColumnPerTaskOutput() throws IOException {
     Path out = tmp.resolve("pred.csv");
-    CliRun r = CliRun.of("predict", runDir.toString(), "-i", input.toString(), "-o", out.toString(), "-q");
+    CliRun r =
+        CliRun.of("predict", runDir.toString(), "-i", input.toString(), "-o", out.toString(), "-q");
     assertEquals(0, r.exitCode(), r.toString());
     List<String> lines = Files.readAllLines(out);
     assertEquals(Files.readAllLines(input).size(), lines.size(), "one row per input row");
@@ -118,10 +118,10 @@ class CsvRunTest {
   void predictOnInputLackingAFeatureColumnNamesFileAndColumn() throws IOException {
     Path in = tmp.resolve("no-age.csv");
     List<String> lines = Files.readAllLines(input);
-    Files.write(
-        in, lines.stream().map(l -> l.replaceFirst("^([^,]*),[^,]*,", "$1,")).toList());
+    Files.write(in, lines.stream().map(l -> l.replaceFirst("^([^,]*),[^,]*,", "$1,")).toList());
     Path out = tmp.resolve("never.csv");
-    CliRun r = CliRun.of("predict", runDir.toString(), "-i", in.toString(), "-o", out.toString(), "-q");
+    CliRun r =
+        CliRun.of("predict", runDir.toString(), "-i", in.toString(), "-o", out.toString(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
     assertEquals(
         "mtl4j: " + in + ":1: the header has no feature column 'age'\n", r.err(), r.toString());
@@ -135,7 +135,8 @@ class CsvRunTest {
     lines.set(5, lines.get(5).replaceFirst("^([^,]*),[^,]*,", "$1,old,"));
     Files.write(in, lines);
     Path out = tmp.resolve("never2.csv");
-    CliRun r = CliRun.of("predict", runDir.toString(), "-i", in.toString(), "-o", out.toString(), "-q");
+    CliRun r =
+        CliRun.of("predict", runDir.toString(), "-i", in.toString(), "-o", out.toString(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(
         r.err().startsWith("mtl4j: " + in + ":6, column 'age': 'old' is not a finite number"),

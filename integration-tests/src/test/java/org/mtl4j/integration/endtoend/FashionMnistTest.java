@@ -20,13 +20,22 @@ class FashionMnistTest {
   @Test
   void hardSharingReachesTheIssuesAccuracyAfterTwoEpochs() throws IOException {
     assertTrue(
-        Files.isRegularFile(Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")),
+        Files.isRegularFile(
+            Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist");
     Path cfg = CliRun.repoRoot().resolve("examples/default.yaml");
     CliRun r =
         CliRun.of(
-            "train", "-c", cfg.toString(), "--epochs", "2", "-b", "cpu", "-o",
-            tmp.toString(), "-q");
+            "train",
+            "-c",
+            cfg.toString(),
+            "--epochs",
+            "2",
+            "-b",
+            "cpu",
+            "-o",
+            tmp.toString(),
+            "-q");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.out().contains("2 epochs"), r.out());
     double category = CsvRunTest.metric(r.out(), "category", "accuracy");

@@ -20,10 +20,10 @@ import org.mtl4j.trainer.Mtl4j;
  * Every built-in sharing strategy (its own example config) and every weighting method (on hard
  * sharing) trains on a MultiFashion subset to clearly better than chance on both tasks.
  *
- * <p>Chance is 0.10 (10 balanced classes per task). At chance, the accuracy on 1000 test
- * composites has a standard deviation of sqrt(0.1 * 0.9 / 1000) = 0.0095, so the bound of 0.30 is
- * over 20 standard deviations above chance, and a model that learned nothing cannot reach it; it
- * is still well below what 3 epochs on 3000 composites reach, so slow starters pass honestly.
+ * <p>Chance is 0.10 (10 balanced classes per task). At chance, the accuracy on 1000 test composites
+ * has a standard deviation of sqrt(0.1 * 0.9 / 1000) = 0.0095, so the bound of 0.30 is over 20
+ * standard deviations above chance, and a model that learned nothing cannot reach it; it is still
+ * well below what 3 epochs on 3000 composites reach, so slow starters pass honestly.
  */
 class MultiFashionPluginsTest {
   private static final double BOUND = 0.30;
@@ -36,8 +36,18 @@ class MultiFashionPluginsTest {
     Files.writeString(cfg, yaml.replace(SIZES, "train_size: 3000, test_size: 1000"));
     CliRun r =
         CliRun.of(
-            "train", "-c", cfg.toString(), "--epochs", "3", "-b", "cpu", "-o",
-            tmp.toString(), "--name", label, "-q");
+            "train",
+            "-c",
+            cfg.toString(),
+            "--epochs",
+            "3",
+            "-b",
+            "cpu",
+            "-o",
+            tmp.toString(),
+            "--name",
+            label,
+            "-q");
     assertEquals(0, r.exitCode(), r.toString());
     for (String task : new String[] {"left", "right"}) {
       double acc = CsvRunTest.metric(r.out(), task, "accuracy");
@@ -63,7 +73,14 @@ class MultiFashionPluginsTest {
     assertTrue(
         m.containsAll(
             List.of(
-                "equal", "static", "uncertainty", "dwa", "rlw", "gradnorm", "pcgrad", "mgda",
+                "equal",
+                "static",
+                "uncertainty",
+                "dwa",
+                "rlw",
+                "gradnorm",
+                "pcgrad",
+                "mgda",
                 "cagrad")),
         m.toString());
     return m.stream().sorted();

@@ -157,7 +157,8 @@ class DocumentedPluginJarTest {
     assertTrue(acc > 0.6, "churn accuracy " + acc + "\n" + train.out());
     assertTrue(Double.isFinite(rmse) && rmse > 0, "spend rmse " + rmse);
     String savedConfig = Files.readString(out.resolve("customers").resolve("config.yaml"));
-    assertTrue(savedConfig.contains("bottleneck") && savedConfig.contains("geometric"), savedConfig);
+    assertTrue(
+        savedConfig.contains("bottleneck") && savedConfig.contains("geometric"), savedConfig);
 
     CliRun unknown = CliRun.of("train", "-c", yaml.toString(), "-q");
     assertEquals(2, unknown.exitCode(), unknown.toString());
