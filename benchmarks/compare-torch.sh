@@ -9,7 +9,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 rounds="${1:-3}"
 shift || true
-torch_script="$repo/../shared/bench/torch_hps.py"
+# ../shared/bench next to the repository (a worktree one level deeper also finds it); TORCH_HPS overrides
+torch_script="${TORCH_HPS:-$repo/../shared/bench/torch_hps.py}"
+[ -f "$torch_script" ] || [ -n "${TORCH_HPS:-}" ] || torch_script="$repo/../../shared/bench/torch_hps.py"
 jar="$here/target/benchmarks.jar"
 data="${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * zeroed gradients. {@code weighting} selects equal weighting or a gradient method on the shared
  * representation ({@code rep_grad}): PCGrad (Yu et al., NeurIPS 2020), MGDA (Sener and Koltun,
  * NeurIPS 2018), CAGrad (Liu et al., NeurIPS 2021); {@code tasks} 2 is the reference model, 8
- * cycles category/footwear/group heads. {@code hidden} 2048,2048 is the wide trunk.
+ * cycles category/footwear/group heads. {@code hidden} 2048-2048 is the wide trunk.
  * Run with {@code -prof gc} for heap bytes per step.
  */
 @State(Scope.Benchmark)
@@ -35,7 +35,8 @@ public class TrainingStepBenchmark {
   @Param({"2"})
   public int tasks;
 
-  @Param({"512,256"})
+  /** Trunk widths, {@code -} separated (JMH splits parameter values at commas). */
+  @Param({"512-256"})
   public String hidden;
 
   @Param({"2"})
