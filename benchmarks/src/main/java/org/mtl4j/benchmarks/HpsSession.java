@@ -65,7 +65,8 @@ final class HpsSession implements AutoCloseable {
       return "name: hps-bench\nbackend: " + backend + "\nseed: " + seed + "\n"
           + "data:\n  source: fashion-mnist\n  options: {dir: '" + data + "'}\n"
           + "tasks:\n" + t
-          + "model:\n  strategy: hard\n  hidden: [" + hidden.replace('-', ',') + "]\n  activation: relu\n"
+          + "model:\n  strategy: hard\n  hidden: [" + hidden.replace('-', ',') + "]\n"
+          + "  activation: relu\n"
           + "  dropout: 0.0\n"
           + "weighting:\n  method: " + weighting + "\n"
           + (repGrad ? "  options: {rep_grad: true}\n" : "")
