@@ -89,6 +89,19 @@ public final class HpsHarness {
     }
   }
 
+  /** The BLAS libraries mapped into this process (from /proc/self/maps), for the record. */
+  static String loadedBlas() throws IOException {
+    Path maps = Path.of("/proc/self/maps");
+    if (!Files.exists(maps)) {
+      return "?";
+    }
+    return Files.readAllLines(maps).stream()
+        .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+        .filter(f -> f.contains("blas"))
+        .distinct()
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   private static void run(Args a, HpsSession s) throws IOException {
     int n = s.data.train().size();
     int batch = a.spec().batch();
@@ -137,6 +150,7 @@ public final class HpsHarness {
           Math.max(0, end.bytesReserved() - steadyStart.bytesReserved()) / (double) steps);
     }
     System.out.printf("mtl4j_native_bytes_reserved=%d%n", end.bytesReserved());
+    System.out.println("mtl4j_loaded_blas=" + loadedBlas());
   }
 
   /** VmHWM of /proc/self/status in KiB, or -1 where there is no procfs. */
