@@ -322,6 +322,13 @@ final class ElementwiseKernels {
         for (int i = 0; i < len; i++) {
           xs[i] = alpha * xs[i];
         }
+      } else if (alpha == 1f && beta == 1f) {
+        // gradient accumulation: a float sum of two floats is the correctly rounded double sum,
+        // so this is bit-identical to the double path and vectorises at full float width
+        y.get(off, ys, 0, len);
+        for (int i = 0; i < len; i++) {
+          xs[i] += ys[i];
+        }
       } else {
         y.get(off, ys, 0, len);
         for (int i = 0; i < len; i++) {
