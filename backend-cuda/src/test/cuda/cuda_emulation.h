@@ -12,6 +12,9 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <type_traits>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -93,26 +96,73 @@ inline int __any_sync(unsigned, int pred) {
 }
 
 namespace emu {
+// A fixed set of worker threads that run the threads of one block at a time.
+class Pool {
+ public:
+  static Pool& of(int n) {
+    static std::mutex m;
+    static std::vector<std::unique_ptr<Pool>> pools;
+    std::lock_guard<std::mutex> lock(m);
+    for (auto& p : pools)
+      if (p->n_ == n) return *p;
+    pools.push_back(std::unique_ptr<Pool>(new Pool(n)));
+    return *pools.back();
+  }
+  // Runs job(t) for t in [0, n) on the workers and waits for all of them.
+  void run(const std::function<void(int)>& job) {
+    std::lock_guard<std::mutex> lock(busy_);
+    job_ = &job;
+    start_.arrive_and_wait();
+    done_.arrive_and_wait();
+  }
+
+ private:
+  explicit Pool(int n) : n_(n), start_(n + 1), done_(n + 1) {
+    for (int t = 0; t < n; t++) {
+      std::thread([this, t] {
+        for (;;) {
+          start_.arrive_and_wait();
+          (*job_)(t);
+          done_.arrive_and_wait();
+        }
+      }).detach();
+    }
+  }
+  int n_;
+  std::mutex busy_;
+  std::barrier<> start_, done_;
+  const std::function<void(int)>* job_ = nullptr;
+};
+
 // Runs kernel(args...) over the grid, block by block.
 template <class... P, class... A>
 void launch(void (*kernel)(P...), dim3 grid, dim3 blk, A... args) {
   int n = blk.x * blk.y;
+  Pool& pool = Pool::of(n);
   for (unsigned by = 0; by < grid.y; by++) {
     for (unsigned bx = 0; bx < grid.x; bx++) {
       Block b(n);
-      std::vector<std::thread> threads;
-      for (int t = 0; t < n; t++) {
-        threads.emplace_back([&, t] {
-          block = &b;
-          threadIdx = dim3{unsigned(t % blk.x), unsigned(t / blk.x), 1};
-          blockIdx = dim3{bx, by, 1};
-          blockDim = blk;
-          gridDim = grid;
-          kernel(static_cast<P>(args)...);
-        });
-      }
-      for (auto& th : threads) th.join();
+      std::function<void(int)> job = [&](int t) {
+        block = &b;
+        threadIdx = dim3{unsigned(t % blk.x), unsigned(t / blk.x), 1};
+        blockIdx = dim3{bx, by, 1};
+        blockDim = blk;
+        gridDim = grid;
+        kernel(static_cast<P>(args)...);
+      };
+      pool.run(job);
     }
   }
+}
+
+// Launches with arguments given as CUDA's kernelParams: params[i] points at argument i.
+template <class... P, size_t... I>
+void launch_params(void (*kernel)(P...), dim3 grid, dim3 blk, void** params,
+                   std::index_sequence<I...>) {
+  launch(kernel, grid, blk, *reinterpret_cast<std::remove_reference_t<P>*>(params[I])...);
+}
+template <class... P>
+void launch_params(void (*kernel)(P...), dim3 grid, dim3 blk, void** params) {
+  launch_params(kernel, grid, blk, params, std::index_sequence_for<P...>{});
 }
 }  // namespace emu
