@@ -70,8 +70,13 @@ final class Kernels {
 
   private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
 
+  private static final Pattern ENTRY_PARAMS =
+      Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
+  private static final Pattern PARAM = Pattern.compile("\\.param\\s+\\.(\\w+)");
+
   private final List<CUmodule> modules = new ArrayList<>();
   private final Map<String, CUfunction> functions = new HashMap<>();
+  private final Map<String, List<String>> signatures = new HashMap<>();
 
   /** Loads every module into the current context. */
   Kernels() {
@@ -82,6 +87,7 @@ final class Kernels {
       CUmodule module = new CUmodule();
       cuModuleLoadData(module, nulTerminated);
       modules.add(module);
+      signatures.putAll(signatures(ptx));
       for (String entry : entryNames(ptx)) {
         CUfunction f = new CUfunction();
         cuModuleGetFunction(f, module, entry);
@@ -114,6 +120,55 @@ final class Kernels {
     return names;
   }
 
+  /** The PTX parameter types ({@code u64}, {@code u32}, {@code f32}, ...) of every kernel. */
+  static Map<String, List<String>> signatures(String ptx) {
+    Map<String, List<String>> result = new HashMap<>();
+    Matcher m = ENTRY_PARAMS.matcher(ptx);
+    while (m.find()) {
+      List<String> types = new ArrayList<>();
+      Matcher p = PARAM.matcher(m.group(2));
+      while (p.find()) {
+        types.add(p.group(1));
+      }
+      result.put(m.group(1), types);
+    }
+    return result;
+  }
+
+  /**
+   * Checks that {@code args} match the kernel's PTX parameters in number and type, so that a wrong
+   * argument is an exception rather than silent memory corruption on the device.
+   */
+  static void checkArguments(String kernel, List<String> params, Object[] args) {
+    if (params.size() != args.length) {
+      throw new IllegalStateException(
+          "kernel " + kernel + " takes " + params.size() + " arguments, got " + args.length);
+    }
+    for (int i = 0; i < args.length; i++) {
+      String t = params.get(i);
+      Object a = args[i];
+      boolean ok =
+          switch (t) {
+            case "u64", "s64", "b64" -> a instanceof Long;
+            case "u32", "s32", "b32" -> a instanceof Integer;
+            case "f32" -> a instanceof Float;
+            case "f64" -> a instanceof Double;
+            default -> false;
+          };
+      if (!ok) {
+        throw new IllegalStateException(
+            "kernel "
+                + kernel
+                + ": argument "
+                + i
+                + " is "
+                + (a == null ? "null" : a.getClass().getSimpleName())
+                + " but the PTX declares ."
+                + t);
+      }
+    }
+  }
+
   /**
    * Launches {@code kernel} on the default stream. Arguments are {@link Long} (device addresses,
    * 64-bit integers), {@link Integer}, {@link Float} or {@link Double}, in the kernel's order.
@@ -123,6 +178,7 @@ final class Kernels {
     if (f == null) {
       throw new IllegalStateException("kernel " + kernel + " is not in the loaded PTX modules");
     }
+    checkArguments(kernel, signatures.get(kernel), args);
     Pointer[] params = new Pointer[args.length];
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];

@@ -1,6 +1,7 @@
 package org.mtl4j.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -69,6 +70,30 @@ class PtxBuildTest {
     List<String> missing = new ArrayList<>(Kernels.LAUNCHED);
     missing.removeAll(defined);
     assertEquals(List.of(), missing, "kernels launched by the Java side but missing from the PTX");
+  }
+
+  @Test
+  void kernelArgumentsAreCheckedAgainstThePtxSignature() {
+    Map<String, List<String>> sig = Kernels.signatures(Kernels.ptx("optimizers"));
+    assertEquals(
+        List.of("u64", "u64", "u64", "u32", "f32", "f32", "f32", "u32"), sig.get("sgd_step"));
+    Object[] good = {1L, 2L, 0L, 10, 0.1f, 0.9f, 0f, 0};
+    Kernels.checkArguments("sgd_step", sig.get("sgd_step"), good);
+    Object[] intForPointer = {1L, 2, 0L, 10, 0.1f, 0.9f, 0f, 0};
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Kernels.checkArguments("sgd_step", sig.get("sgd_step"), intForPointer));
+    assertTrue(
+        e.getMessage().contains("argument 1 is Integer") && e.getMessage().contains(".u64"),
+        e.getMessage());
+    assertThrows(
+        IllegalStateException.class,
+        () -> Kernels.checkArguments("sgd_step", sig.get("sgd_step"), new Object[] {1L}));
+    for (String module : Kernels.MODULES) {
+      Kernels.signatures(Kernels.ptx(module))
+          .forEach((k, types) -> assertTrue(types.size() > 0, k + " has no parameters"));
+    }
   }
 
   @Test
