@@ -28,6 +28,7 @@ class ArchitectureTest {
   static final String STRATEGIES = "org.mtl4j.strategies..";
   static final String WEIGHTING = "org.mtl4j.weighting..";
   static final String TRAINER = "org.mtl4j.trainer..";
+  static final String SPARK = "org.mtl4j.spark..";
 
   static JavaClasses production;
 
@@ -58,7 +59,8 @@ class ArchitectureTest {
             "org.mtl4j.backend.cuda",
             "org.mtl4j.strategies",
             "org.mtl4j.weighting",
-            "org.mtl4j.trainer")) {
+            "org.mtl4j.trainer",
+            "org.mtl4j.spark")) {
       assertTrue(
           production.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)),
           "no production classes found in " + pkg + ": the rules below would pass vacuously");
@@ -141,6 +143,26 @@ class ArchitectureTest {
         .resideInAPackage(CUDA).check(production);
     noClasses().that().resideOutsideOfPackages(STRATEGIES, WEIGHTING).should()
         .dependOnClassesThat().resideInAnyPackage(STRATEGIES, WEIGHTING).check(production);
+  }
+
+  @Test
+  void sparkRunsTheTrainerAndNothingDependsOnSpark() {
+    classes()
+        .that()
+        .resideInAPackage(SPARK)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(SPARK, TRAINER, API, "java..", "org.apache.spark..", "scala..")
+        .because("the Spark runner reuses the trainer's config, data and step, and adds only Spark")
+        .check(production);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(SPARK)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(SPARK)
+        .because("the trainer finds Spark through the DistributedTraining service, never by name")
+        .check(production);
   }
 
   @Test

@@ -28,7 +28,8 @@ class ServiceFilesTest {
       Set.of(
           "org.mtl4j.api.backend.ComputeBackendProvider",
           "org.mtl4j.api.sharing.SharingStrategyProvider",
-          "org.mtl4j.api.weighting.TaskWeightingProvider");
+          "org.mtl4j.api.weighting.TaskWeightingProvider",
+          "org.mtl4j.trainer.distributed.DistributedTraining");
 
   static List<String> entries(String service) throws IOException {
     List<String> names = new ArrayList<>();
