@@ -1,5 +1,7 @@
 package org.mtl4j.backend.cpu;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,8 @@ final class BufferPool {
         throw new OutOfMemoryError(
             "cpu backend: native allocation of " + 4 * cap + " bytes failed");
       }
-      block = new NativeBlock(p, p.asBuffer(), (int) cap, c);
+      ByteBuffer bytes = p.asByteBuffer().order(ByteOrder.nativeOrder());
+      block = new NativeBlock(p, bytes.asFloatBuffer(), bytes.asIntBuffer(), (int) cap, c);
       all.add(block);
       systemAllocations++;
       bytesReserved += block.bytes();

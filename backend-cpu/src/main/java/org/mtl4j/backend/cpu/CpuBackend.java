@@ -293,6 +293,10 @@ public final class CpuBackend implements ComputeBackend {
     ShapeChecks.sameShape(name, x, "x", y, "y");
     ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
     ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    if (op == UnaryOp.RELU) {
+      ElementwiseKernels.reluBackward(tx.bits(), tg.bits(), ti.bits(), tx.size(), scratch.get());
+      return;
+    }
     ElementwiseKernels.unaryBackward(
         op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size(), scratch.get());
   }

@@ -1,6 +1,7 @@
 package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.mtl4j.api.backend.AbstractTensor;
 import org.mtl4j.api.backend.TensorTracker;
@@ -22,6 +23,11 @@ final class CpuTensor extends AbstractTensor {
   /** Direct view of the block; only the first {@link #size()} floats belong to this tensor. */
   FloatBuffer buf() {
     return block.buffer();
+  }
+
+  /** The same floats as raw bit patterns; only the first {@link #size()} belong to this tensor. */
+  IntBuffer bits() {
+    return block.bits();
   }
 
   /** The block's native memory, for BLAS calls. */

@@ -1,6 +1,7 @@
 package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.UnaryOp;
@@ -254,6 +255,32 @@ final class ElementwiseKernels {
       y.get(off, ys, 0, len);
       go.get(off, gs, 0, len);
       backwardChunk(op, xs, ys, gs, len);
+      gi.put(off, gs, 0, len);
+    }
+  }
+
+  /**
+   * ReLU's backward, {@code gi = go * (x > 0 ? 1 : 0)}, on the bit patterns: {@code go} where x is
+   * positive (not NaN, not zero), else what {@code go * 0} is ({@code ±0} with go's sign, NaN for an
+   * infinite or NaN go). Integer loops vectorise; a float multiply by a converted step does not.
+   */
+  static void reluBackward(IntBuffer x, IntBuffer go, IntBuffer gi, int n, Scratch s) {
+    int[] xs = s.i0;
+    int[] gs = s.i1;
+    for (int off = 0; off < n; off += CH) {
+      int len = Math.min(CH, n - off);
+      x.get(off, xs, 0, len);
+      go.get(off, gs, 0, len);
+      for (int i = 0; i < len; i++) {
+        int b = xs[i];
+        // 1 where 0 < b <= bits(+Inf): sign clear, not +0, not NaN
+        int active = ((-b) >>> 31) & ~(b >>> 31) & ~((0x7f800000 - b) >>> 31);
+        int keep = -active;
+        int g = gs[i];
+        int infOrNan = ((((g >>> 23) & 0xff) + 1) >>> 8) & 1;
+        int timesZero = (g & 0x80000000) | (-infOrNan & 0x7fc00000);
+        gs[i] = (g & keep) | (timesZero & ~keep);
+      }
       gi.put(off, gs, 0, len);
     }
   }

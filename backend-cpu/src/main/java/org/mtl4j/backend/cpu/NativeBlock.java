@@ -1,6 +1,7 @@
 package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -9,10 +10,13 @@ import org.bytedeco.javacpp.FloatPointer;
  *
  * @param pointer the native memory, freed explicitly by {@link BufferPool}
  * @param buffer a direct view of all {@link #capacity} floats, native byte order
+ * @param bits the same memory as raw IEEE 754 bit patterns, for kernels that work on the bits (the
+ *     JIT vectorises integer loops over these but not {@code Float.floatToRawIntBits})
  * @param capacity number of floats in the block
  * @param sizeClass index of the pool's size class this block belongs to
  */
-record NativeBlock(FloatPointer pointer, FloatBuffer buffer, int capacity, int sizeClass) {
+record NativeBlock(
+    FloatPointer pointer, FloatBuffer buffer, IntBuffer bits, int capacity, int sizeClass) {
 
   long bytes() {
     return 4L * capacity;

@@ -13,6 +13,8 @@ final class Scratch {
   final float[] s1 = new float[CHUNK];
   final float[] s2 = new float[CHUNK];
   final float[] s3 = new float[CHUNK];
+  final int[] i0 = new int[CHUNK];
+  final int[] i1 = new int[CHUNK];
   private double[] acc = new double[CHUNK];
 
   private double[] row = new double[CHUNK];

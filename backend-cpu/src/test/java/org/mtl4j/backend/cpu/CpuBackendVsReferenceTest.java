@@ -331,4 +331,41 @@ class CpuBackendVsReferenceTest {
     IllegalStateException closed = assertThrows(IllegalStateException.class, () -> cpu.fill(a, 1f));
     assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
   }
+
+  @Test
+  void reluBackwardOnBitsMatchesTheReferenceOnEverySpecialPair() {
+    float nan = Float.NaN;
+    float inf = Float.POSITIVE_INFINITY;
+    float[] specials = {nan, -inf, inf, -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1.5f,
+        2.5f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.intBitsToFloat(0x7f800001)};
+    int k = specials.length;
+    // every (x, gradOut) pair, repeated past one staging chunk so the tail loop runs too
+    int n = 5000;
+    float[] x = new float[n];
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = specials[i % k];
+      g[i] = specials[(i / k) % k];
+    }
+    Shape s = Shape.matrix(1, n);
+    Pair px = pair(s, x);
+    Pair pg = pair(s, g);
+    Pair py = empty(s);
+    cpu.unary(UnaryOp.RELU, px.c(), py.c());
+    ref.unary(UnaryOp.RELU, px.r(), py.r());
+    Pair out = empty(s);
+    cpu.unaryBackward(UnaryOp.RELU, px.c(), py.c(), pg.c(), out.c());
+    ref.unaryBackward(UnaryOp.RELU, px.r(), py.r(), pg.r(), out.r());
+    float[] a = cpu.toHost(out.c());
+    float[] b = ref.toHost(out.r());
+    for (int i = 0; i < n; i++) {
+      String at = "x=" + x[i] + ", gradOut=" + g[i];
+      if (Float.isNaN(b[i])) {
+        assertTrue(Float.isNaN(a[i]), at + ": expected NaN, got " + a[i]);
+      } else {
+        assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]),
+            at + ": expected " + b[i] + ", got " + a[i]);
+      }
+    }
+  }
 }
