@@ -49,6 +49,16 @@ public final class Graph {
     boolean needs(int input);
 
     void add(int input, Tensor grad);
+
+    /**
+     * The tensor that gradients into {@code input} may be added to in place (a parameter's {@link
+     * Parameter#grad()} during {@link #backward}), or null where they must go through {@link
+     * #add}. A backward that writes into it (a gemm with beta 1) must not also call {@link #add}
+     * for that input; it saves a temporary and a pass over the parameter.
+     */
+    default Tensor accumulator(int input) {
+      return null;
+    }
   }
 
   private record Node(Var out, Var[] inputs, Backward backward) {}
@@ -135,22 +145,30 @@ public final class Graph {
 
   private void matmulBackward(Var a, Var b, boolean ta, boolean tb, Tensor g, Sink sink) {
     if (sink.needs(0)) {
-      Tensor da = alloc(a.shape());
+      Tensor acc = sink.accumulator(0);
+      Tensor da = acc != null ? acc : alloc(a.shape());
+      float beta = acc != null ? 1f : 0f;
       if (!ta) {
-        backend.gemm(false, !tb, 1f, g, b.value, 0f, da);
+        backend.gemm(false, !tb, 1f, g, b.value, beta, da);
       } else {
-        backend.gemm(tb, true, 1f, b.value, g, 0f, da);
+        backend.gemm(tb, true, 1f, b.value, g, beta, da);
       }
-      sink.add(0, da);
+      if (acc == null) {
+        sink.add(0, da);
+      }
     }
     if (sink.needs(1)) {
-      Tensor db = alloc(b.shape());
+      Tensor acc = sink.accumulator(1);
+      Tensor db = acc != null ? acc : alloc(b.shape());
+      float beta = acc != null ? 1f : 0f;
       if (!tb) {
-        backend.gemm(!ta, false, 1f, a.value, g, 0f, db);
+        backend.gemm(!ta, false, 1f, a.value, g, beta, db);
       } else {
-        backend.gemm(true, ta, 1f, g, a.value, 0f, db);
+        backend.gemm(true, ta, 1f, g, a.value, beta, db);
       }
-      sink.add(1, db);
+      if (acc == null) {
+        sink.add(1, db);
+      }
     }
   }
 
@@ -725,6 +743,14 @@ public final class Graph {
               @Override
               public boolean needs(int input) {
                 return relevant[node.inputs[input].id];
+              }
+
+              @Override
+              public Tensor accumulator(int input) {
+                Var in = node.inputs[input];
+                return target == null && in.parameter != null && relevant[in.id]
+                    ? in.parameter.grad()
+                    : null;
               }
 
               @Override

@@ -372,6 +372,35 @@ class GraphGradientTest {
   }
 
   @Test
+  void backwardAddsEveryUseOfAParameterIntoItsGradient() {
+    // p is the right operand of one product and the (transposed) left operand of another, so
+    // backward writes into p.grad in place from both; grad() takes the path through temporaries.
+    Parameter p =
+        new Parameter("p", b, Shape.matrix(4, 4), TestData.uniform(rng, 16, -1, 1), 1f, true);
+    Tensor x = tensor(3, 4);
+    Tensor y = tensor(4, 3);
+    Tensor before = b.fromHost(Shape.matrix(4, 4), TestData.uniform(rng, 16, -1, 1));
+    b.copy(before, p.grad());
+    try (TensorScope s = b.openScope()) {
+      Graph g = new Graph(b, 1);
+      Var pv = g.param(p);
+      Var loss =
+          g.add(
+              g.sum(g.tanh(g.matmul(g.constant(x), pv))),
+              g.sum(g.tanh(g.matmul(pv, g.constant(y), true, false))));
+      Map<Var, Tensor> expected = g.grad(loss, List.of(pv));
+      g.backward(loss);
+      double[] e = b.doubles(expected.get(pv));
+      double[] old = b.doubles(before);
+      double[] a = b.doubles(p.grad());
+      for (int i = 0; i < e.length; i++) {
+        assertEquals(old[i] + e[i], a[i], 1e-6, "p.grad = old + every use's gradient at " + i);
+      }
+    }
+    before.close();
+  }
+
+  @Test
   void gradLeavesParameterGradientsAlone() {
     Parameter p = new Parameter("p", b, Shape.matrix(2, 2), new float[] {1, 2, 3, 4}, 1f, true);
     Tensor x = tensor(3, 2);
