@@ -28,6 +28,9 @@ public final class Main implements Runnable {
   public static final int INTERNAL_ERROR = 1;
   public static final int USER_ERROR = 2;
 
+  /** The SLF4J simple logger's default level ({@code simplelogger.properties} sets info). */
+  static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -42,17 +45,13 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests). */
   public static int execute(String... args) {
-    for (String a : args) {
-      if (a.equals("-q") || a.equals("--quiet")) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-      }
-    }
     CommandLine cl = commandLine();
     return cl.execute(args);
   }
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionStrategy(Main::runQuietlyWhenAsked);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           PrintWriter err = cmd.getErr();
@@ -75,5 +74,24 @@ public final class Main implements Runnable {
           return USER_ERROR;
         });
     return cl;
+  }
+
+  /**
+   * Runs the parsed command; when it was given {@code -q/--quiet}, first lowers the SLF4J simple
+   * logger's default level to {@code warn} so that no INFO line (e.g. the backend choice) is
+   * printed. This runs after parsing (so {@code -q} is recognised however it is written, e.g.
+   * clustered as {@code -qc FILE}) and before the command logs anything. The simple logger reads
+   * its level once per JVM, when the first logger is made: a JVM that already logged (several
+   * in-process runs) keeps the level it started with.
+   */
+  private static int runQuietlyWhenAsked(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult last = parsed;
+    while (last.hasSubcommand()) {
+      last = last.subcommand();
+    }
+    if (last.hasMatchedOption("--quiet")) {
+      System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 }

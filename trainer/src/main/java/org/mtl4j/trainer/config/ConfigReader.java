@@ -3,7 +3,6 @@ package org.mtl4j.trainer.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -62,7 +61,7 @@ public final class ConfigReader {
           "output",
           "analysis");
   private final PluginCatalog catalog;
-  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+  private final ObjectMapper yaml = new ObjectMapper(new NonFiniteYamlFactory());
 
   public ConfigReader(PluginCatalog catalog) {
     this.catalog = catalog;

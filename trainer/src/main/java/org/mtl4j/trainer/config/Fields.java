@@ -141,7 +141,7 @@ final class Fields {
     }
     Double v = asDouble(n);
     if (v == null || !Double.isFinite(v)) {
-      error(key, "'" + text(n) + "' is not a number");
+      error(key, "'" + text(n) + "' is not a " + (v == null ? "number" : "finite number"));
       return def;
     }
     if (v < min || v > max || (maxOpen && v == max)) {
@@ -159,7 +159,8 @@ final class Fields {
     }
     Double v = asDouble(n);
     if (v == null || !Double.isFinite(v) || v <= 0 || v > max) {
-      error(key, "'" + text(n) + "' is not a number in (0, " + max + "]");
+      String finite = v == null || Double.isFinite(v) ? "" : "finite ";
+      error(key, "'" + text(n) + "' is not a " + finite + "number in (0, " + max + "]");
       return def;
     }
     return v;
@@ -290,6 +291,14 @@ final class Fields {
       String s = n.asText().trim();
       if (s.matches("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
         return Double.parseDouble(s);
+      }
+      // NaN and infinities spelt as text (YAML 1.1 reads NaN and Infinity as strings) are numbers,
+      // though not finite ones, so that they are reported as such
+      if (s.matches("(?i)\\.?nan")) {
+        return Double.NaN;
+      }
+      if (s.matches("(?i)[-+]?\\.?inf(inity)?")) {
+        return s.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
       }
     }
     return null;

@@ -62,6 +62,13 @@ public final class CsvSource implements DataSource {
   }
 
   @Override
+  public List<PathOption> pathOptions() {
+    return List.of(
+        PathOption.file("path", "a CSV file with a header line (the training data)"),
+        PathOption.file("test_path", "a CSV file with a header line (the test data)"));
+  }
+
+  @Override
   public Dataset load(Options o, List<TaskConfig> tasks, long seed) {
     String delim = o.getString("delimiter");
     if (delim.length() != 1) {

@@ -9,9 +9,18 @@ import org.mtl4j.trainer.config.TaskConfig;
 public interface DataSource extends DataSourceInfo {
 
   /**
+   * The options that name local files or folders; {@link Datasets} checks that they exist before
+   * {@link #load} so that a wrong path is reported with its config path. None by default.
+   */
+  default List<PathOption> pathOptions() {
+    return List.of();
+  }
+
+  /**
    * Loads the data for the given tasks.
    *
-   * @param options the data section's options, checked against {@link #options()}
+   * @param options the data section's options, checked against {@link #options()} (and, when loaded
+   *     through {@link Datasets}, against {@link #pathOptions()})
    * @param tasks the configured tasks, whose labels this source resolves
    * @param seed seed for generated data and random test splits
    * @throws DataException when files are missing, corrupt or inconsistent

@@ -21,6 +21,13 @@ public final class Datasets {
     return sources;
   }
 
+  /**
+   * Loads the configured source after checking its options, including that the files and folders
+   * they name exist ({@link DataSource#pathOptions()}).
+   *
+   * @throws ConfigException when the source is unknown or a path option names nothing usable
+   * @throws DataException when the data itself cannot be used
+   */
   public Dataset load(DataConfig data, List<TaskConfig> tasks, long seed) {
     DataSource s = sources.get(data.source());
     if (s == null) {
@@ -31,7 +38,12 @@ public final class Datasets {
                   + "' is not one of "
                   + String.join(", ", sources.keySet())));
     }
-    return s.load(Options.parse(data.options(), s.options(), "data.options"), tasks, seed);
+    Options options = Options.parse(data.options(), s.options(), "data.options");
+    List<String> problems = PathOption.problems(s.pathOptions(), options, "data.options");
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return s.load(options, tasks, seed);
   }
 
   /** Training and validation rows: a seeded random {@code fraction} of {@code train} validates. */

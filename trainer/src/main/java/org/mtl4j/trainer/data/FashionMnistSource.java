@@ -52,6 +52,17 @@ public final class FashionMnistSource implements DataSource {
             List.of()));
   }
 
+  /** The path options shared with the sources built on Fashion-MNIST images. */
+  static List<PathOption> filePathOptions() {
+    return List.of(
+        PathOption.folder("dir", "a folder holding " + String.join(", ", FashionMnistFiles.FILES)));
+  }
+
+  @Override
+  public List<PathOption> pathOptions() {
+    return filePathOptions();
+  }
+
   @Override
   public List<OptionSpec> options() {
     List<OptionSpec> o = new ArrayList<>(fileOptions());

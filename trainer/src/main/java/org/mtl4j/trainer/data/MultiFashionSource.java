@@ -46,6 +46,11 @@ public final class MultiFashionSource implements DataSource {
   }
 
   @Override
+  public List<PathOption> pathOptions() {
+    return FashionMnistSource.filePathOptions();
+  }
+
+  @Override
   public Optional<Map<String, Set<TaskType>>> labels() {
     Map<String, Set<TaskType>> m = new LinkedHashMap<>();
     m.put("left", Set.of(TaskType.MULTICLASS));

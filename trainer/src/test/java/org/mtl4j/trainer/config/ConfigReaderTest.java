@@ -274,4 +274,46 @@ class ConfigReaderTest {
     assertEquals("no/such.yaml: no such config file", missing.getMessage());
     assertFalse(errors("[1, 2]").isEmpty());
   }
+
+  @Test
+  void yamlNonFiniteLiteralsReachValidationWithTheirPath() {
+    List<String> e =
+        errors(
+            """
+            data: {source: fashion-mnist}
+            tasks:
+              - {name: category, type: multiclass, label: category, weight: .nan}
+              - {name: footwear, type: binary, label: footwear, weight: NaN}
+            model: {dropout: .inf}
+            optimizer: {lr: -.INF, clip_norm: +.Inf}
+            training: {epochs: .inf}
+            """);
+    assertEquals(
+        List.of(
+            "tasks[0].weight: 'NaN' is not a finite number",
+            "tasks[1].weight: 'NaN' is not a finite number",
+            "model.dropout: 'Infinity' is not a finite number",
+            "optimizer.lr: '-Infinity' is not a finite number in (0, 10.0]",
+            "optimizer.clip_norm: 'Infinity' is not a finite number",
+            "training.epochs: 'Infinity' is not an integer"),
+        e);
+  }
+
+  @Test
+  void quotedNonFiniteLiteralsStayStringsAndFiniteNumbersStillParse() {
+    Mtl4jConfig c =
+        reader.parse(
+            """
+            name: '.nan'
+            data: {source: fashion-mnist}
+            tasks: [{name: category, type: multiclass, label: category, weight: 0.25}]
+            optimizer: {lr: 1.5e-3, clip_norm: .5}
+            """,
+            "t.yaml",
+            "t");
+    assertEquals(".nan", c.name());
+    assertEquals(0.25, c.tasks().get(0).weight());
+    assertEquals(1.5e-3, c.optimizer().lr());
+    assertEquals(0.5, c.optimizer().clipNorm());
+  }
 }
