@@ -12,15 +12,15 @@ import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.training.Evaluator;
 
 /**
- * End-to-end throughput harness for the reference hard-parameter-sharing model of
- * {@code ../shared/bench/README.md} (Caruana 1997, "Multitask Learning"): a 784-512-256 ReLU
- * trunk shared by a 10-class category head and a binary footwear head on Fashion-MNIST, equal
- * weighting, Adam 1e-3, batch 256, 5 epochs. It uses mtl4j's real pieces: the trainer's config
- * reader, Fashion-MNIST source, {@code BatchAssembler} and {@link Permutations}, the {@code hard}
- * strategy and {@code equal} weighting found as plugins, and the per-step sequence of the
- * trainer's {@code TrainingLoop} (scope, graph, forward, task losses, weighting backward,
- * optimiser step, zeroed gradients), without its validation and checkpoints, which PyTorch's
- * reference script does not do either.
+ * End-to-end throughput harness for the reference hard-parameter-sharing model of {@code
+ * ../shared/bench/README.md} (Caruana 1997, "Multitask Learning"): a 784-512-256 ReLU trunk shared
+ * by a 10-class category head and a binary footwear head on Fashion-MNIST, equal weighting, Adam
+ * 1e-3, batch 256, 5 epochs. It uses mtl4j's real pieces: the trainer's config reader,
+ * Fashion-MNIST source, {@code BatchAssembler} and {@link Permutations}, the {@code hard} strategy
+ * and {@code equal} weighting found as plugins, and the per-step sequence of the trainer's {@code
+ * TrainingLoop} (scope, graph, forward, task losses, weighting backward, optimiser step, zeroed
+ * gradients), without its validation and checkpoints, which PyTorch's reference script does not do
+ * either.
  *
  * <p>Prints {@code key=value} lines like {@code torch_hps.py}: samples/s (median of epochs 2..N,
  * shuffle and batch assembly included), test accuracy of both tasks, peak RSS and the backend's
@@ -64,16 +64,21 @@ public final class HpsHarness {
           case "--tasks" -> tasks = Integer.parseInt(v);
           case "--data" -> data = v;
           case "--backend" -> backend = v;
-          default -> throw new IllegalArgumentException("unknown option " + k
-              + "; expected --epochs, --batch, --threads, --seed, --hidden, --weighting,"
-              + " --rep-grad, --tasks, --data or --backend");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + k
+                      + "; expected --epochs, --batch, --threads, --seed, --hidden, --weighting,"
+                      + " --rep-grad, --tasks, --data or --backend");
         }
       }
       if (epochs < 1) {
         throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
       }
-      return new Args(epochs, new HpsSession.Spec(batch, threads, seed, hidden, weighting,
-          repGrad, tasks, data, backend));
+      return new Args(
+          epochs,
+          new HpsSession.Spec(
+              batch, threads, seed, hidden, weighting, repGrad, tasks, data, backend));
     }
   }
 
@@ -81,9 +86,14 @@ public final class HpsHarness {
     Args a = Args.parse(argv);
     long tStart = System.nanoTime();
     try (HpsSession s = new HpsSession(a.spec(), a.epochs())) {
-      System.out.printf("backend %s (%s), threads %d; data: train %d, test %d, input %d;"
-          + " set-up %.2f s%n", s.backend.name(), s.backend.deviceDescription(),
-          a.spec().threads(), s.data.train().size(), s.data.test().size(), s.data.inputSize(),
+      System.out.printf(
+          "backend %s (%s), threads %d; data: train %d, test %d, input %d;" + " set-up %.2f s%n",
+          s.backend.name(),
+          s.backend.deviceDescription(),
+          a.spec().threads(),
+          s.data.train().size(),
+          s.data.test().size(),
+          s.data.inputSize(),
           (System.nanoTime() - tStart) / 1e9);
       run(a, s);
     }
@@ -120,33 +130,46 @@ public final class HpsHarness {
       }
       s.weighting.endEpoch(epoch, new double[s.tasks.size()]);
       epochSeconds[epoch] = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("epoch %d: %.2fs  %.0f samples/s  mean loss %.4f%n", epoch + 1,
-          epochSeconds[epoch], n / epochSeconds[epoch], lossSum / stepsPerEpoch);
+      System.out.printf(
+          "epoch %d: %.2fs  %.0f samples/s  mean loss %.4f%n",
+          epoch + 1, epochSeconds[epoch], n / epochSeconds[epoch], lossSum / stepsPerEpoch);
     }
     MemoryStats end = s.backend.memoryStats();
     Map<String, TaskScores> test = new Evaluator(s.backend, 512).evaluate(s.net, s.data.test());
-    double[] later = a.epochs() > 1
-        ? Arrays.copyOfRange(epochSeconds, 1, a.epochs()) : epochSeconds.clone();
+    double[] later =
+        a.epochs() > 1 ? Arrays.copyOfRange(epochSeconds, 1, a.epochs()) : epochSeconds.clone();
     Arrays.sort(later);
-    double med = later.length % 2 == 1 ? later[later.length / 2]
-        : (later[later.length / 2 - 1] + later[later.length / 2]) / 2;
+    double med =
+        later.length % 2 == 1
+            ? later[later.length / 2]
+            : (later[later.length / 2 - 1] + later[later.length / 2]) / 2;
     HpsSession.Spec sp = a.spec();
     System.out.println();
-    System.out.printf("== mtl4j results (backend %s, %d threads, batch %d, hidden %s, %d tasks,"
-        + " %s%s) ==%n", s.backend.name(), sp.threads(), batch, sp.hidden(), sp.tasks(),
-        sp.weighting(), sp.repGrad() ? " rep_grad" : "");
+    System.out.printf(
+        "== mtl4j results (backend %s, %d threads, batch %d, hidden %s, %d tasks," + " %s%s) ==%n",
+        s.backend.name(),
+        sp.threads(),
+        batch,
+        sp.hidden(),
+        sp.tasks(),
+        sp.weighting(),
+        sp.repGrad() ? " rep_grad" : "");
     System.out.printf("mtl4j_train_samples_per_s_median_epochs2plus=%.0f%n", n / med);
     for (String task : test.keySet()) {
-      String key = task.equals("category") ? "taskA_category"
-          : task.equals("footwear") ? "taskB_footwear" : task;
+      String key =
+          task.equals("category")
+              ? "taskA_category"
+              : task.equals("footwear") ? "taskB_footwear" : task;
       System.out.printf("mtl4j_test_acc_%s=%.4f%n", key, test.get(task).get("accuracy"));
     }
     System.out.printf("mtl4j_peak_rss_MiB=%.1f%n", peakRssKiB() / 1024.0);
     if (steadyStart != null) {
       long steps = s.steps() - stepsPerEpoch;
-      System.out.printf("mtl4j_native_allocations_per_step=%.3f%n",
+      System.out.printf(
+          "mtl4j_native_allocations_per_step=%.3f%n",
           (end.systemAllocations() - steadyStart.systemAllocations()) / (double) steps);
-      System.out.printf("mtl4j_native_bytes_allocated_per_step=%.1f%n",
+      System.out.printf(
+          "mtl4j_native_bytes_allocated_per_step=%.1f%n",
           Math.max(0, end.bytesReserved() - steadyStart.bytesReserved()) / (double) steps);
     }
     System.out.printf("mtl4j_native_bytes_reserved=%d%n", end.bytesReserved());

@@ -31,26 +31,39 @@ import org.mtl4j.trainer.training.NetworkFactory;
 import org.mtl4j.trainer.training.OptimizerFactory;
 
 /**
- * One hard-parameter-sharing model (Caruana 1997) on Fashion-MNIST, built from mtl4j's real
- * pieces (the trainer's config reader, data source and {@link BatchAssembler}, the {@code hard}
- * strategy and the configured weighting plugin) and trained one step at a time with the per-step
- * sequence of the trainer's {@code TrainingLoop}: scope, graph, forward, task losses, weighting
- * backward, optimiser step, zeroed gradients. Shared by {@link HpsHarness} and the JMH benchmarks.
+ * One hard-parameter-sharing model (Caruana 1997) on Fashion-MNIST, built from mtl4j's real pieces
+ * (the trainer's config reader, data source and {@link BatchAssembler}, the {@code hard} strategy
+ * and the configured weighting plugin) and trained one step at a time with the per-step sequence of
+ * the trainer's {@code TrainingLoop}: scope, graph, forward, task losses, weighting backward,
+ * optimiser step, zeroed gradients. Shared by {@link HpsHarness} and the JMH benchmarks.
  */
 final class HpsSession implements AutoCloseable {
   /** What to build. {@code tasks} cycles through category, footwear and group labels. */
-  record Spec(int batch, int threads, long seed, String hidden, String weighting,
-      boolean repGrad, int tasks, String data, String backend) {
+  record Spec(
+      int batch,
+      int threads,
+      long seed,
+      String hidden,
+      String weighting,
+      boolean repGrad,
+      int tasks,
+      String data,
+      String backend) {
     Spec {
       if (batch < 1 || threads < 0 || tasks < 1) {
-        throw new IllegalArgumentException("batch and tasks must be >= 1 and threads >= 0, got "
-            + batch + ", " + tasks + ", " + threads);
+        throw new IllegalArgumentException(
+            "batch and tasks must be >= 1 and threads >= 0, got "
+                + batch
+                + ", "
+                + tasks
+                + ", "
+                + threads);
       }
     }
 
     static Spec reference() {
-      return new Spec(256, 2, 42, "512,256", "equal", false, 2,
-          "/usr/share/datasets/fashion-mnist", "cpu");
+      return new Spec(
+          256, 2, 42, "512,256", "equal", false, 2, "/usr/share/datasets/fashion-mnist", "cpu");
     }
 
     String yaml(int epochs) {
@@ -59,19 +72,38 @@ final class HpsSession implements AutoCloseable {
       String[] types = {"multiclass", "binary", "multiclass"};
       for (int i = 0; i < tasks; i++) {
         String name = i < 2 ? labels[i] : labels[i % 3] + i;
-        t.append("  - {name: ").append(name).append(", type: ").append(types[i % 3])
-            .append(", label: ").append(labels[i % 3]).append(", metrics: [accuracy]}\n");
+        t.append("  - {name: ")
+            .append(name)
+            .append(", type: ")
+            .append(types[i % 3])
+            .append(", label: ")
+            .append(labels[i % 3])
+            .append(", metrics: [accuracy]}\n");
       }
-      return "name: hps-bench\nbackend: " + backend + "\nseed: " + seed + "\n"
-          + "data:\n  source: fashion-mnist\n  options: {dir: '" + data + "'}\n"
-          + "tasks:\n" + t
-          + "model:\n  strategy: hard\n  hidden: [" + hidden.replace('-', ',') + "]\n"
+      return "name: hps-bench\nbackend: "
+          + backend
+          + "\nseed: "
+          + seed
+          + "\n"
+          + "data:\n  source: fashion-mnist\n  options: {dir: '"
+          + data
+          + "'}\n"
+          + "tasks:\n"
+          + t
+          + "model:\n  strategy: hard\n  hidden: ["
+          + hidden.replace('-', ',')
+          + "]\n"
           + "  activation: relu\n"
           + "  dropout: 0.0\n"
-          + "weighting:\n  method: " + weighting + "\n"
+          + "weighting:\n  method: "
+          + weighting
+          + "\n"
           + (repGrad ? "  options: {rep_grad: true}\n" : "")
           + "optimizer:\n  name: adam\n  lr: 1.0e-3\n"
-          + "training:\n  epochs: " + Math.max(1, epochs) + "\n  batch_size: " + batch
+          + "training:\n  epochs: "
+          + Math.max(1, epochs)
+          + "\n  batch_size: "
+          + batch
           + "\n  validation_split: 0.0\noutput: /tmp/mtl4j-hps-bench\n";
     }
   }
@@ -90,13 +122,18 @@ final class HpsSession implements AutoCloseable {
   private long step;
 
   HpsSession(Spec spec, int epochs) {
-    config = Guice.createInjector(new CatalogModule()).getInstance(ConfigReader.class)
-        .parse(spec.yaml(epochs), "HpsSession", "hps-bench");
+    config =
+        Guice.createInjector(new CatalogModule())
+            .getInstance(ConfigReader.class)
+            .parse(spec.yaml(epochs), "HpsSession", "hps-bench");
     Injector inj = Guice.createInjector(new Mtl4jModule(config));
     data = inj.getInstance(Datasets.class).load(config.data(), config.tasks(), config.seed());
     NetworkFactory networks = inj.getInstance(NetworkFactory.class);
-    backend = inj.getInstance(Backends.class).select(spec.backend()).provider()
-        .create(BackendOptions.defaults().withThreads(spec.threads()));
+    backend =
+        inj.getInstance(Backends.class)
+            .select(spec.backend())
+            .provider()
+            .create(BackendOptions.defaults().withThreads(spec.threads()));
     net = networks.network(config, data.inputSize(), data.tasks(), backend);
     weighting = networks.weighting(config, data.tasks(), backend);
     optimizer = OptimizerFactory.create(config.optimizer(), backend);
@@ -126,15 +163,25 @@ final class HpsSession implements AutoCloseable {
       List<Var> ls = new ArrayList<>(tasks.size());
       for (int t = 0; t < losses.length; t++) {
         Task task = tasks.get(t);
-        Var l = task.loss().apply(g, out.output(task.name()), b.target(task.name()),
-            b.mask(task.name()));
+        Var l =
+            task.loss()
+                .apply(g, out.output(task.name()), b.target(task.name()), b.mask(task.name()));
         ls.add(l);
         losses[t] = backend.scalar(l.value());
         sum += losses[t];
       }
-      WeightingStep ws = new WeightingStep(g, tasks, ls, net.penalty(g).orElse(null),
-          net.sharedParameters(), taskParams, out.representation(),
-          net.lastSharedWeight().orElse(null), epoch, step);
+      WeightingStep ws =
+          new WeightingStep(
+              g,
+              tasks,
+              ls,
+              net.penalty(g).orElse(null),
+              net.sharedParameters(),
+              taskParams,
+              out.representation(),
+              net.lastSharedWeight().orElse(null),
+              epoch,
+              step);
       weighting.backward(ws);
     }
     optimizer.step(params);

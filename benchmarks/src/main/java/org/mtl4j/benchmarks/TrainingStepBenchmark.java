@@ -21,13 +21,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * zeroed gradients. {@code weighting} selects equal weighting or a gradient method on the shared
  * representation ({@code rep_grad}): PCGrad (Yu et al., NeurIPS 2020), MGDA (Sener and Koltun,
  * NeurIPS 2018), CAGrad (Liu et al., NeurIPS 2021); {@code tasks} 2 is the reference model, 8
- * cycles category/footwear/group heads. {@code hidden} 2048-2048 is the wide trunk.
- * Run with {@code -prof gc} for heap bytes per step.
+ * cycles category/footwear/group heads. {@code hidden} 2048-2048 is the wide trunk. Run with {@code
+ * -prof gc} for heap bytes per step.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class TrainingStepBenchmark {
   @Param({"equal"})
   public String weighting;
@@ -50,8 +52,19 @@ public class TrainingStepBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     HpsSession.Spec r = HpsSession.Spec.reference();
-    session = new HpsSession(new HpsSession.Spec(r.batch(), threads, r.seed(), hidden, weighting,
-        !weighting.equals("equal"), tasks, r.data(), r.backend()), 1);
+    session =
+        new HpsSession(
+            new HpsSession.Spec(
+                r.batch(),
+                threads,
+                r.seed(),
+                hidden,
+                weighting,
+                !weighting.equals("equal"),
+                tasks,
+                r.data(),
+                r.backend()),
+            1);
     int n = session.data.train().size();
     order = Permutations.of(n, CounterRng.derive(r.seed(), 1000));
     batch = r.batch();

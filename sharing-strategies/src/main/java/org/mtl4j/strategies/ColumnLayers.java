@@ -3,6 +3,7 @@ package org.mtl4j.strategies;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
@@ -11,7 +12,6 @@ import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.LayerNorm;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.NetworkSpec;
 
 /**

@@ -2,8 +2,8 @@ package org.mtl4j.strategies;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.nn.Module;
 
 /**
  * The modules a network is being built from, so that a build that fails half-way closes what it

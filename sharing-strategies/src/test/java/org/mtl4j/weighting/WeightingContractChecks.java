@@ -14,9 +14,9 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Activation;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Sgd;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Batch;
@@ -28,8 +28,8 @@ import org.mtl4j.api.weighting.WeightingContext;
 import org.mtl4j.api.weighting.WeightingStep;
 
 /**
- * Exact checks that complement the api test-jar's {@code TaskWeightingContract}: discovery by
- * name, the gradient left in every parameter equals {@code Σ_t β_t ∇L_t + ∇Ω} for the weights β the
+ * Exact checks that complement the api test-jar's {@code TaskWeightingContract}: discovery by name,
+ * the gradient left in every parameter equals {@code Σ_t β_t ∇L_t + ∇Ω} for the weights β the
  * method reports (task-specific parameters: {@code β_t ∇L_t} for loss-level methods, {@code ∇L_t}
  * for gradient-level ones), determinism, checkpoint round trip, and clear errors.
  */

@@ -5,19 +5,23 @@ import java.io.Serializable;
 /**
  * A sum over partitions of per-task gradients, each already multiplied by the number of labelled
  * examples it was averaged over, with the matching loss sums and counts; dividing by the counts
- * gives the gradient of each task's mean loss over the whole global batch. The value Spark's
- * {@code treeAggregate} folds in synchronous mode.
+ * gives the gradient of each task's mean loss over the whole global batch. The value Spark's {@code
+ * treeAggregate} folds in synchronous mode.
  */
 final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Per task the count-weighted gradient over that task's parameters, or null when none. */
   final float[][] gradients;
+
   final double[] lossSums;
   final double[] counts;
   long examples;
   int partitions;
+
   /** Bytes the partitions sent up (payloads before merging). */
   long sentBytes;
+
   /** Partitions that had to build their executor shard for this request. */
   int shardBuilds;
 

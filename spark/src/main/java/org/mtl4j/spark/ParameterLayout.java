@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 
@@ -80,7 +80,9 @@ final class ParameterLayout {
   static void upload(ComputeBackend backend, List<Parameter> params, float[] flat) {
     if (flat.length != size(params)) {
       throw new IllegalArgumentException(
-          flat.length + " parameter values for a model of " + size(params)
+          flat.length
+              + " parameter values for a model of "
+              + size(params)
               + "; driver and executor built different networks");
     }
     int off = 0;

@@ -18,10 +18,13 @@ final class RoundSum implements Serializable {
   final double[] counts;
   long examples;
   int partitions;
+
   /** Bytes the partitions sent up (payloads before merging). */
   long sentBytes;
+
   /** Partitions that had to build their executor shard for this request. */
   int shardBuilds;
+
   int weightingPartition = Integer.MAX_VALUE;
   Map<String, double[]> weightingState = Map.of();
 

@@ -21,8 +21,8 @@ final class ShardCache {
   private ShardCache() {}
 
   static ShardState get(RunSpec spec, int partition, Iterator<ExampleRow> rows) {
-    return SHARDS.computeIfAbsent(key(spec.runId(), partition),
-        k -> ShardState.build(spec, partition, rows));
+    return SHARDS.computeIfAbsent(
+        key(spec.runId(), partition), k -> ShardState.build(spec, partition, rows));
   }
 
   /** Closes and forgets every shard of {@code runId} held by this JVM; returns how many. */

@@ -6,16 +6,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.api.autograd.Graph;
-import org.mtl4j.api.autograd.Var;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
+import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BackendOptions;
 import org.mtl4j.api.backend.Backends;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
@@ -66,8 +66,8 @@ final class ShardState implements AutoCloseable {
 
   private ShardState(RunSpec spec, Examples examples, int[] localOf) {
     this.spec = spec;
-    this.config = Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(),
-        spec.runName());
+    this.config =
+        Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(), spec.runName());
     List<Task> ts = new ArrayList<>();
     for (int t = 0; t < config.tasks().size(); t++) {
       ts.add(TaskFactory.build(config.tasks().get(t), spec.outputSizes()[t]));
@@ -78,9 +78,10 @@ final class ShardState implements AutoCloseable {
     this.net = networks.network(config, spec.inputSize(), tasks, backend);
     this.weighting = networks.weighting(config, tasks, backend);
     this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
-    this.layout = spec.mode() == TrainingMode.SYNC
-        ? ParameterLayout.of(net, List.of())
-        : ParameterLayout.of(net, weighting.parameters());
+    this.layout =
+        spec.mode() == TrainingMode.SYNC
+            ? ParameterLayout.of(net, List.of())
+            : ParameterLayout.of(net, weighting.parameters());
     List<Parameter> tp = new ArrayList<>();
     for (Task t : tasks) {
       tp.addAll(net.taskParameters(t.name()));
@@ -91,9 +92,12 @@ final class ShardState implements AutoCloseable {
     this.assembler = new BatchAssembler(tasks);
     int b = config.training().batchSize();
     int stepsPerEpoch = (spec.trainSize() + b - 1) / b;
-    this.schedule = new LearningRateSchedule(config.optimizer().schedule(),
-        config.optimizer().lr(), (long) stepsPerEpoch * config.training().epochs(),
-        stepsPerEpoch);
+    this.schedule =
+        new LearningRateSchedule(
+            config.optimizer().schedule(),
+            config.optimizer().lr(),
+            (long) stepsPerEpoch * config.training().epochs(),
+            stepsPerEpoch);
   }
 
   /**
@@ -129,8 +133,15 @@ final class ShardState implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       ExampleRow r = list.get(i);
       if (r.features().length != d) {
-        throw new IllegalArgumentException("example " + r.position() + " of partition "
-            + partition + " has " + r.features().length + " features, expected " + d);
+        throw new IllegalArgumentException(
+            "example "
+                + r.position()
+                + " of partition "
+                + partition
+                + " has "
+                + r.features().length
+                + " features, expected "
+                + d);
       }
       System.arraycopy(r.features(), 0, x, i * d, d);
       for (int t = 0; t < tasks; t++) {
@@ -144,8 +155,8 @@ final class ShardState implements AutoCloseable {
       }
       localOf[r.position()] = i;
     }
-    Mtl4jConfig c = Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(),
-        spec.runName());
+    Mtl4jConfig c =
+        Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(), spec.runName());
     Map<String, float[]> targets = new HashMap<>();
     Map<String, float[]> masks = new HashMap<>();
     for (int t = 0; t < tasks; t++) {
@@ -225,8 +236,10 @@ final class ShardState implements AutoCloseable {
           continue;
         }
         Task task = tasks.get(t);
-        Var loss = task.loss().apply(g, out.output(task.name()), batch.target(task.name()),
-            batch.mask(task.name()));
+        Var loss =
+            task.loss()
+                .apply(
+                    g, out.output(task.name()), batch.target(task.name()), batch.mask(task.name()));
         List<Var> wrt = new ArrayList<>();
         for (Parameter p : layout.taskParameters(t)) {
           wrt.add(g.param(p));
@@ -255,8 +268,8 @@ final class ShardState implements AutoCloseable {
    * of the global batches starting at {@code firstFrom}, returning the reached parameters and
    * optimiser slots multiplied by the examples trained on.
    */
-  synchronized RoundSum round(int epoch, long firstStep, int firstFrom, int steps,
-      RoundState state, int partition) {
+  synchronized RoundSum round(
+      int epoch, long firstStep, int firstFrom, int steps, RoundState state, int partition) {
     // fresh optimiser and weighting method each round: a retried attempt must not see slots or
     // weighting state its failed predecessor created
     optimizer.close();
@@ -287,8 +300,9 @@ final class ShardState implements AutoCloseable {
         NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
         List<Var> losses = new ArrayList<>();
         for (Task t : tasks) {
-          losses.add(t.loss().apply(g, out.output(t.name()), batch.target(t.name()),
-              batch.mask(t.name())));
+          losses.add(
+              t.loss()
+                  .apply(g, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
         }
         for (int t = 0; t < tasks.size(); t++) {
           double c = labelledCount(t, rows);
@@ -297,9 +311,18 @@ final class ShardState implements AutoCloseable {
             sum.counts[t] += c;
           }
         }
-        weighting.backward(new WeightingStep(g, tasks, losses, net.penalty(g).orElse(null),
-            net.sharedParameters(), taskParams, out.representation(),
-            net.lastSharedWeight().orElse(null), epoch, step));
+        weighting.backward(
+            new WeightingStep(
+                g,
+                tasks,
+                losses,
+                net.penalty(g).orElse(null),
+                net.sharedParameters(),
+                taskParams,
+                out.representation(),
+                net.lastSharedWeight().orElse(null),
+                epoch,
+                step));
       }
       if (config.optimizer().clipNorm() > 0) {
         GradientClipping.clip(backend, params, config.optimizer().clipNorm());
@@ -318,15 +341,18 @@ final class ShardState implements AutoCloseable {
         p[i] *= scale;
       }
       sum.parameters = p;
-      optimizer.state().forEach((k, v) -> {
-        if (!k.equals("steps")) {
-          float[] s = v.clone();
-          for (int i = 0; i < s.length; i++) {
-            s[i] *= scale;
-          }
-          sum.optimizerSlots.put(k, s);
-        }
-      });
+      optimizer
+          .state()
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("steps")) {
+                  float[] s = v.clone();
+                  for (int i = 0; i < s.length; i++) {
+                    s[i] *= scale;
+                  }
+                  sum.optimizerSlots.put(k, s);
+                }
+              });
       sum.weightingPartition = partition;
       sum.weightingState = weighting.state();
     }

@@ -15,12 +15,16 @@ final class ShardTasks {
 
   /** Synchronous mode: the count-weighted per-task gradients of each partition's share. */
   static Function2<Integer, Iterator<ExampleRow>, Iterator<GradientSum>> gradients(
-      Broadcast<RunSpec> spec, int epoch, long step, int from, int count,
+      Broadcast<RunSpec> spec,
+      int epoch,
+      long step,
+      int from,
+      int count,
       Broadcast<float[]> params) {
     return (partition, rows) -> {
       RunSpec s = spec.value();
-      GradientSum sum = ShardCache.get(s, partition, rows)
-          .gradients(epoch, step, from, count, params.value());
+      GradientSum sum =
+          ShardCache.get(s, partition, rows).gradients(epoch, step, from, count, params.value());
       maybeFail(s, partition, step, step);
       return List.of(sum).iterator();
     };
@@ -28,12 +32,17 @@ final class ShardTasks {
 
   /** Averaging mode: k local steps from the broadcast state. */
   static Function2<Integer, Iterator<ExampleRow>, Iterator<RoundSum>> round(
-      Broadcast<RunSpec> spec, int epoch, long firstStep, int firstFrom, int steps,
+      Broadcast<RunSpec> spec,
+      int epoch,
+      long firstStep,
+      int firstFrom,
+      int steps,
       Broadcast<RoundState> state) {
     return (partition, rows) -> {
       RunSpec s = spec.value();
-      RoundSum sum = ShardCache.get(s, partition, rows)
-          .round(epoch, firstStep, firstFrom, steps, state.value(), partition);
+      RoundSum sum =
+          ShardCache.get(s, partition, rows)
+              .round(epoch, firstStep, firstFrom, steps, state.value(), partition);
       maybeFail(s, partition, firstStep, firstStep + steps - 1);
       return List.of(sum).iterator();
     };
@@ -47,10 +56,18 @@ final class ShardTasks {
   private static void maybeFail(RunSpec s, int partition, long first, long last) {
     FailureInjection f = s.failure();
     TaskContext ctx = TaskContext.get();
-    if (f != null && ctx != null && ctx.attemptNumber() == 0 && f.partition() == partition
-        && f.step() >= first && f.step() <= last) {
-      throw new IllegalStateException("injected failure of partition " + partition + " at step "
-          + f.step() + " (attempt 0); Spark should retry it");
+    if (f != null
+        && ctx != null
+        && ctx.attemptNumber() == 0
+        && f.partition() == partition
+        && f.step() >= first
+        && f.step() <= last) {
+      throw new IllegalStateException(
+          "injected failure of partition "
+              + partition
+              + " at step "
+              + f.step()
+              + " (attempt 0); Spark should retry it");
     }
   }
 }

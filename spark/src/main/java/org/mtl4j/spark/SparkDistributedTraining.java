@@ -23,8 +23,7 @@ public final class SparkDistributedTraining implements DistributedTraining {
   public int train(Mtl4jConfig config, String master, Path resume, PrintStream out) {
     SparkConf conf = new SparkConf().setAppName("mtl4j " + config.name()).setMaster(master);
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      SparkTrainingOptions o =
-          SparkTrainingOptions.sync(sc.defaultParallelism());
+      SparkTrainingOptions o = SparkTrainingOptions.sync(sc.defaultParallelism());
       SparkTrainingResult r = new SparkTrainer(sc, config, o).train(resume);
       SparkMain.report(r, TrainingMode.SYNC, out);
       return 0;

@@ -24,7 +24,12 @@ public final class SparkMain {
   private SparkMain() {}
 
   /** Parsed command line. */
-  record Args(Path config, String master, TrainingMode mode, int averageEvery, int partitions,
+  record Args(
+      Path config,
+      String master,
+      TrainingMode mode,
+      int averageEvery,
+      int partitions,
       Path resume) {
 
     static Args parse(String[] a) {
@@ -43,9 +48,12 @@ public final class SparkMain {
           case "--average-every" -> every = positive(a[i], value(a[i], v));
           case "--partitions" -> partitions = positive(a[i], value(a[i], v));
           case "--resume" -> resume = Path.of(value(a[i], v));
-          default -> throw new IllegalArgumentException("unknown argument '" + a[i]
-              + "'; expected -c config.yaml [--master url] [--mode sync|average]"
-              + " [--average-every k] [--partitions n] [--resume dir]");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown argument '"
+                      + a[i]
+                      + "'; expected -c config.yaml [--master url] [--mode sync|average]"
+                      + " [--average-every k] [--partitions n] [--resume dir]");
         }
         i++;
       }
@@ -84,8 +92,8 @@ public final class SparkMain {
     }
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       int partitions = a.partitions() > 0 ? a.partitions() : sc.defaultParallelism();
-      SparkTrainingOptions o = new SparkTrainingOptions(a.mode(), a.averageEvery(), partitions, 2,
-          null);
+      SparkTrainingOptions o =
+          new SparkTrainingOptions(a.mode(), a.averageEvery(), partitions, 2, null);
       SparkTrainingResult r = new SparkTrainer(sc, config, o).train(a.resume());
       report(r, a.mode(), System.out);
     }

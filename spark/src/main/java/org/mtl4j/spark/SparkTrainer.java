@@ -11,10 +11,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
@@ -56,9 +56,9 @@ import org.mtl4j.trainer.training.TrainingLoop;
  *
  * <p><b>Synchronous mode</b> (Dean et al. 2012; Goyal et al. 2017). Every step the driver
  * broadcasts the network parameters; each partition takes the rows of the global batch it holds
- * (the same seeded shuffle as local training, so the global batch is the local one), computes
- * every task's loss and its gradient over the parameters that loss depends on, multiplied by the
- * task's labelled-example count; {@code treeAggregate} sums these, and dividing by the counts gives
+ * (the same seeded shuffle as local training, so the global batch is the local one), computes every
+ * task's loss and its gradient over the parameters that loss depends on, multiplied by the task's
+ * labelled-example count; {@code treeAggregate} sums these, and dividing by the counts gives
  * exactly the gradient of each task's mean loss over the global batch. The driver then runs the
  * configured weighting method on a <em>surrogate</em> step whose task losses are {@code L_t(θ) =
  * l_t + ⟨g_t, θ − θ_0⟩}: same value and same gradient as the real global-batch loss at the current
@@ -113,13 +113,13 @@ public final class SparkTrainer {
    * written by a local or a distributed run) when not null.
    */
   public SparkTrainingResult train(Path resumeFrom) {
-    Checkpoint resume = resumeFrom == null ? null
-        : new CheckpointStore().load(Trainer.checkpointDir(resumeFrom));
+    Checkpoint resume =
+        resumeFrom == null ? null : new CheckpointStore().load(Trainer.checkpointDir(resumeFrom));
     String yaml = new ConfigWriter().toYaml(config);
-    Dataset data = Mtl4j.component(config, Datasets.class)
-        .load(config.data(), config.tasks(), config.seed());
-    Datasets.TrainValidation tv = Datasets.splitValidation(data.train(),
-        config.training().validationSplit(), config.seed());
+    Dataset data =
+        Mtl4j.component(config, Datasets.class).load(config.data(), config.tasks(), config.seed());
+    Datasets.TrainValidation tv =
+        Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
     List<Task> tasks = data.tasks();
     int[] outputSizes = tasks.stream().mapToInt(Task::outputSize).toArray();
     boolean[] masked = new boolean[tasks.size()];
@@ -127,11 +127,21 @@ public final class SparkTrainer {
       masked[t] = tv.train().examples().mask(tasks.get(t).name()) != null;
     }
     String runId = config.name() + "-" + UUID.randomUUID();
-    RunSpec spec = new RunSpec(runId, yaml, config.name(), outputSizes, masked, data.inputSize(),
-        tv.train().size(), options.mode(), options.failure());
+    RunSpec spec =
+        new RunSpec(
+            runId,
+            yaml,
+            config.name(),
+            outputSizes,
+            masked,
+            data.inputSize(),
+            tv.train().size(),
+            options.mode(),
+            options.failure());
     Broadcast<RunSpec> specB = sc.broadcast(spec);
-    JavaRDD<ExampleRow> rows = sc.parallelize(rowsOf(tv.train(), tasks), options.partitions())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<ExampleRow> rows =
+        sc.parallelize(rowsOf(tv.train(), tasks), options.partitions())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     // Cut the lineage to the driver's collection: otherwise every task of every step would carry
     // its partition's rows inside the serialised task. With a checkpoint directory set the cut is
     // reliable (survives executor loss); otherwise it relies on the executors' cached blocks.
@@ -141,8 +151,8 @@ public final class SparkTrainer {
       rows.rdd().localCheckpoint();
     }
     rows.count();
-    BackendFactory.Opened opened = Mtl4j.component(config, BackendFactory.class)
-        .open(config.backend());
+    BackendFactory.Opened opened =
+        Mtl4j.component(config, BackendFactory.class).open(config.backend());
     NetworkFactory networks = Mtl4j.component(config, NetworkFactory.class);
     Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
     pre.put("input_size", data.inputSize());
@@ -152,10 +162,11 @@ public final class SparkTrainer {
         Optimizer optimizer = OptimizerFactory.create(config.optimizer(), backend)) {
       if (options.mode() == TrainingMode.SYNC
           && weighting.gradientSource() == GradientSource.REPRESENTATION) {
-        throw new IllegalArgumentException("weighting.options.rep_grad: true balances per-example"
-            + " gradients of the shared representation, which synchronous Spark training does not"
-            + " aggregate; set rep_grad: false (balance the shared parameters' gradients) or use"
-            + " --mode average");
+        throw new IllegalArgumentException(
+            "weighting.options.rep_grad: true balances per-example gradients of the shared"
+                + " representation, which synchronous Spark training does not aggregate; set"
+                + " rep_grad: false (balance the shared parameters' gradients) or use --mode"
+                + " average");
       }
       Driver d = new Driver(backend, net, weighting, optimizer, tasks, specB, rows, yaml, pre);
       try {
@@ -214,9 +225,16 @@ public final class SparkTrainer {
     private long exchanges;
     private double seconds;
 
-    Driver(ComputeBackend backend, MultiTaskNetwork net, TaskWeighting weighting,
-        Optimizer optimizer, List<Task> tasks, Broadcast<RunSpec> spec, JavaRDD<ExampleRow> rows,
-        String yaml, Map<String, Object> preprocessing) {
+    Driver(
+        ComputeBackend backend,
+        MultiTaskNetwork net,
+        TaskWeighting weighting,
+        Optimizer optimizer,
+        List<Task> tasks,
+        Broadcast<RunSpec> spec,
+        JavaRDD<ExampleRow> rows,
+        String yaml,
+        Map<String, Object> preprocessing) {
       this.backend = backend;
       this.net = net;
       this.weighting = weighting;
@@ -242,8 +260,12 @@ public final class SparkTrainer {
       int batchSize = config.training().batchSize();
       int epochs = config.training().epochs();
       int stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
-      LearningRateSchedule schedule = new LearningRateSchedule(config.optimizer().schedule(),
-          config.optimizer().lr(), (long) stepsPerEpoch * epochs, stepsPerEpoch);
+      LearningRateSchedule schedule =
+          new LearningRateSchedule(
+              config.optimizer().schedule(),
+              config.optimizer().lr(),
+              (long) stepsPerEpoch * epochs,
+              stepsPerEpoch);
       List<EpochRecord> history = new ArrayList<>();
       int startEpoch = 0;
       long step = 0;
@@ -272,8 +294,10 @@ public final class SparkTrainer {
         int s = 0;
         while (s < stepsPerEpoch) {
           long ts = System.nanoTime();
-          int k = options.mode() == TrainingMode.SYNC ? 1
-              : Math.min(options.averageEvery(), stepsPerEpoch - s);
+          int k =
+              options.mode() == TrainingMode.SYNC
+                  ? 1
+                  : Math.min(options.averageEvery(), stepsPerEpoch - s);
           int from = s * batchSize;
           if (options.mode() == TrainingMode.SYNC) {
             int n = Math.min(batchSize, trainSize - from);
@@ -296,17 +320,18 @@ public final class SparkTrainer {
           trainLoss.put(tasks.get(t).name(), mean[t]);
         }
         weighting.endEpoch(epoch, mean);
-        Map<String, TaskScores> val = validation.size() > 0
-            ? evaluator.evaluate(net, validation) : Map.of();
+        Map<String, TaskScores> val =
+            validation.size() > 0 ? evaluator.evaluate(net, validation) : Map.of();
         List<Double> w = new ArrayList<>();
         for (double x : taskWeights) {
           w.add(x);
         }
-        EpochRecord rec = new EpochRecord(epoch + 1, trainLoss, val, w, lr,
-            (System.nanoTime() - t0) / 1e9);
+        EpochRecord rec =
+            new EpochRecord(epoch + 1, trainLoss, val, w, lr, (System.nanoTime() - t0) / 1e9);
         history.add(rec);
-        LOG.log(System.Logger.Level.INFO, "epoch " + (epoch + 1) + ": train loss " + trainLoss
-            + ", validation " + val);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "epoch " + (epoch + 1) + ": train loss " + trainLoss + ", validation " + val);
         boolean stop = false;
         if (es != null && !val.isEmpty()) {
           double score = val.get(es.task()).get(es.metric());
@@ -323,31 +348,41 @@ public final class SparkTrainer {
           break;
         }
       }
-      Map<String, TaskScores> scores = test.size() > 0 ? new Evaluator(backend, 512)
-          .evaluate(net, test) : Map.of();
+      Map<String, TaskScores> scores =
+          test.size() > 0 ? new Evaluator(backend, 512).evaluate(net, test) : Map.of();
       Map<String, float[]> values = new LinkedHashMap<>();
       for (Parameter p : params) {
         values.put(p.name(), backend.toHost(p.value()));
       }
-      SparkRunMetrics metrics = new SparkRunMetrics(options.partitions(), stepsTaken, exchanges,
-          seconds, broadcasts, broadcastBytes, aggregatedBytes, shardBuilds);
-      return new SparkTrainingResult(history, scores, values, metrics, checkpointDir(),
-          stopReason);
+      SparkRunMetrics metrics =
+          new SparkRunMetrics(
+              options.partitions(),
+              stepsTaken,
+              exchanges,
+              seconds,
+              broadcasts,
+              broadcastBytes,
+              aggregatedBytes,
+              shardBuilds);
+      return new SparkTrainingResult(history, scores, values, metrics, checkpointDir(), stopReason);
     }
 
     /** One synchronous step; returns the weighting method's task weights. */
-    private double[] syncStep(int epoch, long step, int from, int n, double lr, double[] lossSum,
-        double[] countSum) {
+    private double[] syncStep(
+        int epoch, long step, int from, int n, double lr, double[] lossSum, double[] countSum) {
       float[] theta = ParameterLayout.flatten(backend, netParams);
       Broadcast<float[]> b = sc.broadcast(theta);
       broadcasts++;
       broadcastBytes += 4L * theta.length;
       GradientSum sum;
       try {
-        sum = rows.mapPartitionsWithIndex(
-                ShardTasks.gradients(spec, epoch, step, from, n, b), true)
-            .treeAggregate(new GradientSum(tasks.size()), GradientSum::merge,
-                GradientSum::merge, options.aggregationDepth());
+        sum =
+            rows.mapPartitionsWithIndex(ShardTasks.gradients(spec, epoch, step, from, n, b), true)
+                .treeAggregate(
+                    new GradientSum(tasks.size()),
+                    GradientSum::merge,
+                    GradientSum::merge,
+                    options.aggregationDepth());
       } finally {
         b.destroy();
       }
@@ -364,9 +399,18 @@ public final class SparkTrainer {
             countSum[t] += 1;
           }
         }
-        WeightingStep ws = new WeightingStep(g, tasks, losses, net.penalty(g).orElse(null),
-            net.sharedParameters(), taskParams, null, net.lastSharedWeight().orElse(null), epoch,
-            step);
+        WeightingStep ws =
+            new WeightingStep(
+                g,
+                tasks,
+                losses,
+                net.penalty(g).orElse(null),
+                net.sharedParameters(),
+                taskParams,
+                null,
+                net.lastSharedWeight().orElse(null),
+                epoch,
+                step);
         weights = weighting.backward(ws);
       }
       if (config.optimizer().clipNorm() > 0) {
@@ -406,19 +450,23 @@ public final class SparkTrainer {
     }
 
     /** One averaging round of {@code k} local steps starting at global step {@code step}. */
-    private void averageRound(int epoch, long step, int from, int k, double[] lossSum,
-        double[] countSum) {
-      RoundState state = new RoundState(ParameterLayout.flatten(backend, params),
-          optimizerState(step), weighting.state());
+    private void averageRound(
+        int epoch, long step, int from, int k, double[] lossSum, double[] countSum) {
+      RoundState state =
+          new RoundState(
+              ParameterLayout.flatten(backend, params), optimizerState(step), weighting.state());
       Broadcast<RoundState> b = sc.broadcast(state);
       broadcasts++;
       broadcastBytes += state.bytes();
       RoundSum sum;
       try {
-        sum = rows.mapPartitionsWithIndex(
-                ShardTasks.round(spec, epoch, step, from, k, b), true)
-            .treeAggregate(new RoundSum(tasks.size()), RoundSum::merge, RoundSum::merge,
-                options.aggregationDepth());
+        sum =
+            rows.mapPartitionsWithIndex(ShardTasks.round(spec, epoch, step, from, k, b), true)
+                .treeAggregate(
+                    new RoundSum(tasks.size()),
+                    RoundSum::merge,
+                    RoundSum::merge,
+                    options.aggregationDepth());
       } finally {
         b.destroy();
       }
@@ -435,12 +483,13 @@ public final class SparkTrainer {
       ParameterLayout.upload(backend, params, p);
       Map<String, float[]> opt = new LinkedHashMap<>();
       opt.put("steps", encodeSteps(step + k));
-      sum.optimizerSlots.forEach((name, v) -> {
-        for (int i = 0; i < v.length; i++) {
-          v[i] *= inv;
-        }
-        opt.put(name, v);
-      });
+      sum.optimizerSlots.forEach(
+          (name, v) -> {
+            for (int i = 0; i < v.length; i++) {
+              v[i] *= inv;
+            }
+            opt.put(name, v);
+          });
       optimizer.restore(opt, params);
       weighting.restore(sum.weightingState);
       for (int t = 0; t < tasks.size(); t++) {
@@ -459,23 +508,35 @@ public final class SparkTrainer {
       return s;
     }
 
-    private Checkpoint snapshot(int epoch, long step, List<EpochRecord> history, double best,
-        int bad) {
+    private Checkpoint snapshot(
+        int epoch, long step, List<EpochRecord> history, double best, int bad) {
       Map<String, SafeTensors.Entry> weights = new LinkedHashMap<>();
       for (Parameter p : params) {
         weights.put(p.name(), new SafeTensors.Entry(p.shape().dims(), backend.toHost(p.value())));
       }
-      List<Checkpoint.TaskInfo> infos = tasks.stream()
-          .map(t -> new Checkpoint.TaskInfo(t.name(), t.type().configName(), t.outputSize()))
-          .toList();
-      return new Checkpoint(yaml, config.seed(), epoch, step, weights, optimizerState(step),
-          weighting.state(), history, infos, preprocessing, best, bad);
+      List<Checkpoint.TaskInfo> infos =
+          tasks.stream()
+              .map(t -> new Checkpoint.TaskInfo(t.name(), t.type().configName(), t.outputSize()))
+              .toList();
+      return new Checkpoint(
+          yaml,
+          config.seed(),
+          epoch,
+          step,
+          weights,
+          optimizerState(step),
+          weighting.state(),
+          history,
+          infos,
+          preprocessing,
+          best,
+          bad);
     }
 
     private void restore(Checkpoint c) {
       if (c.seed() != config.seed()) {
-        throw new CheckpointException("checkpoint seed " + c.seed() + " differs from config seed "
-            + config.seed());
+        throw new CheckpointException(
+            "checkpoint seed " + c.seed() + " differs from config seed " + config.seed());
       }
       TrainingLoop.restoreWeights(backend, params, c.weights());
       optimizer.restore(c.optimizerState(), params);
@@ -485,7 +546,8 @@ public final class SparkTrainer {
 
   /** The optimiser's {@code steps} entry (a long in two floats' bits, as StatefulOptimizer). */
   static float[] encodeSteps(long steps) {
-    return new float[] {Float.intBitsToFloat((int) (steps >>> 32)),
-        Float.intBitsToFloat((int) steps)};
+    return new float[] {
+      Float.intBitsToFloat((int) (steps >>> 32)), Float.intBitsToFloat((int) steps)
+    };
   }
 }

@@ -27,8 +27,7 @@ public record SparkTrainingOptions(
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
     if (aggregationDepth < 1) {
-      throw new IllegalArgumentException(
-          "aggregationDepth must be >= 1, got " + aggregationDepth);
+      throw new IllegalArgumentException("aggregationDepth must be >= 1, got " + aggregationDepth);
     }
   }
 

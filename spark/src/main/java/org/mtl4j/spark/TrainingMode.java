@@ -23,8 +23,8 @@ public enum TrainingMode {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "sync" -> SYNC;
       case "average" -> AVERAGE;
-      default -> throw new IllegalArgumentException(
-          "--mode: '" + s + "' is not one of sync, average");
+      default ->
+          throw new IllegalArgumentException("--mode: '" + s + "' is not one of sync, average");
     };
   }
 }

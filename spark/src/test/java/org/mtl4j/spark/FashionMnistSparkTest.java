@@ -28,8 +28,13 @@ class FashionMnistSparkTest {
   @BeforeAll
   static void start() {
     Assumptions.assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not installed in " + DATA);
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("mtl4j-fashion")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    sc =
+        new JavaSparkContext(
+            new SparkConf()
+                .setMaster("local[2]")
+                .setAppName("mtl4j-fashion")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1"));
     sc.setLogLevel("WARN");
   }
 
@@ -41,7 +46,8 @@ class FashionMnistSparkTest {
   }
 
   static Mtl4jConfig fashion(String name, int trainLimit, int epochs) {
-    String yaml = """
+    String yaml =
+        """
         name: %s
         backend: cpu
         seed: 42
@@ -56,7 +62,8 @@ class FashionMnistSparkTest {
         optimizer: {name: adam, lr: 0.001}
         training: {epochs: %d, batch_size: 64, validation_split: 0.0}
         output: %s
-        """.formatted(name, DATA, trainLimit, epochs, out);
+        """
+            .formatted(name, DATA, trainLimit, epochs, out);
     return Mtl4j.configReader().parse(yaml, name, name);
   }
 
@@ -64,11 +71,12 @@ class FashionMnistSparkTest {
   @Test
   void parameterAveragingMatchesLocalAccuracyWithinOnePoint() {
     TrainingResult local = Mtl4j.trainer(fashion("local", 0, 2)).train();
-    SparkTrainingResult avg = new SparkTrainer(sc, fashion("average", 0, 2),
-        SparkTrainingOptions.average(2, 8)).train();
+    SparkTrainingResult avg =
+        new SparkTrainer(sc, fashion("average", 0, 2), SparkTrainingOptions.average(2, 8)).train();
     double a = local.test().get("category").get("accuracy");
     double b = avg.test().get("category").get("accuracy");
-    System.out.printf("Fashion-MNIST category accuracy: local %.4f, averaging (2 x k=8) %.4f; %s%n",
+    System.out.printf(
+        "Fashion-MNIST category accuracy: local %.4f, averaging (2 x k=8) %.4f; %s%n",
         a, b, avg.metrics());
     assertTrue(a > 0.80, "local training learns: " + a);
     assertTrue(Math.abs(a - b) <= 0.01, "local " + a + " vs averaging " + b);
@@ -82,12 +90,19 @@ class FashionMnistSparkTest {
     // warm-up (JIT, Spark's scheduler), so the first measured configuration is not penalised
     new SparkTrainer(sc, fashion("warmup", 3200, 1), SparkTrainingOptions.sync(2)).train();
     for (int partitions = 1; partitions <= 2; partitions++) {
-      SparkTrainingResult r = new SparkTrainer(sc, fashion("sync" + partitions, 6400, 1),
-          SparkTrainingOptions.sync(partitions)).train();
+      SparkTrainingResult r =
+          new SparkTrainer(
+                  sc, fashion("sync" + partitions, 6400, 1), SparkTrainingOptions.sync(partitions))
+              .train();
       SparkRunMetrics m = r.metrics();
-      System.out.printf("sync, %d partition(s): %.2f steps/s, broadcast %.0f B/step,"
-              + " aggregated %.0f B/step, total %.0f B/step%n", partitions, m.stepsPerSecond(),
-          m.bytesPerBroadcast(), (double) m.aggregatedBytes() / m.steps(), m.bytesPerStep());
+      System.out.printf(
+          "sync, %d partition(s): %.2f steps/s, broadcast %.0f B/step,"
+              + " aggregated %.0f B/step, total %.0f B/step%n",
+          partitions,
+          m.stepsPerSecond(),
+          m.bytesPerBroadcast(),
+          (double) m.aggregatedBytes() / m.steps(),
+          m.bytesPerStep());
       assertEquals(100, m.steps());
       assertEquals(4.0 * params, m.bytesPerBroadcast(), 0.0);
       // each partition sends, per task, the gradient of the shared trunk plus that task's head

@@ -26,8 +26,13 @@ class SparkTrainerTest {
 
   @BeforeAll
   static void start() {
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("mtl4j-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    sc =
+        new JavaSparkContext(
+            new SparkConf()
+                .setMaster("local[2,2]")
+                .setAppName("mtl4j-test")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1"));
     sc.setLogLevel("WARN");
   }
 
@@ -38,7 +43,8 @@ class SparkTrainerTest {
 
   /** 1600 synthetic MMoE examples, batch 32: one epoch is 50 steps. */
   static Mtl4jConfig synthetic(String name, String weighting, String optimizer, int epochs) {
-    String yaml = """
+    String yaml =
+        """
         name: %s
         backend: cpu
         seed: 7
@@ -53,7 +59,8 @@ class SparkTrainerTest {
         optimizer: %s
         training: {epochs: %d, batch_size: 32, validation_split: 0.0}
         output: %s
-        """.formatted(name, weighting, optimizer, epochs, out);
+        """
+            .formatted(name, weighting, optimizer, epochs, out);
     return Mtl4j.configReader().parse(yaml, name, name);
   }
 
@@ -85,25 +92,32 @@ class SparkTrainerTest {
   @Test
   void synchronousModeMatchesLocalTrainingAfter50Steps() {
     String[][] cases = {
-        {"{method: uncertainty}", "{name: adam, lr: 0.003}"},
-        {"{method: pcgrad}", "{name: sgd, lr: 0.05, momentum: 0.9}"},
+      {"{method: uncertainty}", "{name: adam, lr: 0.003}"},
+      {"{method: pcgrad}", "{name: sgd, lr: 0.05, momentum: 0.9}"},
     };
     for (String[] c : cases) {
       String tag = c[0].contains("pcgrad") ? "pcgrad" : "uncertainty";
-      Map<String, SafeTensors.Entry> local = localWeights(
-          synthetic("local-" + tag, c[0], c[1], 1), null);
-      SparkTrainingResult r = new SparkTrainer(sc, synthetic("sync-" + tag, c[0], c[1], 1),
-          SparkTrainingOptions.sync(2)).train();
+      Map<String, SafeTensors.Entry> local =
+          localWeights(synthetic("local-" + tag, c[0], c[1], 1), null);
+      SparkTrainingResult r =
+          new SparkTrainer(
+                  sc, synthetic("sync-" + tag, c[0], c[1], 1), SparkTrainingOptions.sync(2))
+              .train();
       assertEquals(50, r.metrics().steps());
       double diff = maxAbsDiff(local, r.parameters());
       assertTrue(diff < 1e-5, tag + ": max |local - spark| = " + diff);
       // a moved model, not two untouched initialisations
-      SparkTrainingResult zero = new SparkTrainer(sc, synthetic("sync0-" + tag, c[0], c[1], 1),
-          SparkTrainingOptions.sync(1)).train();
+      SparkTrainingResult zero =
+          new SparkTrainer(
+                  sc, synthetic("sync0-" + tag, c[0], c[1], 1), SparkTrainingOptions.sync(1))
+              .train();
       assertTrue(maxAbsDiff(local, zero.parameters()) < 1e-5, tag + ": 1 partition");
-      assertTrue(r.metrics().broadcasts() == 50 && r.metrics().bytesPerBroadcast() > 1000,
+      assertTrue(
+          r.metrics().broadcasts() == 50 && r.metrics().bytesPerBroadcast() > 1000,
           "one parameter broadcast per step: " + r.metrics());
-      assertEquals(2, r.metrics().shardBuilds(),
+      assertEquals(
+          2,
+          r.metrics().shardBuilds(),
           "each partition builds its shard once, not per step: " + r.metrics());
       assertEquals(0, ShardCache.size(), "shards released after the run");
       System.out.printf("sync %s: max diff %.2e; %s%n", tag, diff, r.metrics());
@@ -114,12 +128,18 @@ class SparkTrainerTest {
   void aFailedTaskIsRetriedAndChangesNothing() {
     String w = "{method: equal}";
     String o = "{name: adam, lr: 0.003}";
-    for (SparkTrainingOptions opt : new SparkTrainingOptions[] {
-        SparkTrainingOptions.sync(2), SparkTrainingOptions.average(2, 4)}) {
-      SparkTrainingResult clean = new SparkTrainer(sc, synthetic("clean-" + opt.mode(), w, o, 1),
-          opt).train();
-      SparkTrainingResult failed = new SparkTrainer(sc, synthetic("fail-" + opt.mode(), w, o, 1),
-          opt.withFailure(new FailureInjection(9, 1))).train();
+    for (SparkTrainingOptions opt :
+        new SparkTrainingOptions[] {
+          SparkTrainingOptions.sync(2), SparkTrainingOptions.average(2, 4)
+        }) {
+      SparkTrainingResult clean =
+          new SparkTrainer(sc, synthetic("clean-" + opt.mode(), w, o, 1), opt).train();
+      SparkTrainingResult failed =
+          new SparkTrainer(
+                  sc,
+                  synthetic("fail-" + opt.mode(), w, o, 1),
+                  opt.withFailure(new FailureInjection(9, 1)))
+              .train();
       for (var e : clean.parameters().entrySet()) {
         float[] a = e.getValue();
         float[] b = failed.parameters().get(e.getKey());
@@ -136,16 +156,17 @@ class SparkTrainerTest {
     String o = "{name: adam, lr: 0.003}";
     Map<String, SafeTensors.Entry> straight = localWeights(synthetic("straight", w, o, 2), null);
     // Spark writes epoch 1, the local trainer continues to epoch 2
-    SparkTrainingResult first = new SparkTrainer(sc, synthetic("spark-e1", w, o, 1),
-        SparkTrainingOptions.sync(2)).train();
+    SparkTrainingResult first =
+        new SparkTrainer(sc, synthetic("spark-e1", w, o, 1), SparkTrainingOptions.sync(2)).train();
     Map<String, SafeTensors.Entry> localAfterSpark =
         localWeights(synthetic("local-e2", w, o, 2), first.checkpointDir());
     assertTrue(maxAbsDiff(straight, arrays(localAfterSpark)) < 1e-5, "spark -> local");
     // the local trainer writes epoch 1, Spark continues to epoch 2
     Mtl4jConfig localE1 = synthetic("local-e1", w, o, 1);
     localWeights(localE1, null);
-    SparkTrainingResult second = new SparkTrainer(sc, synthetic("spark-e2", w, o, 2),
-        SparkTrainingOptions.sync(2)).train(Path.of(localE1.output(), localE1.name()));
+    SparkTrainingResult second =
+        new SparkTrainer(sc, synthetic("spark-e2", w, o, 2), SparkTrainingOptions.sync(2))
+            .train(Path.of(localE1.output(), localE1.name()));
     assertEquals(2, second.history().size());
     assertEquals(100, new CheckpointStore().load(second.checkpointDir()).step());
     assertTrue(maxAbsDiff(straight, second.parameters()) < 1e-5, "local -> spark");
@@ -153,11 +174,12 @@ class SparkTrainerTest {
 
   @Test
   void representationGradientsAreRefusedInSyncMode() {
-    Mtl4jConfig c = synthetic("rep", "{method: pcgrad, options: {rep_grad: true}}",
-        "{name: sgd, lr: 0.05}", 1);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class,
-        () -> new SparkTrainer(sc, c, SparkTrainingOptions.sync(2)).train());
+    Mtl4jConfig c =
+        synthetic("rep", "{method: pcgrad, options: {rep_grad: true}}", "{name: sgd, lr: 0.05}", 1);
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new SparkTrainer(sc, c, SparkTrainingOptions.sync(2)).train());
     assertTrue(e.getMessage().contains("rep_grad"), e.getMessage());
   }
 }

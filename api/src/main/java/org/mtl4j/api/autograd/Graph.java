@@ -24,10 +24,10 @@ import org.mtl4j.api.tensor.Tensor;
  * allocated in the scope open at the time, so the caller opens a {@link
  * org.mtl4j.api.tensor.TensorScope} around the step and everything dies with it.
  *
- * <p>{@link #backward(Var)} accumulates gradients into {@link Parameter#grad()}. {@link #grad} returns
- * gradients of a loss with respect to chosen vars (parameters or intermediate values such as a
- * shared representation) in fresh tensors and touches nothing else, so it can be called once per
- * task on the same graph: what gradient-balancing methods need.
+ * <p>{@link #backward(Var)} accumulates gradients into {@link Parameter#grad()}. {@link #grad}
+ * returns gradients of a loss with respect to chosen vars (parameters or intermediate values such
+ * as a shared representation) in fresh tensors and touches nothing else, so it can be called once
+ * per task on the same graph: what gradient-balancing methods need.
  *
  * <p>A graph is confined to one thread.
  */
@@ -52,9 +52,9 @@ public final class Graph {
 
     /**
      * The tensor that gradients into {@code input} may be added to in place (a parameter's {@link
-     * Parameter#grad()} during {@link #backward}), or null where they must go through {@link
-     * #add}. A backward that writes into it (a gemm with beta 1) must not also call {@link #add}
-     * for that input; it saves a temporary and a pass over the parameter.
+     * Parameter#grad()} during {@link #backward}), or null where they must go through {@link #add}.
+     * A backward that writes into it (a gemm with beta 1) must not also call {@link #add} for that
+     * input; it saves a temporary and a pass over the parameter.
      */
     default Tensor accumulator(int input) {
       return null;
@@ -64,8 +64,8 @@ public final class Graph {
   private record Node(Var out, Var[] inputs, Backward backward) {}
 
   /**
-   * @param seed seed for the graph's random operations (dropout): the same seed gives the same masks
-   *     on every backend
+   * @param seed seed for the graph's random operations (dropout): the same seed gives the same
+   *     masks on every backend
    */
   public Graph(ComputeBackend backend, long seed) {
     this.backend = backend;
@@ -127,7 +127,8 @@ public final class Graph {
     return backend.allocate(s);
   }
 
-  // --------------------------------------------------------------------------------- linear algebra
+  // --------------------------------------------------------------------------------- linear
+  // algebra
 
   /** {@code a * b}. */
   public Var matmul(Var a, Var b) {
@@ -514,7 +515,8 @@ public final class Graph {
         parts.toArray(new Var[0]));
   }
 
-  // --------------------------------------------------------------------------------- regularisation
+  // ---------------------------------------------------------------------------------
+  // regularisation
 
   /**
    * Inverted dropout with rate {@code p} (Srivastava et al., JMLR 2014). Each call draws a fresh
@@ -539,7 +541,9 @@ public final class Graph {
         a);
   }
 
-  /** Rows of {@code table} picked by the integral float indices {@code [n, 1]}: an embedding lookup. */
+  /**
+   * Rows of {@code table} picked by the integral float indices {@code [n, 1]}: an embedding lookup.
+   */
   public Var gather(Var table, Tensor indices) {
     Tensor out = alloc(Shape.matrix(indices.shape().rows(), table.shape().cols()));
     backend.gatherRows(table.value, indices, out);
@@ -556,7 +560,9 @@ public final class Graph {
 
   // --------------------------------------------------------------------------------- losses
 
-  /** Mean softmax cross-entropy over masked-in rows; see {@link ComputeBackend#softmaxCrossEntropy}. */
+  /**
+   * Mean softmax cross-entropy over masked-in rows; see {@link ComputeBackend#softmaxCrossEntropy}.
+   */
   public Var softmaxCrossEntropy(Var logits, Tensor labels, Tensor mask) {
     Tensor loss = alloc(Shape.scalar());
     Tensor grad = logits.requiresGrad ? alloc(logits.shape()) : null;
@@ -603,9 +609,9 @@ public final class Graph {
   }
 
   /**
-   * Back-propagates the given seed gradients ({@code d objective / d var} for each var) and adds the
-   * result into the parameters' gradients. Used to push a combined representation gradient through
-   * a shared trunk.
+   * Back-propagates the given seed gradients ({@code d objective / d var} for each var) and adds
+   * the result into the parameters' gradients. Used to push a combined representation gradient
+   * through a shared trunk.
    */
   public void backward(Map<Var, Tensor> seeds) {
     Map<Integer, Tensor> grads = run(seeds, null);

@@ -26,7 +26,12 @@ public final class Parameter implements AutoCloseable {
    * @param decay whether weight decay applies (true for weights, false for biases and norms)
    */
   public Parameter(
-      String name, ComputeBackend backend, Shape shape, float[] init, float lrScale, boolean decay) {
+      String name,
+      ComputeBackend backend,
+      Shape shape,
+      float[] init,
+      float lrScale,
+      boolean decay) {
     this.name = Objects.requireNonNull(name, "name");
     if (!(lrScale > 0f) || Float.isInfinite(lrScale)) {
       throw new IllegalArgumentException(

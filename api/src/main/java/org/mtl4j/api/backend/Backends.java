@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  *
  * <p>Selection: an explicit name (the argument, else the system property {@value #PROPERTY}, else
  * the environment variable {@value #ENV}) wins and fails loudly when the name is unknown (listing
- * the known names) or the backend is unavailable (with the probe's reason). {@value #AUTO} takes the
- * available provider of highest priority and logs every probe and the choice through {@link
+ * the known names) or the backend is unavailable (with the probe's reason). {@value #AUTO} takes
+ * the available provider of highest priority and logs every probe and the choice through {@link
  * System.Logger}.
  */
 public final class Backends {

@@ -119,26 +119,29 @@ public interface ComputeBackend extends AutoCloseable {
   void unary(UnaryOp op, Tensor x, Tensor out);
 
   /**
-   * {@code gradIn = gradOut * f'(x)}, where {@code y = f(x)} is the forward output (backends may use
-   * either; see {@link UnaryOp#derivative}).
+   * {@code gradIn = gradOut * f'(x)}, where {@code y = f(x)} is the forward output (backends may
+   * use either; see {@link UnaryOp#derivative}).
    */
   void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn);
 
   // ---------------------------------------------------------------- reductions
 
-  /** Adds all rows together: {@code out[0, j] = sum_i x[i, j]}; {@code out} is {@code [1, cols]}. */
+  /**
+   * Adds all rows together: {@code out[0, j] = sum_i x[i, j]}; {@code out} is {@code [1, cols]}.
+   */
   void sumRows(Tensor x, Tensor out);
 
-  /** Adds all columns together: {@code out[i, 0] = sum_j x[i, j]}; {@code out} is {@code [rows, 1]}. */
+  /**
+   * Adds all columns together: {@code out[i, 0] = sum_j x[i, j]}; {@code out} is {@code [rows, 1]}.
+   */
   void sumCols(Tensor x, Tensor out);
 
   /** {@code out[0, 0] = sum of all elements}; {@code out} is {@code [1, 1]}. */
   void sumAll(Tensor x, Tensor out);
 
   /**
-   * Index of the largest element of each row, as a float, into the {@code [rows, 1]} tensor
-   * {@code out}. Ties go to the lowest index; a NaN counts as larger than any number (the first NaN
-   * wins).
+   * Index of the largest element of each row, as a float, into the {@code [rows, 1]} tensor {@code
+   * out}. Ties go to the lowest index; a NaN counts as larger than any number (the first NaN wins).
    */
   void argmaxRows(Tensor x, Tensor out);
 
@@ -154,8 +157,8 @@ public interface ComputeBackend extends AutoCloseable {
    * Softmax cross-entropy of {@code logits [n, k]} against class indices {@code labels [n, 1]}
    * (stored as floats), averaged over rows whose {@code mask [n, 1]} is 1 ({@code mask == null}:
    * all rows). Writes the mean into {@code loss [1, 1]} and, when {@code gradLogits} is not null,
-   * {@code d loss / d logits} into it. Labels of masked-in rows must lie in {@code [0, k)}; labels of
-   * masked-out rows are ignored.
+   * {@code d loss / d logits} into it. Labels of masked-in rows must lie in {@code [0, k)}; labels
+   * of masked-out rows are ignored.
    */
   void softmaxCrossEntropy(
       Tensor logits, Tensor labels, Tensor mask, Tensor loss, Tensor gradLogits);
@@ -173,8 +176,8 @@ public interface ComputeBackend extends AutoCloseable {
   // ---------------------------------------------------------------- embeddings
 
   /**
-   * {@code out[i, :] = table[indices[i], :]}; {@code indices} is {@code [n, 1]} of integral floats in
-   * {@code [0, table.rows)}, else {@link IllegalArgumentException} naming the row and the index.
+   * {@code out[i, :] = table[indices[i], :]}; {@code indices} is {@code [n, 1]} of integral floats
+   * in {@code [0, table.rows)}, else {@link IllegalArgumentException} naming the row and the index.
    */
   void gatherRows(Tensor table, Tensor indices, Tensor out);
 
@@ -209,8 +212,8 @@ public interface ComputeBackend extends AutoCloseable {
   /**
    * One Adam (Kingma and Ba 2015) or AdamW (Loshchilov and Hutter 2019) step with PyTorch's
    * semantics and bias correction for step {@code step >= 1}. With {@code decoupled} the weight
-   * decay multiplies the parameter by {@code 1 - lr * weightDecay} (AdamW); otherwise it is added to
-   * the gradient (Adam with L2).
+   * decay multiplies the parameter by {@code 1 - lr * weightDecay} (AdamW); otherwise it is added
+   * to the gradient (Adam with L2).
    */
   void adamStep(
       Tensor param,
@@ -305,7 +308,8 @@ public interface ComputeBackend extends AutoCloseable {
   /** The single value of a {@code [1, 1]} tensor. */
   default float scalar(Tensor t) {
     if (t.shape().size() != 1) {
-      throw new IllegalArgumentException("scalar: tensor " + t.shape() + " has more than one value");
+      throw new IllegalArgumentException(
+          "scalar: tensor " + t.shape() + " has more than one value");
     }
     float[] one = new float[1];
     download(t, one);

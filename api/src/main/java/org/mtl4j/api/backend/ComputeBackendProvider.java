@@ -8,7 +8,9 @@ package org.mtl4j.api.backend;
  */
 public interface ComputeBackendProvider {
 
-  /** Short lower-case name used in configs and on the command line, e.g. {@code cpu}, {@code cuda}. */
+  /**
+   * Short lower-case name used in configs and on the command line, e.g. {@code cpu}, {@code cuda}.
+   */
   String name();
 
   /** Higher wins in {@code auto} selection among available backends (a GPU's above the CPU's). */
@@ -20,9 +22,9 @@ public interface ComputeBackendProvider {
   }
 
   /**
-   * Checks, cheaply, whether this backend can run here. Never throws: every {@link Throwable}
-   * (an {@link UnsatisfiedLinkError} is not an {@link Exception}) becomes an unavailable result
-   * whose reason says what is missing.
+   * Checks, cheaply, whether this backend can run here. Never throws: every {@link Throwable} (an
+   * {@link UnsatisfiedLinkError} is not an {@link Exception}) becomes an unavailable result whose
+   * reason says what is missing.
    */
   Availability probe();
 

@@ -18,7 +18,14 @@ public final class ShapeChecks {
     if (!a.shape().sameMatrix(b.shape())) {
       throw error(
           op,
-          aName + " " + a.shape() + " and " + bName + " " + b.shape() + " must have the same shape");
+          aName
+              + " "
+              + a.shape()
+              + " and "
+              + bName
+              + " "
+              + b.shape()
+              + " must have the same shape");
     }
   }
 
@@ -99,20 +106,24 @@ public final class ShapeChecks {
       return;
     }
     throw error(
-        op,
-        "mask "
-            + s
-            + " must be null, "
-            + x.shape()
-            + " or ["
-            + x.shape().rows()
-            + ", 1]");
+        op, "mask " + s + " must be null, " + x.shape() + " or [" + x.shape().rows() + ", 1]");
   }
 
   public static void columns(Tensor src, int srcCol, Tensor dst, int dstCol, int count) {
     String desc =
-        "src " + src.shape() + " cols [" + srcCol + ", " + (srcCol + count) + ") -> dst "
-            + dst.shape() + " cols [" + dstCol + ", " + (dstCol + count) + ")";
+        "src "
+            + src.shape()
+            + " cols ["
+            + srcCol
+            + ", "
+            + (srcCol + count)
+            + ") -> dst "
+            + dst.shape()
+            + " cols ["
+            + dstCol
+            + ", "
+            + (dstCol + count)
+            + ")";
     if (src.shape().rows() != dst.shape().rows()) {
       throw error("copyColumns", desc + ": row counts differ");
     }

@@ -161,7 +161,9 @@ public final class TensorTracker {
     public void close() {
       if (Thread.currentThread() != thread) {
         throw new IllegalStateException(
-            "a tensor scope must be closed on the thread that opened it (" + thread.getName() + ")");
+            "a tensor scope must be closed on the thread that opened it ("
+                + thread.getName()
+                + ")");
       }
       if (closing) {
         return;

@@ -1,8 +1,8 @@
 package org.mtl4j.api.nn;
 
-import org.mtl4j.api.autograd.Parameter;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 
 /** Inverted dropout (Srivastava et al., JMLR 2014), active in {@link Mode#TRAIN} only. */

@@ -1,8 +1,8 @@
 package org.mtl4j.api.nn;
 
-import org.mtl4j.api.autograd.Parameter;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.tensor.Shape;
@@ -31,7 +31,11 @@ public final class Linear implements Module {
     }
     this.weight =
         new Parameter(
-            name + ".weight", backend, Shape.matrix(in, out), init.sample(in, out, seed), lrScale,
+            name + ".weight",
+            backend,
+            Shape.matrix(in, out),
+            init.sample(in, out, seed),
+            lrScale,
             true);
     this.bias =
         withBias

@@ -1,9 +1,9 @@
 package org.mtl4j.api.nn;
 
-import org.mtl4j.api.autograd.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;

@@ -2,8 +2,8 @@ package org.mtl4j.api.optim;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.tensor.Tensor;
 
 /**
@@ -27,8 +27,7 @@ public final class Adam extends StatefulOptimizer {
       boolean decoupled) {
     super(backend, lr, "m", "v");
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException(
-          "betas must be in [0, 1), got " + beta1 + ", " + beta2);
+      throw new IllegalArgumentException("betas must be in [0, 1), got " + beta1 + ", " + beta2);
     }
     if (!(eps > 0)) {
       throw new IllegalArgumentException("eps must be positive, got " + eps);
@@ -71,14 +70,24 @@ public final class Adam extends StatefulOptimizer {
     }
     if (weightDecay == 0f || allDecay || noneDecay) {
       float wd = (weightDecay == 0f || noneDecay) ? 0f : weightDecay;
-      backend.adamStepAll(values, grads, ms, vs, lrs, beta1, beta2, eps, wd, decoupled,
-          (int) steps);
+      backend.adamStepAll(
+          values, grads, ms, vs, lrs, beta1, beta2, eps, wd, decoupled, (int) steps);
       return;
     }
     for (int i = 0; i < parameters.size(); i++) {
       Parameter p = parameters.get(i);
-      backend.adamStep(values.get(i), grads.get(i), ms.get(i), vs.get(i), lrs[i], beta1, beta2,
-          eps, p.decay() ? weightDecay : 0f, decoupled, (int) steps);
+      backend.adamStep(
+          values.get(i),
+          grads.get(i),
+          ms.get(i),
+          vs.get(i),
+          lrs[i],
+          beta1,
+          beta2,
+          eps,
+          p.decay() ? weightDecay : 0f,
+          decoupled,
+          (int) steps);
     }
   }
 }

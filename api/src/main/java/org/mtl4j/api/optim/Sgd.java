@@ -1,8 +1,8 @@
 package org.mtl4j.api.optim;
 
 import java.util.List;
-import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.tensor.Tensor;
 
 /** Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay. */

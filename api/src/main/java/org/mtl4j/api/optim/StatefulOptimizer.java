@@ -4,8 +4,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.tensor.Tensor;
 
 /** Shared bookkeeping of optimisers that keep per-parameter state tensors ("slots"). */
@@ -68,8 +68,11 @@ abstract class StatefulOptimizer implements Optimizer {
   @Override
   public Map<String, float[]> state() {
     Map<String, float[]> out = new LinkedHashMap<>();
-    out.put("steps", new float[] {Float.intBitsToFloat((int) (steps >>> 32)),
-        Float.intBitsToFloat((int) steps)});
+    out.put(
+        "steps",
+        new float[] {
+          Float.intBitsToFloat((int) (steps >>> 32)), Float.intBitsToFloat((int) steps)
+        });
     for (Map.Entry<String, Parameter> e : byName.entrySet()) {
       Tensor[] s = slots.get(e.getValue());
       for (int i = 0; i < s.length; i++) {
@@ -85,8 +88,9 @@ abstract class StatefulOptimizer implements Optimizer {
     if (st == null || st.length != 2) {
       throw new IllegalArgumentException("optimiser state has no 'steps' entry");
     }
-    steps = ((long) Float.floatToRawIntBits(st[0]) << 32)
-        | (Float.floatToRawIntBits(st[1]) & 0xFFFFFFFFL);
+    steps =
+        ((long) Float.floatToRawIntBits(st[0]) << 32)
+            | (Float.floatToRawIntBits(st[1]) & 0xFFFFFFFFL);
     for (Parameter p : parameters) {
       boolean any = false;
       for (String slot : slotNames) {
@@ -100,8 +104,14 @@ abstract class StatefulOptimizer implements Optimizer {
         float[] v = state.get(p.name() + "/" + slotNames[i]);
         if (v == null || v.length != p.size()) {
           throw new IllegalArgumentException(
-              "optimiser state for " + p.name() + "/" + slotNames[i] + " is missing or has "
-                  + (v == null ? 0 : v.length) + " values, expected " + p.size());
+              "optimiser state for "
+                  + p.name()
+                  + "/"
+                  + slotNames[i]
+                  + " is missing or has "
+                  + (v == null ? 0 : v.length)
+                  + " values, expected "
+                  + p.size());
         }
         backend.upload(v, s[i]);
       }

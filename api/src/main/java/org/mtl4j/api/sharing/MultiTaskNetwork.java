@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.task.Task;
 
 /**

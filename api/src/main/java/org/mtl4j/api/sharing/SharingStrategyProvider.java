@@ -6,8 +6,8 @@ import org.mtl4j.api.options.Options;
 
 /**
  * The {@link java.util.ServiceLoader} entry point of a sharing strategy, registered in {@code
- * META-INF/services/org.mtl4j.api.sharing.SharingStrategyProvider} and selected in config by
- * {@link #name()}.
+ * META-INF/services/org.mtl4j.api.sharing.SharingStrategyProvider} and selected in config by {@link
+ * #name()}.
  */
 public interface SharingStrategyProvider {
 

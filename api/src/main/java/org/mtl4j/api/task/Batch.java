@@ -29,8 +29,13 @@ public record Batch(Tensor features, Map<String, Tensor> targets, Map<String, Te
     for (Map.Entry<String, Tensor> e : masks.entrySet()) {
       if (e.getValue().shape().rows() != n || e.getValue().shape().cols() != 1) {
         throw new IllegalArgumentException(
-            "batch: mask of task " + e.getKey() + " is " + e.getValue().shape() + ", expected ["
-                + n + ", 1]");
+            "batch: mask of task "
+                + e.getKey()
+                + " is "
+                + e.getValue().shape()
+                + ", expected ["
+                + n
+                + ", 1]");
       }
     }
   }

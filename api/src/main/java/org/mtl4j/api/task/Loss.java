@@ -4,7 +4,9 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.tensor.Tensor;
 
-/** A task's training loss: the mean over labelled samples of the per-sample loss, as a [1, 1] var. */
+/**
+ * A task's training loss: the mean over labelled samples of the per-sample loss, as a [1, 1] var.
+ */
 @FunctionalInterface
 public interface Loss {
 

@@ -22,7 +22,12 @@ public interface Metric {
   default void checkApplicable(TaskType type, String task) {
     if (!appliesTo(type)) {
       throw new IllegalArgumentException(
-          "task " + task + ": metric '" + name() + "' does not apply to " + type.configName()
+          "task "
+              + task
+              + ": metric '"
+              + name()
+              + "' does not apply to "
+              + type.configName()
               + " tasks");
     }
   }

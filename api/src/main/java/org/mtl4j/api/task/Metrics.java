@@ -15,8 +15,13 @@ public final class Metrics {
   private static final Map<String, Metric> BY_NAME = new TreeMap<>();
 
   static {
-    for (Metric m : List.of(new AccuracyMetric(), new AucMetric(), new F1Metric(),
-        new ErrorMetric(true), new ErrorMetric(false))) {
+    for (Metric m :
+        List.of(
+            new AccuracyMetric(),
+            new AucMetric(),
+            new F1Metric(),
+            new ErrorMetric(true),
+            new ErrorMetric(false))) {
       BY_NAME.put(m.name(), m);
     }
   }

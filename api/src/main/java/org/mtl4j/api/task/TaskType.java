@@ -11,7 +11,8 @@ import java.util.Locale;
  *       cross-entropy.
  *   <li>{@code BINARY}: yes/no; target {@code [n, 1]} 0/1; binary cross-entropy with logits.
  *   <li>{@code REGRESSION}: K real values; target {@code [n, K]}; mean squared error.
- *   <li>{@code MULTILABEL}: K independent yes/no labels; target {@code [n, K]} 0/1; BCE with logits.
+ *   <li>{@code MULTILABEL}: K independent yes/no labels; target {@code [n, K]} 0/1; BCE with
+ *       logits.
  * </ul>
  */
 public enum TaskType {

@@ -1,8 +1,8 @@
 package org.mtl4j.api.tensor;
 
 /**
- * A region whose temporaries die together: every tensor allocated on this thread while the scope
- * is the innermost open one belongs to it and is released when the scope closes.
+ * A region whose temporaries die together: every tensor allocated on this thread while the scope is
+ * the innermost open one belongs to it and is released when the scope closes.
  *
  * <p>Scopes nest and are confined to the thread that opened them; they must be closed in reverse
  * order of opening. A training step opens one scope; parameters and optimiser state are allocated

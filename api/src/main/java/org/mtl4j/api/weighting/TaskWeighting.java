@@ -46,7 +46,9 @@ public interface TaskWeighting extends AutoCloseable {
   /** Called after each epoch with each task's mean training loss over the epoch (DWA uses it). */
   default void endEpoch(int epoch, double[] meanTaskLosses) {}
 
-  /** Host-side state to checkpoint (loss histories, initial losses); tensors are in parameters(). */
+  /**
+   * Host-side state to checkpoint (loss histories, initial losses); tensors are in parameters().
+   */
   default Map<String, double[]> state() {
     return Map.of();
   }

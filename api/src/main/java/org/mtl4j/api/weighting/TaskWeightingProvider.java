@@ -6,8 +6,8 @@ import org.mtl4j.api.options.Options;
 
 /**
  * The {@link java.util.ServiceLoader} entry point of a weighting method, registered in {@code
- * META-INF/services/org.mtl4j.api.weighting.TaskWeightingProvider} and selected in config by
- * {@link #name()}.
+ * META-INF/services/org.mtl4j.api.weighting.TaskWeightingProvider} and selected in config by {@link
+ * #name()}.
  */
 public interface TaskWeightingProvider {
 

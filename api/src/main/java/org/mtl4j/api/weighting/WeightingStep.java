@@ -3,8 +3,8 @@ package org.mtl4j.api.weighting;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.api.autograd.Graph;
-import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.task.Task;
 
 /**
@@ -40,8 +40,7 @@ public record WeightingStep(
     sharedParameters = List.copyOf(sharedParameters);
     taskParameters = List.copyOf(taskParameters);
     if (tasks.size() != losses.size()) {
-      throw new IllegalArgumentException(
-          tasks.size() + " tasks but " + losses.size() + " losses");
+      throw new IllegalArgumentException(tasks.size() + " tasks but " + losses.size() + " losses");
     }
   }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
@@ -21,13 +20,14 @@ class GraphSmokeTest {
       Mlp mlp = new Mlp(b, "m", 3, List.of(4), 3, Activation.TANH, 0f, true, 7L, 1f);
       Tensor x = b.fromHost(Shape.matrix(2, 3), new float[] {0.1f, -0.4f, 0.9f, 1.2f, 0.3f, -0.7f});
       Tensor y = b.fromHost(Shape.column(2), new float[] {2, 0});
-      java.util.function.DoubleSupplier loss = () -> {
-        try (TensorScope s = b.openScope()) {
-          Graph g = new Graph(b, 1);
-          Var l = g.softmaxCrossEntropy(mlp.forward(g, g.constant(x), Mode.TRAIN), y, null);
-          return b.doubles(l.value())[0];
-        }
-      };
+      java.util.function.DoubleSupplier loss =
+          () -> {
+            try (TensorScope s = b.openScope()) {
+              Graph g = new Graph(b, 1);
+              Var l = g.softmaxCrossEntropy(mlp.forward(g, g.constant(x), Mode.TRAIN), y, null);
+              return b.doubles(l.value())[0];
+            }
+          };
       try (TensorScope s = b.openScope()) {
         Graph g = new Graph(b, 1);
         Var out = mlp.forward(g, g.constant(x), Mode.TRAIN);

@@ -261,8 +261,8 @@ final class ElementwiseKernels {
 
   /**
    * ReLU's backward, {@code gi = go * (x > 0 ? 1 : 0)}, on the bit patterns: {@code go} where x is
-   * positive (not NaN, not zero), else what {@code go * 0} is ({@code ±0} with go's sign, NaN for an
-   * infinite or NaN go). Integer loops vectorise; a float multiply by a converted step does not.
+   * positive (not NaN, not zero), else what {@code go * 0} is ({@code ±0} with go's sign, NaN for
+   * an infinite or NaN go). Integer loops vectorise; a float multiply by a converted step does not.
    */
   static void reluBackward(IntBuffer x, IntBuffer go, IntBuffer gi, int n, Scratch s) {
     int[] xs = s.i0;

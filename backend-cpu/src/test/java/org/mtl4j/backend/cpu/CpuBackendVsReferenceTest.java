@@ -336,8 +336,21 @@ class CpuBackendVsReferenceTest {
   void reluBackwardOnBitsMatchesTheReferenceOnEverySpecialPair() {
     float nan = Float.NaN;
     float inf = Float.POSITIVE_INFINITY;
-    float[] specials = {nan, -inf, inf, -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1.5f,
-        2.5f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.intBitsToFloat(0x7f800001)};
+    float[] specials = {
+      nan,
+      -inf,
+      inf,
+      -0f,
+      0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      1e-30f,
+      -1.5f,
+      2.5f,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.intBitsToFloat(0x7f800001)
+    };
     int k = specials.length;
     // every (x, gradOut) pair, repeated past one staging chunk so the tail loop runs too
     int n = 5000;
@@ -363,7 +376,9 @@ class CpuBackendVsReferenceTest {
       if (Float.isNaN(b[i])) {
         assertTrue(Float.isNaN(a[i]), at + ": expected NaN, got " + a[i]);
       } else {
-        assertEquals(Float.floatToRawIntBits(b[i]), Float.floatToRawIntBits(a[i]),
+        assertEquals(
+            Float.floatToRawIntBits(b[i]),
+            Float.floatToRawIntBits(a[i]),
             at + ": expected " + b[i] + ", got " + a[i]);
       }
     }

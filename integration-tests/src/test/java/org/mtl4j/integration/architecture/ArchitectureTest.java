@@ -45,9 +45,7 @@ class ArchitectureTest {
   @BeforeAll
   static void importClasses() {
     production =
-        new ClassFileImporter()
-            .withImportOption(new ProductionOnly())
-            .importPackages("org.mtl4j");
+        new ClassFileImporter().withImportOption(new ProductionOnly()).importPackages("org.mtl4j");
   }
 
   @Test
@@ -76,7 +74,8 @@ class ArchitectureTest {
             .should()
             .onlyDependOnClassesThat()
             .resideInAnyPackage(API, "java..")
-            .because("api is the language every module speaks and imports no other module or library");
+            .because(
+                "api is the language every module speaks and imports no other module or library");
     rule.check(production);
   }
 
@@ -137,12 +136,27 @@ class ArchitectureTest {
 
   @Test
   void implementationPackagesAreNotUsedAcrossModules() {
-    noClasses().that().resideOutsideOfPackage(CPU).should().dependOnClassesThat()
-        .resideInAPackage(CPU).check(production);
-    noClasses().that().resideOutsideOfPackage(CUDA).should().dependOnClassesThat()
-        .resideInAPackage(CUDA).check(production);
-    noClasses().that().resideOutsideOfPackages(STRATEGIES, WEIGHTING).should()
-        .dependOnClassesThat().resideInAnyPackage(STRATEGIES, WEIGHTING).check(production);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(CPU)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(CPU)
+        .check(production);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(CUDA)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(CUDA)
+        .check(production);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(STRATEGIES, WEIGHTING)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(STRATEGIES, WEIGHTING)
+        .check(production);
   }
 
   @Test

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.task.Batch;
@@ -23,16 +23,17 @@ import org.mtl4j.api.tensor.TensorScope;
  *       Multi-Task Learning", NeurIPS 2021): {@code Z(i→j) = 1 − L_j(θ_s − η∇_{θ_s} L_i) /
  *       L_j(θ_s)}, the relative change of task j's loss after a gradient step on task i alone;
  *   <li>the cosine similarity of per-task gradients of the shared parameters and whether they
- *       conflict (cosine &lt; 0), as in Yu et al., "Gradient Surgery for Multi-Task Learning", 2020;
+ *       conflict (cosine &lt; 0), as in Yu et al., "Gradient Surgery for Multi-Task Learning",
+ *       2020;
  *   <li>per-task gradient norms relative to their mean: the imbalance GradNorm (Chen et al. 2018)
  *       corrects.
  * </ul>
  *
  * <p>Losses are taken in {@link Mode#EVAL} on the step's batch, before and after the lookahead, so
  * dropout noise does not enter the ratio. The lookahead changes the shared parameter values in
- * place and copies the saved values back bit for bit; gradients, optimiser state and random
- * streams are not touched, so training with measurement on ends with the same weights as without.
- * When a network shares no parameter (soft sharing), the lookahead runs over all parameters.
+ * place and copies the saved values back bit for bit; gradients, optimiser state and random streams
+ * are not touched, so training with measurement on ends with the same weights as without. When a
+ * network shares no parameter (soft sharing), the lookahead runs over all parameters.
  */
 public final class AffinityMeter {
   private final List<Task> tasks;
@@ -50,8 +51,7 @@ public final class AffinityMeter {
           "analysis lookahead learning rate must be a positive number, got " + lookaheadLr);
     }
     if (sampleEvery < 1) {
-      throw new IllegalArgumentException(
-          "analysis sample_every must be >= 1, got " + sampleEvery);
+      throw new IllegalArgumentException("analysis sample_every must be >= 1, got " + sampleEvery);
     }
     this.tasks = List.copyOf(tasks);
     this.lookaheadLr = lookaheadLr;
@@ -157,7 +157,8 @@ public final class AffinityMeter {
     for (Task task : tasks) {
       losses.add(
           task.loss()
-              .apply(g, out.output(task.name()), batch.target(task.name()), batch.mask(task.name())));
+              .apply(
+                  g, out.output(task.name()), batch.target(task.name()), batch.mask(task.name())));
     }
     return losses;
   }

@@ -29,15 +29,20 @@ public record AffinityReport(
     long samples) {
 
   /** A pair of tasks and how they relate. */
-  public record Pair(String a, String b, double affinityAB, double affinityBA, double cosine,
-      double conflict) {}
+  public record Pair(
+      String a, String b, double affinityAB, double affinityBA, double cosine, double conflict) {}
 
   /** Builds the report from statistics, suggesting at most {@code maxGroups} networks. */
   public static AffinityReport of(AffinityStatistics s, int maxGroups) {
     double[][] z = s.meanAffinity();
     return new AffinityReport(
-        s.tasks(), z, s.meanCosine(), s.conflictFraction(), s.meanNormRatio(),
-        TaskGrouping.best(z, maxGroups), s.samples());
+        s.tasks(),
+        z,
+        s.meanCosine(),
+        s.conflictFraction(),
+        s.meanNormRatio(),
+        TaskGrouping.best(z, maxGroups),
+        s.samples());
   }
 
   /** Pairs whose affinity is positive both ways and whose gradients agree on average. */
@@ -67,8 +72,14 @@ public record AffinityReport(
     List<Pair> out = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
       for (int j = i + 1; j < tasks.size(); j++) {
-        out.add(new Pair(tasks.get(i), tasks.get(j), affinity[i][j], affinity[j][i],
-            cosine[i][j], conflict[i][j]));
+        out.add(
+            new Pair(
+                tasks.get(i),
+                tasks.get(j),
+                affinity[i][j],
+                affinity[j][i],
+                cosine[i][j],
+                conflict[i][j]));
       }
     }
     return out;
@@ -88,28 +99,52 @@ public record AffinityReport(
     List<String> out = new ArrayList<>();
     out.add(String.format(Locale.ROOT, "task affinity from %d sampled steps", samples));
     for (Pair p : helpingPairs()) {
-      out.add(String.format(Locale.ROOT,
-          "helps: %s and %s (affinity %s→%s %+.3g, %s→%s %+.3g; gradient cosine %.2f)",
-          p.a(), p.b(), p.a(), p.b(), p.affinityAB(), p.b(), p.a(), p.affinityBA(), p.cosine()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "helps: %s and %s (affinity %s→%s %+.3g, %s→%s %+.3g; gradient cosine %.2f)",
+              p.a(),
+              p.b(),
+              p.a(),
+              p.b(),
+              p.affinityAB(),
+              p.b(),
+              p.a(),
+              p.affinityBA(),
+              p.cosine()));
     }
     for (Pair p : conflictingPairs()) {
-      out.add(String.format(Locale.ROOT,
-          "conflicts: %s and %s (gradients conflict on %.0f%% of sampled steps, mean cosine %.2f)",
-          p.a(), p.b(), 100 * p.conflict(), p.cosine()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "conflicts: %s and %s (gradients conflict on %.0f%% of sampled steps, mean cosine"
+                  + " %.2f)",
+              p.a(),
+              p.b(),
+              100 * p.conflict(),
+              p.cosine()));
     }
     if (helpingPairs().isEmpty() && conflictingPairs().isEmpty()) {
       out.add("no pair clearly helps or conflicts");
     }
     for (int i = 0; i < tasks.size(); i++) {
       if (normRatio[i] > 2 || normRatio[i] < 0.5) {
-        out.add(String.format(Locale.ROOT,
-            "imbalance: %s's shared gradient is %.2fx the mean across tasks", tasks.get(i),
-            normRatio[i]));
+        out.add(
+            String.format(
+                Locale.ROOT,
+                "imbalance: %s's shared gradient is %.2fx the mean across tasks",
+                tasks.get(i),
+                normRatio[i]));
       }
     }
-    out.add("suggested grouping: " + groupNames() + String.format(Locale.ROOT,
-        " (total affinity %.3g, %s search)", grouping.score(),
-        grouping.exhaustive() ? "exhaustive" : "greedy"));
+    out.add(
+        "suggested grouping: "
+            + groupNames()
+            + String.format(
+                Locale.ROOT,
+                " (total affinity %.3g, %s search)",
+                grouping.score(),
+                grouping.exhaustive() ? "exhaustive" : "greedy"));
     return out;
   }
 
@@ -125,8 +160,8 @@ public record AffinityReport(
     m.put("suggested_groups", groupNames());
     m.put("grouping_score", grouping.score());
     m.put("helping_pairs", helpingPairs().stream().map(p -> List.of(p.a(), p.b())).toList());
-    m.put("conflicting_pairs",
-        conflictingPairs().stream().map(p -> List.of(p.a(), p.b())).toList());
+    m.put(
+        "conflicting_pairs", conflictingPairs().stream().map(p -> List.of(p.a(), p.b())).toList());
     m.put("summary", lines());
     return m;
   }

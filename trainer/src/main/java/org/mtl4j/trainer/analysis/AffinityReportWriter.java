@@ -133,14 +133,16 @@ public final class AffinityReportWriter {
         String label = String.format(Locale.ROOT, "%.2g", v);
         g.setColor(i != j && Math.abs(v / max) > 0.6 ? Color.WHITE : Color.BLACK);
         g.drawString(
-            label, left + j * cell + (cell - fm.stringWidth(label)) / 2,
+            label,
+            left + j * cell + (cell - fm.stringWidth(label)) / 2,
             top + i * cell + cell / 2 + 4);
       }
     }
     g.setColor(Color.BLACK);
     g.drawString(
         String.format(Locale.ROOT, "scale: blue -%.2g ... white 0 ... red +%.2g", max, max),
-        left, top + t * cell + 30);
+        left,
+        top + t * cell + 30);
     g.drawString("suggested grouping: " + r.groupNames(), left, top + t * cell + 55);
     g.dispose();
     return img;
@@ -185,8 +187,16 @@ public final class AffinityReportWriter {
     return img;
   }
 
-  private static void drawPanel(Graphics2D g, AffinityStatistics s, List<Integer> epochs, int top,
-      int height, String title, double lo, double hi, boolean conflict) {
+  private static void drawPanel(
+      Graphics2D g,
+      AffinityStatistics s,
+      List<Integer> epochs,
+      int top,
+      int height,
+      String title,
+      double lo,
+      double hi,
+      boolean conflict) {
     int left = 80;
     int right = 800;
     int bottom = top + height - 30;

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Running averages of the measurements of {@link AffinityMeter}: the mean lookahead affinity
- * matrix over the run, and per task pair and epoch the mean gradient cosine and the fraction of
- * sampled steps whose gradients conflicted; per task the mean gradient norm relative to the mean
- * over tasks.
+ * Running averages of the measurements of {@link AffinityMeter}: the mean lookahead affinity matrix
+ * over the run, and per task pair and epoch the mean gradient cosine and the fraction of sampled
+ * steps whose gradients conflicted; per task the mean gradient norm relative to the mean over
+ * tasks.
  */
 public final class AffinityStatistics {
   private final List<String> tasks;
@@ -175,8 +175,8 @@ public final class AffinityStatistics {
     fill(s.affinitySum, list(m, "affinity_sum"), "affinity_sum", t);
     List<?> ratios = list(m, "norm_ratio_sum");
     if (ratios.size() != t) {
-      throw new IllegalArgumentException("norm_ratio_sum has " + ratios.size() + " values, expected "
-          + t);
+      throw new IllegalArgumentException(
+          "norm_ratio_sum has " + ratios.size() + " values, expected " + t);
     }
     for (int i = 0; i < t; i++) {
       s.normRatioSum[i] = ((Number) ratios.get(i)).doubleValue();

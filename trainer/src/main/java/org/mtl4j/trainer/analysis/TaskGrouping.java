@@ -33,8 +33,12 @@ public final class TaskGrouping {
     int n = affinity.length;
     for (double[] row : affinity) {
       if (row.length != n) {
-        throw new IllegalArgumentException("affinity matrix must be square, got a row of "
-            + row.length + " in a " + n + "-task matrix");
+        throw new IllegalArgumentException(
+            "affinity matrix must be square, got a row of "
+                + row.length
+                + " in a "
+                + n
+                + "-task matrix");
       }
     }
     if (k < 1) {

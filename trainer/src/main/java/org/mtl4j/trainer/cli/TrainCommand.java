@@ -3,17 +3,17 @@ package org.mtl4j.trainer.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.distributed.DistributedTraining;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.training.Trainer;
 import org.mtl4j.trainer.training.TrainingResult;
 import picocli.CommandLine.Command;
-import java.util.ServiceLoader;
-import org.mtl4j.trainer.distributed.DistributedTraining;
 import picocli.CommandLine.Option;
 
 /** {@code mtl4j train}: trains a config and prints per-task test results. */

@@ -38,7 +38,9 @@ final class Fields {
         errors);
   }
 
-  /** Whether the value at {@code key} is a plain string (not a mapping, list, number or boolean). */
+  /**
+   * Whether the value at {@code key} is a plain string (not a mapping, list, number or boolean).
+   */
   boolean isText(String key) {
     JsonNode n = node.get(key);
     return n != null && n.isTextual();

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.report;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.core.type.TypeReference;
 import org.mtl4j.trainer.analysis.AffinityOutcome;
 import org.mtl4j.trainer.analysis.AffinityReportWriter;
 import org.mtl4j.trainer.analysis.AffinityStatistics;

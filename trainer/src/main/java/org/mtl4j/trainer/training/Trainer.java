@@ -16,8 +16,12 @@ import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Metrics;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.weighting.TaskWeighting;
+import org.mtl4j.trainer.analysis.AffinityOutcome;
+import org.mtl4j.trainer.analysis.AffinityReport;
+import org.mtl4j.trainer.analysis.AffinityStatistics;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.config.AnalysisConfig;
 import org.mtl4j.trainer.config.ConfigWriter;
 import org.mtl4j.trainer.config.EarlyStoppingConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
@@ -26,10 +30,6 @@ import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
-import org.mtl4j.trainer.analysis.AffinityOutcome;
-import org.mtl4j.trainer.analysis.AffinityReport;
-import org.mtl4j.trainer.analysis.AffinityStatistics;
-import org.mtl4j.trainer.config.AnalysisConfig;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
@@ -169,10 +169,7 @@ public final class Trainer {
       if (affinity != null) {
         int resumedEpochs = resume == null ? 0 : resume.history().size();
         double trainingSeconds =
-            result.history().stream()
-                .skip(resumedEpochs)
-                .mapToDouble(EpochRecord::seconds)
-                .sum();
+            result.history().stream().skip(resumedEpochs).mapToDouble(EpochRecord::seconds).sum();
         AffinityOutcome a =
             new AffinityOutcome(
                 AffinityReport.of(affinity, config.analysis().maxGroups()),

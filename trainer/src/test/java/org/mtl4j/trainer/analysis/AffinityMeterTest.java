@@ -15,12 +15,12 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.api.autograd.Graph;
+import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mode;
-import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.optim.Adam;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkOutput;
@@ -33,9 +33,9 @@ import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.testing.ReferenceBackend;
 
 /**
- * Tasks with known relations, all read from one shared linear output so that their gradients on
- * the shared parameters relate exactly as the targets do: {@code copy1} and {@code copy2} have the
- * same target, {@code opposite} its negation, {@code random} an unrelated one.
+ * Tasks with known relations, all read from one shared linear output so that their gradients on the
+ * shared parameters relate exactly as the targets do: {@code copy1} and {@code copy2} have the same
+ * target, {@code opposite} its negation, {@code random} an unrelated one.
  */
 class AffinityMeterTest {
   static final int N = 64;
@@ -108,8 +108,7 @@ class AffinityMeterTest {
   }
 
   @Test
-  void signsComeOutAsConstructedAndTheOppositeTaskIsSeparated(@TempDir Path dir)
-      throws Exception {
+  void signsComeOutAsConstructedAndTheOppositeTaskIsSeparated(@TempDir Path dir) throws Exception {
     try (ReferenceBackend b = new ReferenceBackend()) {
       // zero initial weights: predictions are 0, so the copies' gradients are identical and the
       // opposite task's exactly their negation

@@ -80,7 +80,8 @@ class TaskGroupingTest {
   @Test
   void badInputIsRejected() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> TaskGrouping.best(new double[][] {{0, 1}}, 1));
+        assertThrows(
+            IllegalArgumentException.class, () -> TaskGrouping.best(new double[][] {{0, 1}}, 1));
     assertTrue(e.getMessage().contains("square"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> TaskGrouping.best(new double[2][2], 0));
     assertTrue(e.getMessage().contains(">= 1"), e.getMessage());

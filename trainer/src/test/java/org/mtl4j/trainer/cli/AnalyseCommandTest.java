@@ -140,8 +140,8 @@ class AnalyseCommandTest {
     Files.writeString(tmp.resolve("plain").resolve("affinity.json"), "{\"tasks\": [\"a\"]}");
     err.getBuffer().setLength(0);
     assertEquals(2, run("analyse", tmp.resolve("plain").toString()));
-    assertTrue(err.toString().contains("affinity.json: samples: missing or not a number"),
-        err.toString());
+    assertTrue(
+        err.toString().contains("affinity.json: samples: missing or not a number"), err.toString());
   }
 
   @Test
@@ -160,7 +160,8 @@ class AnalyseCommandTest {
     assertTrue(e.contains("analysis.extra: unknown key"), e);
     err.getBuffer().setLength(0);
     assertEquals(2, run("train", "-c", config("bad2", "analysis: everything").toString(), "-q"));
-    assertTrue(err.toString().contains("analysis: 'everything' is not one of affinity, none"),
+    assertTrue(
+        err.toString().contains("analysis: 'everything' is not one of affinity, none"),
         err.toString());
   }
 }
