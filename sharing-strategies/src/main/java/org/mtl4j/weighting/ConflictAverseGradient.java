@@ -77,10 +77,7 @@ final class ConflictAverseGradient extends GradientBalancing {
 
   /** The dual objective {@code w·A·b + radius·sqrt(w·A·w + ε)} with {@code b = 1/T}. */
   static double objective(double[][] a, double[] w, double radius) {
-    int t = w.length;
-    double[] b = new double[t];
-    java.util.Arrays.fill(b, 1.0 / t);
-    return quadratic(a, w, b) + radius * Math.sqrt(Math.max(quadratic(a, w, w), 0) + EPS);
+    return meanQuadratic(a, w) + radius * Math.sqrt(Math.max(quadratic(a, w, w), 0) + EPS);
   }
 
   /** Minimises {@link #objective} over the simplex, starting from the uniform weights. */
@@ -96,27 +93,30 @@ final class ConflictAverseGradient extends GradientBalancing {
     }
     double f = objective(a, w, radius);
     double step = 1.0;
+    // work arrays for the whole solve: the loop runs up to MAX_ITERATIONS times per training step
+    double[] aw = new double[t];
+    double[] grad = new double[t];
+    double[] y = new double[t];
+    double[] work = new double[t];
     for (int iter = 0; iter < MAX_ITERATIONS; iter++) {
-      double[] aw = new double[t];
       double q = 0;
       for (int i = 0; i < t; i++) {
+        aw[i] = 0;
         for (int j = 0; j < t; j++) {
           aw[i] += a[i][j] * w[j];
         }
         q += w[i] * aw[i];
       }
       double root = Math.sqrt(Math.max(q, 0) + EPS);
-      double[] grad = new double[t];
       for (int i = 0; i < t; i++) {
         grad[i] = ab[i] + radius * aw[i] / root;
       }
       boolean moved = false;
       while (step > 1e-20) {
-        double[] y = new double[t];
         for (int i = 0; i < t; i++) {
           y[i] = w[i] - step * grad[i];
         }
-        y = Simplex.project(y);
+        Simplex.projectInPlace(y, work);
         double fy = objective(a, y, radius);
         double lin = 0;
         double dist = 0;
@@ -129,7 +129,9 @@ final class ConflictAverseGradient extends GradientBalancing {
           for (int i = 0; i < t; i++) {
             change += Math.abs(y[i] - w[i]);
           }
+          double[] previous = w;
           w = y;
+          y = previous;
           f = fy;
           moved = change > 1e-13;
           step *= 2;
@@ -142,6 +144,18 @@ final class ConflictAverseGradient extends GradientBalancing {
       }
     }
     return w;
+  }
+
+  /** {@code x·A·b} with {@code b = 1/T}, summed in the same order as {@link #quadratic}. */
+  private static double meanQuadratic(double[][] a, double[] x) {
+    double b = 1.0 / x.length;
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < x.length; j++) {
+        s += x[i] * a[i][j] * b;
+      }
+    }
+    return s;
   }
 
   private static double quadratic(double[][] a, double[] x, double[] y) {

@@ -53,9 +53,10 @@ final class MinNormSolver {
     if (n == 2) {
       return sol;
     }
+    double[] gs = new double[n]; // reused: up to MAX_ITERATIONS per training step
     for (int iter = 0; iter < MAX_ITERATIONS; iter++) {
-      double[] gs = new double[n];
       for (int i = 0; i < n; i++) {
+        gs[i] = 0;
         for (int j = 0; j < n; j++) {
           gs[i] += gram[i][j] * sol[j];
         }

@@ -7,8 +7,16 @@ final class Simplex {
   private Simplex() {}
 
   static double[] project(double[] y) {
+    double[] x = y.clone();
+    projectInPlace(x, new double[y.length]);
+    return x;
+  }
+
+  /** Replaces {@code y} by its projection; {@code work} (same length) is overwritten. */
+  static void projectInPlace(double[] y, double[] work) {
     int n = y.length;
-    double[] sorted = y.clone();
+    double[] sorted = work;
+    System.arraycopy(y, 0, sorted, 0, n);
     Arrays.sort(sorted);
     double cumulative = 0;
     double theta = 0;
@@ -20,10 +28,8 @@ final class Simplex {
         theta = candidate;
       }
     }
-    double[] x = new double[n];
     for (int i = 0; i < n; i++) {
-      x[i] = Math.max(y[i] - theta, 0);
+      y[i] = Math.max(y[i] - theta, 0);
     }
-    return x;
   }
 }
