@@ -39,7 +39,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "also train one single-task model per task and report gains and Δm")
   boolean baselines;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "override training.epochs")
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description =
+          "override training.epochs; 0 sets everything up (config, plugins, data, network),"
+              + " trains nothing and evaluates the initial network")
   Integer epochs;
 
   @Option(
@@ -84,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
       c = Mtl4j.readConfig(config != null ? config : Cli.defaultConfig());
     }
     if (epochs != null) {
-      if (epochs < 1) {
-        throw new ConfigException(List.of("--epochs: '" + epochs + "' is not a positive integer"));
+      if (epochs < 0) {
+        throw new ConfigException(
+            List.of("--epochs: '" + epochs + "' is not an integer >= 0 (0: set up, do not train)"));
       }
       c = c.withTraining(c.training().withEpochs(epochs));
     }
@@ -124,9 +130,11 @@ final class TrainCommand implements Callable<Integer> {
             + r.stopReason()
             + ", "
             + r.history().size()
-            + (r.history().size() == 1 ? " epoch, " : " epochs, ")
-            + String.format(Locale.ROOT, "%.1f", r.secondsPerEpoch())
-            + " s/epoch on "
+            + (r.history().size() == 1 ? " epoch" : " epochs")
+            + (r.history().isEmpty()
+                ? ""
+                : String.format(Locale.ROOT, ", %.1f s/epoch", r.secondsPerEpoch()))
+            + " on "
             + r.backend()
             + "):");
     System.out.print(Cli.scores(r.test(), tasks));

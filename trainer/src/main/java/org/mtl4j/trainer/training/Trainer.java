@@ -254,7 +254,9 @@ public final class Trainer {
     s.put("weighting", config.weighting().method());
     s.put("stop_reason", r.stopReason());
     s.put("epochs", r.history().size());
-    s.put("seconds_per_epoch", r.secondsPerEpoch());
+    if (!r.history().isEmpty()) {
+      s.put("seconds_per_epoch", r.secondsPerEpoch());
+    }
     Map<String, Object> test = new LinkedHashMap<>();
     r.test().forEach((k, v) -> test.put(k, scoreMap(v)));
     s.put("test", test);

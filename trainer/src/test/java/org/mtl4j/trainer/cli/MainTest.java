@@ -77,6 +77,31 @@ class MainTest {
   }
 
   @Test
+  void zeroEpochsSetsUpAndEvaluatesTheInitialNetwork() throws Exception {
+    Path cfg = tmp.resolve("ok.yaml");
+    Files.writeString(
+        cfg,
+        "name: setup\n"
+            + "data: {source: synthetic-mmoe, options: {train_size: 50, test_size: 10, input_size: 4}}\n"
+            + "tasks: [{name: a, type: regression, label: task1}]\n"
+            + "output: "
+            + tmp.toString().replace("\\", "/")
+            + "\n");
+    assertEquals(0, run("train", "-c", cfg.toString(), "--epochs", "0", "-q"));
+    assertTrue(stdout().contains("test results (completed, 0 epochs on CPU"), stdout());
+    assertTrue(stdout().contains("  a  "), stdout());
+    String summary = Files.readString(tmp.resolve("setup").resolve("summary.json"));
+    assertTrue(summary.contains("\"epochs\" : 0"), summary);
+    assertFalse(summary.contains("seconds_per_epoch"), "no mean over zero epochs: " + summary);
+    assertFalse(summary.contains("NaN"), summary);
+
+    assertEquals(2, run("train", "-c", cfg.toString(), "--epochs", "-1", "-q"));
+    assertEquals(
+        "mtl4j: --epochs: '-1' is not an integer >= 0 (0: set up, do not train)\n",
+        err.toString().replace("\r", ""));
+  }
+
+  @Test
   void unknownCommandsAndOptionsAreUsageErrors() {
     assertEquals(2, run("frobnicate"));
     assertTrue(err.toString().contains("Unmatched argument"), err.toString());
