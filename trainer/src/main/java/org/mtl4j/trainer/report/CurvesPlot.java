@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.report;
 
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -65,7 +66,13 @@ public final class CurvesPlot {
     } finally {
       g.dispose();
     }
-    ImageIO.write(img, "png", file.toFile());
+    AtomicFiles.write(
+        file,
+        out -> {
+          if (!ImageIO.write(img, "png", out)) {
+            throw new IOException("no PNG writer available");
+          }
+        });
   }
 
   private static void panel(Graphics2D g, int x0, String title, List<Series> series) {

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.report;
 
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ public final class MetricsCsv {
 
   public static void write(Path file, List<String> tasks, List<EpochRecord> history)
       throws IOException {
-    Files.writeString(file, render(tasks, history), StandardCharsets.UTF_8);
+    AtomicFiles.write(file, render(tasks, history).getBytes(StandardCharsets.UTF_8));
   }
 
   static String num(double v) {

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.report;
 
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,7 +27,7 @@ public final class RunReporter {
   public void writeConfig(Path runDir, String configYaml) {
     try {
       Files.createDirectories(runDir);
-      Files.writeString(runDir.resolve("config.yaml"), configYaml, StandardCharsets.UTF_8);
+      AtomicFiles.write(runDir.resolve("config.yaml"), configYaml.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + runDir.resolve("config.yaml"), e);
     }
@@ -45,7 +46,7 @@ public final class RunReporter {
     try {
       Files.createDirectories(runDir);
       MetricsCsv.write(runDir.resolve("metrics.csv"), tasks, history);
-      Files.write(runDir.resolve("summary.json"), JSON.writeValueAsBytes(summary));
+      AtomicFiles.write(runDir.resolve("summary.json"), JSON.writeValueAsBytes(summary));
       if (!history.isEmpty()) {
         CurvesPlot.write(runDir.resolve("curves.png"), tasks, mainMetrics, history);
       }

@@ -1,5 +1,8 @@
 package org.mtl4j.trainer.training;
 
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
+import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +72,27 @@ public final class Predictor {
       }
     }
     Map<String, Object> labels = (Map<String, Object>) pre.getOrDefault("labels", Map.of());
+    try {
+      AtomicFiles.write(output, os -> writePredictions(os, model, labels, x, n, inputSize));
+    } catch (IOException e) {
+      throw new DataException(output + ": cannot be written: " + e.getMessage(), e);
+    }
+    return n;
+  }
+
+  /** The predictions CSV; written to a temporary file that replaces the output only when whole. */
+  private static void writePredictions(
+      OutputStream os,
+      TrainedModel model,
+      Map<String, Object> labels,
+      float[] x,
+      int n,
+      int inputSize)
+      throws IOException {
     List<Task> tasks = model.network().tasks();
     ComputeBackend backend = model.backend();
-    try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
+    {
       List<String> header = new ArrayList<>();
       for (Task t : tasks) {
         List<String> classes = classes(labels, t);
@@ -113,10 +134,8 @@ public final class Predictor {
           w.write('\n');
         }
       }
-    } catch (IOException e) {
-      throw new DataException(output + ": cannot be written: " + e.getMessage(), e);
     }
-    return n;
+    w.flush();
   }
 
   @SuppressWarnings("unchecked")
