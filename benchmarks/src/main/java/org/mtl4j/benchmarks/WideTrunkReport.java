@@ -31,9 +31,7 @@ public final class WideTrunkReport {
     double issueFlops =
         6.0 * BATCH * ((double) INPUT * WIDTH + (double) WIDTH * WIDTH + (double) WIDTH * OUTPUTS);
     double trueFlops =
-        2.0
-            * BATCH
-            * (2.0 * INPUT * WIDTH + 3.0 * WIDTH * WIDTH + 3.0 * WIDTH * OUTPUTS);
+        2.0 * BATCH * (2.0 * INPUT * WIDTH + 3.0 * WIDTH * WIDTH + 3.0 * WIDTH * OUTPUTS);
     HpsSession.Spec spec =
         new HpsSession.Spec(
             BATCH, threads, 42, WIDTH + "," + WIDTH, "equal", false, 2, data, "cpu");

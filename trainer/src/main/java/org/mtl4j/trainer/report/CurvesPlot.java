@@ -1,6 +1,5 @@
 package org.mtl4j.trainer.report;
 
-import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 

@@ -1,6 +1,5 @@
 package org.mtl4j.trainer.report;
 
-import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,6 +13,7 @@ import java.util.Map;
 import org.mtl4j.trainer.analysis.AffinityOutcome;
 import org.mtl4j.trainer.analysis.AffinityReportWriter;
 import org.mtl4j.trainer.analysis.AffinityStatistics;
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
 /**

@@ -1,12 +1,10 @@
 package org.mtl4j.trainer.training;
 
-import org.mtl4j.trainer.checkpoint.AtomicFiles;
-import java.io.OutputStreamWriter;
-import java.io.OutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +19,7 @@ import org.mtl4j.api.task.TaskType;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
+import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import org.mtl4j.trainer.data.CsvSchema;
 import org.mtl4j.trainer.data.CsvTable;
 import org.mtl4j.trainer.data.DataException;

@@ -82,7 +82,8 @@ class MainTest {
     Files.writeString(
         cfg,
         "name: setup\n"
-            + "data: {source: synthetic-mmoe, options: {train_size: 50, test_size: 10, input_size: 4}}\n"
+            + "data: {source: synthetic-mmoe, options: {train_size: 50, test_size: 10, input_size:"
+            + " 4}}\n"
             + "tasks: [{name: a, type: regression, label: task1}]\n"
             + "output: "
             + tmp.toString().replace("\\", "/")
