@@ -96,20 +96,20 @@ class InterruptionTest {
   }
 
   @Test
-  void learningRateOfOneMillionIsRejectedBeforeTraining() throws IOException {
+  void learningRateAboveOneMillionIsRejectedBeforeTraining() throws IOException {
     Path out = tmp.resolve("runs");
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(
         bad,
         Configs.customers(out, 1)
-            .replace("optimizer: {name: adam, lr: 0.01}", "optimizer: {name: sgd, lr: 1.0e6}"));
+            .replace("optimizer: {name: adam, lr: 0.01}", "optimizer: {name: sgd, lr: 2.0e6}"));
     CliRun r = CliRun.of("train", "-c", bad.toString(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
-    assertEquals("mtl4j: optimizer.lr: '1000000.0' is not a number in (0, 10.0]\n", r.err());
+    assertEquals("mtl4j: optimizer.lr: '2000000.0' is not a number in (0, 1000000.0]\n", r.err());
     assertFalse(Files.exists(out));
   }
 
-  /** The largest learning rate the config admits (10) makes SGD diverge on this data. */
+  /** Issue 5's case: a learning rate of 1e6 makes SGD diverge on this data. */
   @Test
   void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
     Path out = tmp.resolve("runs");
@@ -124,7 +124,7 @@ class InterruptionTest {
     Files.writeString(
         bad,
         Configs.customers(out, 6)
-            .replace("optimizer: {name: adam, lr: 0.01}", "optimizer: {name: sgd, lr: 10.0}"));
+            .replace("optimizer: {name: adam, lr: 0.01}", "optimizer: {name: sgd, lr: 1.0e6}"));
     CliRun r =
         CliRun.of(
             "train", "--resume", out.resolve("customers").toString(), "-c", bad.toString(), "-q");

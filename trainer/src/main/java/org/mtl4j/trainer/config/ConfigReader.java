@@ -343,7 +343,7 @@ public final class ConfigReader {
             "clip_norm",
             "schedule"));
     String name = f.choice("name", "adam", OptimizerConfig.NAMES);
-    double lr = f.positive("lr", 1e-3, 10);
+    double lr = f.positive("lr", 1e-3, 1e6);
     double momentum = f.number("momentum", 0.0, 0, 1, true);
     boolean nesterov = f.bool("nesterov", false);
     if (nesterov && momentum == 0) {

@@ -97,7 +97,7 @@ class ConfigReaderTest {
     assertTrue(e.contains("model.dropout: '1.5' is not in [0.0, 1.0)"), e.toString());
     assertTrue(
         e.contains("optimizer.name: 'rmsprop' is not one of sgd, adam, adamw"), e.toString());
-    assertTrue(e.contains("optimizer.lr: '-1' is not a number in (0, 10.0]"), e.toString());
+    assertTrue(e.contains("optimizer.lr: '-1' is not a number in (0, 1000000.0]"), e.toString());
     assertTrue(e.contains("training.epochs: '0' is not in [1, 1000000]"), e.toString());
     assertTrue(e.contains("training.batch_size: 'many' is not an integer"), e.toString());
     assertEquals(7, e.size(), e.toString());
@@ -293,7 +293,7 @@ class ConfigReaderTest {
             "tasks[0].weight: 'NaN' is not a finite number",
             "tasks[1].weight: 'NaN' is not a finite number",
             "model.dropout: 'Infinity' is not a finite number",
-            "optimizer.lr: '-Infinity' is not a finite number in (0, 10.0]",
+            "optimizer.lr: '-Infinity' is not a finite number in (0, 1000000.0]",
             "optimizer.clip_norm: 'Infinity' is not a finite number",
             "training.epochs: 'Infinity' is not an integer"),
         e);
