@@ -173,6 +173,21 @@ public final class SafeTensors {
         }
         raws.add(new Raw(name, shape, count, offs.get(0).asLong(-1), offs.get(1).asLong(-1)));
       }
+      long described = 0;
+      for (Raw r : raws) {
+        described = Math.max(described, r.end());
+      }
+      if (described > dataLen) {
+        throw bad(
+            file,
+            "truncated: the header places tensor data up to byte "
+                + described
+                + " but the file holds "
+                + dataLen
+                + " data bytes ("
+                + (described - dataLen)
+                + " missing)");
+      }
       // the format lays tensors out back to back without gaps, in any header order
       java.util.List<Raw> byOffset = new java.util.ArrayList<>(raws);
       byOffset.sort(java.util.Comparator.comparingLong(Raw::begin));

@@ -95,9 +95,9 @@ class SafeTensorsTest {
     CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(cut));
     assertTrue(
         e.getMessage()
-            .contains(
-                "tensor 'head.bias' has data_offsets [24, 28], expected"
-                    + " [24, 28] within 24 data bytes"),
+            .endsWith(
+                "cut.safetensors: not a valid safetensors file: truncated: the header places"
+                    + " tensor data up to byte 28 but the file holds 24 data bytes (4 missing)"),
         e.getMessage());
     Path shortFile = dir.resolve("tiny.safetensors");
     Files.write(shortFile, new byte[3]);
