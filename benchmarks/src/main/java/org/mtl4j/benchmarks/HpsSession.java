@@ -116,7 +116,6 @@ final class HpsSession implements AutoCloseable {
   final Optimizer optimizer;
   final List<Task> tasks;
   final List<Parameter> params;
-  private final List<Parameter> taskParams;
   private final BatchAssembler assembler;
   private final double[] losses;
   private long step;
@@ -141,11 +140,6 @@ final class HpsSession implements AutoCloseable {
     List<Parameter> all = new ArrayList<>(net.parameters());
     all.addAll(weighting.parameters());
     params = List.copyOf(all);
-    List<Parameter> tp = new ArrayList<>();
-    for (Task t : tasks) {
-      tp.addAll(net.taskParameters(t.name()));
-    }
-    taskParams = List.copyOf(tp);
     assembler = new BatchAssembler(tasks);
     losses = new double[tasks.size()];
   }
@@ -170,18 +164,7 @@ final class HpsSession implements AutoCloseable {
         losses[t] = backend.scalar(l.value());
         sum += losses[t];
       }
-      WeightingStep ws =
-          new WeightingStep(
-              g,
-              tasks,
-              ls,
-              net.penalty(g).orElse(null),
-              net.sharedParameters(),
-              taskParams,
-              out.representation(),
-              net.lastSharedWeight().orElse(null),
-              epoch,
-              step);
+      WeightingStep ws = WeightingStep.of(net, g, ls, out.representation(), epoch, step);
       weighting.backward(ws);
     }
     optimizer.step(params);

@@ -55,7 +55,6 @@ final class ShardState implements AutoCloseable {
   private TaskWeighting weighting;
   private Optimizer optimizer;
   private ParameterLayout layout;
-  private final List<Parameter> taskParams;
   private final Split local;
   private final int[] localOf;
   private final BatchAssembler assembler;
@@ -82,11 +81,6 @@ final class ShardState implements AutoCloseable {
         spec.mode() == TrainingMode.SYNC
             ? ParameterLayout.of(net, List.of())
             : ParameterLayout.of(net, weighting.parameters());
-    List<Parameter> tp = new ArrayList<>();
-    for (Task t : tasks) {
-      tp.addAll(net.taskParameters(t.name()));
-    }
-    this.taskParams = List.copyOf(tp);
     this.local = Split.all(examples);
     this.localOf = localOf;
     this.assembler = new BatchAssembler(tasks);
@@ -311,18 +305,7 @@ final class ShardState implements AutoCloseable {
             sum.counts[t] += c;
           }
         }
-        weighting.backward(
-            new WeightingStep(
-                g,
-                tasks,
-                losses,
-                net.penalty(g).orElse(null),
-                net.sharedParameters(),
-                taskParams,
-                out.representation(),
-                net.lastSharedWeight().orElse(null),
-                epoch,
-                step));
+        weighting.backward(WeightingStep.of(net, g, losses, out.representation(), epoch, step));
       }
       if (config.optimizer().clipNorm() > 0) {
         GradientClipping.clip(backend, params, config.optimizer().clipNorm());

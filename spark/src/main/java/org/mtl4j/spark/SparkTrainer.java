@@ -216,7 +216,6 @@ public final class SparkTrainer {
     private final Map<String, Object> preprocessing;
     private final List<Parameter> params;
     private final List<Parameter> netParams;
-    private final List<Parameter> taskParams;
     private final ParameterLayout layout;
     private long broadcasts;
     private long broadcastBytes;
@@ -249,11 +248,6 @@ public final class SparkTrainer {
       List<Parameter> all = new ArrayList<>(net.parameters());
       all.addAll(weighting.parameters());
       this.params = List.copyOf(all);
-      List<Parameter> tp = new ArrayList<>();
-      for (Task t : tasks) {
-        tp.addAll(net.taskParameters(t.name()));
-      }
-      this.taskParams = List.copyOf(tp);
     }
 
     SparkTrainingResult run(int trainSize, Split validation, Split test, Checkpoint resume) {
@@ -399,18 +393,7 @@ public final class SparkTrainer {
             countSum[t] += 1;
           }
         }
-        WeightingStep ws =
-            new WeightingStep(
-                g,
-                tasks,
-                losses,
-                net.penalty(g).orElse(null),
-                net.sharedParameters(),
-                taskParams,
-                null,
-                net.lastSharedWeight().orElse(null),
-                epoch,
-                step);
+        WeightingStep ws = WeightingStep.of(net, g, losses, null, epoch, step);
         weights = weighting.backward(ws);
       }
       if (config.optimizer().clipNorm() > 0) {

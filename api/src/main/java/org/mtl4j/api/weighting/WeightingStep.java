@@ -5,6 +5,7 @@ import java.util.List;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
+import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 
 /**
@@ -42,6 +43,38 @@ public record WeightingStep(
     if (tasks.size() != losses.size()) {
       throw new IllegalArgumentException(tasks.size() + " tasks but " + losses.size() + " losses");
     }
+  }
+
+  /**
+   * The step of {@code network} recorded on {@code graph}: the network's tasks, shared and task
+   * parameters, penalty Ω (recorded on the graph now) and last shared weight, with the given
+   * losses.
+   *
+   * @param losses each task's mean loss, in the network's task order
+   * @param representation the shared representation of this forward pass, or null
+   */
+  public static WeightingStep of(
+      MultiTaskNetwork network,
+      Graph graph,
+      List<Var> losses,
+      Var representation,
+      int epoch,
+      long step) {
+    List<Parameter> own = new ArrayList<>();
+    for (Task t : network.tasks()) {
+      own.addAll(network.taskParameters(t.name()));
+    }
+    return new WeightingStep(
+        graph,
+        network.tasks(),
+        losses,
+        network.penalty(graph).orElse(null),
+        network.sharedParameters(),
+        own,
+        representation,
+        network.lastSharedWeight().orElse(null),
+        epoch,
+        step);
   }
 
   /** Each task's loss value on the host. */

@@ -58,7 +58,6 @@ public final class TrainingLoop {
   private final CheckpointStore store = new CheckpointStore();
   private final Map<String, Object> preprocessing;
   private final List<Parameter> params;
-  private final List<Parameter> taskParams;
   private final AffinityMeter affinity;
   private long analysisNanos;
 
@@ -100,11 +99,6 @@ public final class TrainingLoop {
     List<Parameter> all = new ArrayList<>(net.parameters());
     all.addAll(weighting.parameters());
     this.params = List.copyOf(all);
-    List<Parameter> tp = new ArrayList<>();
-    for (Task t : net.tasks()) {
-      tp.addAll(net.taskParameters(t.name()));
-    }
-    this.taskParams = List.copyOf(tp);
   }
 
   public List<Parameter> parameters() {
@@ -210,18 +204,7 @@ public final class TrainingLoop {
                       + ". Try a lower optimizer.lr or optimizer.clip_norm.");
             }
           }
-          WeightingStep ws =
-              new WeightingStep(
-                  g,
-                  tasks,
-                  losses,
-                  net.penalty(g).orElse(null),
-                  net.sharedParameters(),
-                  taskParams,
-                  out.representation(),
-                  net.lastSharedWeight().orElse(null),
-                  epoch,
-                  step);
+          WeightingStep ws = WeightingStep.of(net, g, losses, out.representation(), epoch, step);
           taskWeights = weighting.backward(ws);
         }
         if (config.optimizer().clipNorm() > 0) {
