@@ -1,6 +1,7 @@
 package org.mtl4j.spark;
 
 import java.io.Serializable;
+import org.mtl4j.trainer.data.InputLayout;
 
 /**
  * What every executor needs to rebuild the run's model next to its data partition, broadcast once
@@ -12,7 +13,7 @@ import java.io.Serializable;
  * @param runName the run's name (the config's default name when parsing it again)
  * @param outputSizes per task its output size, as the data source resolved it
  * @param masked per task whether its labels come with a mask
- * @param inputSize features per example
+ * @param layout the input's columns (features per example, index columns to embed)
  * @param trainSize examples in the training split
  * @param mode how executors cooperate
  * @param failure an injected failure, or null
@@ -23,10 +24,15 @@ record RunSpec(
     String runName,
     int[] outputSizes,
     boolean[] masked,
-    int inputSize,
+    InputLayout layout,
     int trainSize,
     TrainingMode mode,
     FailureInjection failure)
     implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** Features per example. */
+  int inputSize() {
+    return layout.width();
+  }
 }

@@ -74,7 +74,7 @@ final class ShardState implements AutoCloseable {
     this.tasks = List.copyOf(ts);
     this.networks = Mtl4j.component(config, NetworkFactory.class);
     this.backend = Backends.discover().create(config.backend(), executorOptions());
-    this.net = networks.network(config, spec.inputSize(), tasks, backend);
+    this.net = networks.network(config, spec.layout(), tasks, backend);
     this.weighting = networks.weighting(config, tasks, backend);
     this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
     this.layout =

@@ -134,7 +134,7 @@ public final class SparkTrainer {
             config.name(),
             outputSizes,
             masked,
-            data.inputSize(),
+            data.inputLayout(),
             tv.train().size(),
             options.mode(),
             options.failure());
@@ -157,7 +157,7 @@ public final class SparkTrainer {
     Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
     pre.put("input_size", data.inputSize());
     try (ComputeBackend backend = opened.backend();
-        MultiTaskNetwork net = networks.network(config, data.inputSize(), tasks, backend);
+        MultiTaskNetwork net = networks.network(config, data.inputLayout(), tasks, backend);
         TaskWeighting weighting = networks.weighting(config, tasks, backend);
         Optimizer optimizer = OptimizerFactory.create(config.optimizer(), backend)) {
       if (options.mode() == TrainingMode.SYNC

@@ -9,15 +9,32 @@ import java.util.TreeSet;
 /**
  * How CSV columns become features: numeric columns standardised with the training rows' mean and
  * standard deviation, categorical columns one-hot over the categories seen in training (an unseen
- * category encodes as all zeros). Serialisable to plain maps so {@code predict} prepares new rows
- * exactly as training did.
+ * category encodes as all zeros) or, when embedded, as one input holding the category's index (an
+ * unseen category gets the extra last index) that the network looks up in a learned table (Guo and
+ * Berkhahn, "Entity Embeddings of Categorical Variables", 2016). Serialisable to plain maps so
+ * {@code predict} prepares new rows exactly as training did.
  */
 public final class CsvSchema {
-  /** One feature column. */
+  /**
+   * One feature column.
+   *
+   * @param embedding for a categorical column, the dimension of its learned embedding; 0 for
+   *     one-hot
+   */
   public record Column(
-      String name, boolean categorical, double mean, double std, List<String> categories) {
+      String name,
+      boolean categorical,
+      double mean,
+      double std,
+      List<String> categories,
+      int embedding) {
     int width() {
-      return categorical ? categories.size() : 1;
+      return categorical && embedding == 0 ? categories.size() : 1;
+    }
+
+    /** Rows of the embedding table: the training categories plus one for unseen ones. */
+    public int vocabulary() {
+      return categories.size() + 1;
     }
   }
 
@@ -35,18 +52,26 @@ public final class CsvSchema {
     return columns.stream().mapToInt(Column::width).sum();
   }
 
-  /** Fits the schema on the given rows of {@code table}. */
+  /**
+   * Fits the schema on the given rows of {@code table}.
+   *
+   * @param embedded categorical columns to embed, with their embedding dimension
+   */
   public static CsvSchema fit(
-      CsvTable table, int[] rows, List<String> featureNames, List<String> categorical) {
+      CsvTable table,
+      int[] rows,
+      List<String> featureNames,
+      List<String> categorical,
+      Map<String, Integer> embedded) {
     List<Column> cols = new ArrayList<>();
     for (String name : featureNames) {
       int c = table.column(name);
-      if (categorical.contains(name)) {
+      if (categorical.contains(name) || embedded.containsKey(name)) {
         TreeSet<String> cats = new TreeSet<>();
         for (int r : rows) {
           cats.add(table.rows().get(r)[c]);
         }
-        cols.add(new Column(name, true, 0, 1, List.copyOf(cats)));
+        cols.add(new Column(name, true, 0, 1, List.copyOf(cats), embedded.getOrDefault(name, 0)));
       } else {
         double sum = 0;
         double sq = 0;
@@ -59,7 +84,7 @@ public final class CsvSchema {
         double mean = sum / n;
         double var = Math.max(0, sq / n - mean * mean);
         double std = var > 1e-24 ? Math.sqrt(var) : 1.0;
-        cols.add(new Column(name, false, mean, std, List.of()));
+        cols.add(new Column(name, false, mean, std, List.of(), 0));
       }
     }
     return new CsvSchema(cols);
@@ -74,7 +99,10 @@ public final class CsvSchema {
         throw new DataException(
             table.file() + ":1: the header has no feature column '" + col.name() + "'");
       }
-      if (col.categorical()) {
+      if (col.categorical() && col.embedding() > 0) {
+        int k = col.categories().indexOf(table.rows().get(r)[c]);
+        out[p] = k >= 0 ? k : col.categories().size();
+      } else if (col.categorical()) {
         int k = col.categories().indexOf(table.rows().get(r)[c]);
         for (int j = 0; j < col.categories().size(); j++) {
           out[p + j] = j == k ? 1f : 0f;
@@ -117,6 +145,9 @@ public final class CsvSchema {
       m.put("mean", c.mean());
       m.put("std", c.std());
       m.put("categories", c.categories());
+      if (c.embedding() > 0) {
+        m.put("embedding", c.embedding());
+      }
       out.add(m);
     }
     return out;
@@ -132,7 +163,8 @@ public final class CsvSchema {
               (Boolean) m.get("categorical"),
               ((Number) m.get("mean")).doubleValue(),
               ((Number) m.get("std")).doubleValue(),
-              (List<String>) m.get("categories")));
+              (List<String>) m.get("categories"),
+              m.get("embedding") instanceof Number e ? e.intValue() : 0));
     }
     return new CsvSchema(cols);
   }

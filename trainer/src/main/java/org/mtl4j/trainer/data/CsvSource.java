@@ -19,11 +19,14 @@ import org.mtl4j.trainer.config.TaskConfig;
 /**
  * The {@code csv} data source: any CSV file with a header. Each task's {@code label} names a
  * column; every other column (except {@code ignore}) is a feature, numeric unless listed in {@code
- * categorical}. An empty label cell means "no label for this task": the row stays and is masked out
- * of that task's loss and metrics. Class labels are the distinct values seen in training, sorted
- * (numerically when all are numbers).
+ * categorical} (one-hot) or {@code embed} (a learned embedding of the given width, looked up by the
+ * network, see {@link InputLayout}). An empty label cell means "no label for this task": the row
+ * stays and is masked out of that task's loss and metrics. Class labels are the distinct values
+ * seen in training, sorted (numerically when all are numbers).
  */
 public final class CsvSource implements DataSource {
+  /** The largest embedding dimension {@code embed} accepts. */
+  static final int MAX_EMBEDDING = 1024;
 
   @Override
   public String name() {
@@ -51,6 +54,12 @@ public final class CsvSource implements DataSource {
             OptionSpec.Type.STRING,
             "",
             "comma-separated categorical feature columns (one-hot encoded)",
+            List.of()),
+        new OptionSpec(
+            "embed",
+            OptionSpec.Type.STRING,
+            "",
+            "categorical columns to embed instead, with their dimension: 'city:8,shop:4'",
             List.of()),
         new OptionSpec(
             "ignore",
@@ -104,6 +113,7 @@ public final class CsvSource implements DataSource {
         errors.add("data.options.categorical: '" + c + "' is not a column of " + train.file());
       }
     }
+    Map<String, Integer> embed = embeddings(o.getString("embed"), train, categorical, errors);
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
@@ -149,7 +159,17 @@ public final class CsvSource implements DataSource {
               + train.rows().size()
               + ") for a training and a test part");
     }
-    CsvSchema schema = CsvSchema.fit(train, trainRows, features, categorical);
+    for (String c : embed.keySet()) {
+      if (!features.contains(c)) {
+        throw new ConfigException(
+            List.of(
+                "data.options.embed: '"
+                    + c
+                    + "' is a label or ignored column, not a feature; expected a categorical"
+                    + " feature column"));
+      }
+    }
+    CsvSchema schema = CsvSchema.fit(train, trainRows, features, categorical, embed);
     Map<String, Object> pre = new LinkedHashMap<>();
     pre.put("format", "csv");
     pre.put("delimiter", delim);
@@ -242,6 +262,42 @@ public final class CsvSource implements DataSource {
       }
     }
     return new Examples(rows.length, d, x, targets, masks);
+  }
+
+  /** Parses {@code embed}: {@code column:dimension} pairs, comma-separated. */
+  private static Map<String, Integer> embeddings(
+      String spec, CsvTable train, List<String> categorical, List<String> errors) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String entry : list(spec)) {
+      int colon = entry.lastIndexOf(':');
+      String name = colon < 0 ? entry : entry.substring(0, colon).trim();
+      String dim = colon < 0 ? "" : entry.substring(colon + 1).trim();
+      int d;
+      try {
+        d = Integer.parseInt(dim);
+      } catch (NumberFormatException e) {
+        d = -1;
+      }
+      if (d < 1 || d > MAX_EMBEDDING) {
+        errors.add(
+            "data.options.embed: '"
+                + entry
+                + "' is not column:dimension with a dimension in [1, "
+                + MAX_EMBEDDING
+                + "]");
+      } else if (train.column(name) < 0) {
+        errors.add("data.options.embed: '" + name + "' is not a column of " + train.file());
+      } else if (categorical.contains(name)) {
+        errors.add(
+            "data.options.embed: '"
+                + name
+                + "' is also in data.options.categorical; expected each column in one of them"
+                + " (embed for a learned embedding, categorical for one-hot)");
+      } else if (out.put(name, d) != null) {
+        errors.add("data.options.embed: '" + name + "' is listed twice");
+      }
+    }
+    return out;
   }
 
   private static List<String> classes(CsvTable t, int[] rows, int c) {

@@ -24,4 +24,9 @@ public record Dataset(
   public int inputSize() {
     return train.examples().inputSize();
   }
+
+  /** Which input columns are plain features and which hold category indices to embed. */
+  public InputLayout inputLayout() {
+    return InputLayout.of(inputSize(), preprocessing);
+  }
 }

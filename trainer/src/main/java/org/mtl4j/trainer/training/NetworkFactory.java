@@ -15,6 +15,7 @@ import org.mtl4j.api.weighting.WeightingContext;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.ModelConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.data.InputLayout;
 
 /** Builds the configured network and weighting method from the discovered plugins. */
 public final class NetworkFactory {
@@ -28,8 +29,19 @@ public final class NetworkFactory {
     this.weightings = Map.copyOf(weightings);
   }
 
+  /** The configured strategy's network over {@code inputSize} plain features. */
   public MultiTaskNetwork network(
       Mtl4jConfig c, int inputSize, List<Task> tasks, ComputeBackend backend) {
+    return network(c, InputLayout.dense(inputSize), tasks, backend);
+  }
+
+  /**
+   * The configured strategy's network for an input of the given layout: with index columns to
+   * embed, the strategy's network sits behind an {@link EmbeddedInputNetwork}.
+   */
+  public MultiTaskNetwork network(
+      Mtl4jConfig c, InputLayout layout, List<Task> tasks, ComputeBackend backend) {
+    int inputSize = layout.networkInputSize();
     ModelConfig m = c.model();
     SharingStrategyProvider p = strategies.get(m.strategy());
     if (p == null) {
@@ -43,8 +55,18 @@ public final class NetworkFactory {
     NetworkSpec spec =
         new NetworkSpec(
             inputSize, m.hidden(), m.tower(), m.activation(), m.dropout(), m.layerNorm());
-    return p.create(Options.parse(m.options(), p.options(), "model.options"))
-        .build(spec, tasks, backend, CounterRng.derive(c.seed(), 1));
+    MultiTaskNetwork net =
+        p.create(Options.parse(m.options(), p.options(), "model.options"))
+            .build(spec, tasks, backend, CounterRng.derive(c.seed(), 1));
+    if (layout.embedded().isEmpty()) {
+      return net;
+    }
+    try {
+      return new EmbeddedInputNetwork(net, layout, backend, c.seed());
+    } catch (RuntimeException e) {
+      net.close();
+      throw e;
+    }
   }
 
   public TaskWeighting weighting(Mtl4jConfig c, List<Task> tasks, ComputeBackend backend) {

@@ -12,6 +12,7 @@ import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.data.InputLayout;
 import org.mtl4j.trainer.data.TaskFactory;
 
 /**
@@ -57,7 +58,9 @@ public final class TrainedModel implements AutoCloseable {
     }
     ComputeBackend backend = backends.open(config.backend()).backend();
     try {
-      MultiTaskNetwork net = networks.network(config, inputSize.intValue(), tasks, backend);
+      MultiTaskNetwork net =
+          networks.network(
+              config, InputLayout.of(inputSize.intValue(), c.preprocessing()), tasks, backend);
       try (TaskWeighting w = networks.weighting(config, tasks, backend)) {
         List<org.mtl4j.api.autograd.Parameter> params = new ArrayList<>(net.parameters());
         params.addAll(w.parameters());

@@ -131,7 +131,7 @@ public final class Trainer {
       AffinityStatistics affinity;
       double analysisSeconds;
       try (MultiTaskNetwork net =
-              networks.network(config, data.inputSize(), data.tasks(), backend);
+              networks.network(config, data.inputLayout(), data.tasks(), backend);
           TaskWeighting weighting = networks.weighting(config, data.tasks(), backend)) {
         // only now that data, backend and model are known to work is the old run replaced
         if (resume == null) {
@@ -223,7 +223,7 @@ public final class Trainer {
                       es != null && es.task().equals(task.name()) ? es : null));
       Map<String, TaskScores> scores;
       try (MultiTaskNetwork net =
-              networks.network(single, data.inputSize(), List.of(task), backend);
+              networks.network(single, data.inputLayout(), List.of(task), backend);
           TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
         TrainingLoop loop =
             new TrainingLoop(single, "", backend, net, w, List.of(), cancelled, null, Map.of());

@@ -64,6 +64,77 @@ class CsvSourceTest {
     assertArrayEquals(new float[] {0, 0, 0}, tx, 1e-6f, "unseen category encodes as zeros");
   }
 
+  private Options opts(Path train, Path test, String categorical, String embed) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("path", train.toString());
+    m.put("test_path", test.toString());
+    m.put("categorical", categorical);
+    m.put("embed", embed);
+    return Options.parse(m, source.options(), "data.options");
+  }
+
+  @Test
+  void embeddedColumnsHoldTheCategoryIndexAndDescribeTheLayout() throws Exception {
+    Path train = dir.resolve("train.csv");
+    Files.writeString(
+        train,
+        """
+        x,colour,shop,kind,price
+        1,red,s1,b,10
+        3,blue,s2,a,
+        5,red,s3,,30
+        """);
+    Path test = dir.resolve("test.csv");
+    Files.writeString(test, "x,colour,shop,kind,price\n3,green,s2,a,5\n");
+    Dataset d = source.load(opts(train, test, "colour", "shop:4"), TASKS, 1);
+    assertEquals(4, d.inputSize(), "x, one-hot of blue and red, the shop index");
+    float[] x = d.train().examples().features();
+    assertArrayEquals(new float[] {0, 1, 2}, new float[] {x[3], x[7], x[11]}, "s1, s2, s3");
+    assertEquals(1f, d.test().examples().features()[3], "s2 in the test file");
+    InputLayout layout = d.inputLayout();
+    assertEquals(
+        List.of(new InputLayout.Embedded("shop", 3, 4, 4)),
+        layout.embedded(),
+        "column 3, three shops plus one row for unseen ones, dimension 4");
+    assertEquals(7, layout.networkInputSize(), "3 plain columns + a 4-wide embedding");
+
+    Files.writeString(test, "x,colour,shop,kind,price\n3,green,s9,a,5\n");
+    Dataset unseen = source.load(opts(train, test, "colour", "shop:4"), TASKS, 1);
+    assertEquals(3f, unseen.test().examples().features()[3], "an unseen shop gets the last row");
+  }
+
+  @Test
+  void badEmbedSpecsAreConfigErrorsWithTheirValues() throws Exception {
+    Path train = dir.resolve("train.csv");
+    Files.writeString(train, "x,colour,shop,kind,price\n1,red,s1,b,10\n3,blue,s2,a,20\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                source.load(
+                    opts(train, train, "colour", "shop,colour:2,nope:3,x:0,shop:2,shop:3"),
+                    TASKS,
+                    1));
+    assertEquals(
+        List.of(
+            "data.options.embed: 'shop' is not column:dimension with a dimension in [1, 1024]",
+            "data.options.embed: 'colour' is also in data.options.categorical; expected each"
+                + " column in one of them (embed for a learned embedding, categorical for"
+                + " one-hot)",
+            "data.options.embed: 'nope' is not a column of " + train,
+            "data.options.embed: 'x:0' is not column:dimension with a dimension in [1, 1024]",
+            "data.options.embed: 'shop' is listed twice"),
+        e.errors());
+    ConfigException label =
+        assertThrows(
+            ConfigException.class, () -> source.load(opts(train, train, "", "kind:2"), TASKS, 1));
+    assertEquals(
+        List.of(
+            "data.options.embed: 'kind' is a label or ignored column, not a feature; expected a"
+                + " categorical feature column"),
+        label.errors());
+  }
+
   @Test
   void badNumberNamesFileLineAndColumn() throws Exception {
     Path train = dir.resolve("bad.csv");
