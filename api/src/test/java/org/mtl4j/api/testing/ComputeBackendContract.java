@@ -108,6 +108,10 @@ public abstract class ComputeBackendContract {
   @BeforeAll
   final void startBackends() {
     String reason = unavailableReason();
+    if (reason != null) {
+      // JUnit reports a class aborted in @BeforeAll as 0 tests run, without the reason: say it
+      System.err.println(getClass().getSimpleName() + ": every test skipped: " + reason);
+    }
     Assumptions.assumeTrue(reason == null, () -> "backend not available here: " + reason);
     backend = createBackend();
     assertNotNull(backend, "createBackend() returned null");

@@ -39,6 +39,10 @@ class CudaBackendGpuTest {
   @BeforeAll
   static void open() {
     Availability a = new CudaBackendProvider().probe();
+    if (!a.available()) {
+      // JUnit reports a class aborted in @BeforeAll as 0 tests run, without the reason: say it
+      System.err.println("CudaBackendGpuTest: every test skipped: cuda: " + a.reason());
+    }
     assumeTrue(a.available(), "cuda backend unavailable: " + a.reason());
     gpu = new CudaBackendProvider().create(BackendOptions.defaults());
     ref = new ReferenceBackend();
