@@ -84,14 +84,7 @@ final class ShardState implements AutoCloseable {
     this.local = Split.all(examples);
     this.localOf = localOf;
     this.assembler = new BatchAssembler(tasks);
-    int b = config.training().batchSize();
-    int stepsPerEpoch = (spec.trainSize() + b - 1) / b;
-    this.schedule =
-        new LearningRateSchedule(
-            config.optimizer().schedule(),
-            config.optimizer().lr(),
-            (long) stepsPerEpoch * config.training().epochs(),
-            stepsPerEpoch);
+    this.schedule = LearningRateSchedule.forRun(config, spec.trainSize());
   }
 
   /**

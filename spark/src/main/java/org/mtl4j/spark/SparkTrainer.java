@@ -254,12 +254,7 @@ public final class SparkTrainer {
       int batchSize = config.training().batchSize();
       int epochs = config.training().epochs();
       int stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
-      LearningRateSchedule schedule =
-          new LearningRateSchedule(
-              config.optimizer().schedule(),
-              config.optimizer().lr(),
-              (long) stepsPerEpoch * epochs,
-              stepsPerEpoch);
+      LearningRateSchedule schedule = LearningRateSchedule.forRun(config, trainSize);
       List<EpochRecord> history = new ArrayList<>();
       int startEpoch = 0;
       long step = 0;

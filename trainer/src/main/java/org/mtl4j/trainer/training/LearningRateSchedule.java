@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.training;
 
+import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.ScheduleConfig;
 
 /**
@@ -9,6 +10,20 @@ import org.mtl4j.trainer.config.ScheduleConfig;
  */
 public record LearningRateSchedule(
     ScheduleConfig config, double baseLr, long totalSteps, int stepsPerEpoch) {
+
+  /**
+   * The configured schedule of a run over {@code trainSize} examples: the optimiser's base rate and
+   * schedule, steps per epoch from the batch size, total steps over all configured epochs.
+   */
+  public static LearningRateSchedule forRun(Mtl4jConfig c, int trainSize) {
+    int batch = c.training().batchSize();
+    int stepsPerEpoch = (trainSize + batch - 1) / batch;
+    return new LearningRateSchedule(
+        c.optimizer().schedule(),
+        c.optimizer().lr(),
+        (long) stepsPerEpoch * c.training().epochs(),
+        stepsPerEpoch);
+  }
 
   /** The rate for 0-based global step {@code step}. */
   public double at(long step) {

@@ -111,12 +111,7 @@ public final class TrainingLoop {
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
     int stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
-    LearningRateSchedule schedule =
-        new LearningRateSchedule(
-            config.optimizer().schedule(),
-            config.optimizer().lr(),
-            (long) stepsPerEpoch * epochs,
-            stepsPerEpoch);
+    LearningRateSchedule schedule = LearningRateSchedule.forRun(config, train.size());
     List<EpochRecord> history = new ArrayList<>();
     int startEpoch = 0;
     long step = 0;

@@ -26,9 +26,9 @@ import org.mtl4j.trainer.checkpoint.SafeTensors;
 import picocli.CommandLine;
 
 /**
- * A CSV whose label depends only on a 40-valued category column, embedded
- * ({@code data.options.embed}): training learns the table, the checkpoint holds it, and
- * {@code evaluate} and {@code predict} rebuild the same network from the checkpoint.
+ * A CSV whose label depends only on a 40-valued category column, embedded ({@code
+ * data.options.embed}): training learns the table, the checkpoint holds it, and {@code evaluate}
+ * and {@code predict} rebuild the same network from the checkpoint.
  */
 class EmbeddedCategoriesTest {
   @TempDir Path tmp;
