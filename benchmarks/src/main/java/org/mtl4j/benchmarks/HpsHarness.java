@@ -28,13 +28,14 @@ import org.mtl4j.trainer.training.Evaluator;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar org.mtl4j.benchmarks.HpsHarness
  * [--epochs 5] [--batch 256] [--threads 2] [--seed 42] [--hidden 512,256] [--weighting equal]
- * [--rep-grad false] [--tasks 2] [--data /usr/share/datasets/fashion-mnist]}.
+ * [--rep-grad false] [--tasks 2] [--data /usr/share/datasets/fashion-mnist] [--phases false]}
+ * ({@code --phases true} prints the mean milliseconds per step of each phase over epochs 2..N).
  */
 public final class HpsHarness {
   private HpsHarness() {}
 
   /** Parsed command line. */
-  record Args(int epochs, HpsSession.Spec spec) {
+  record Args(int epochs, HpsSession.Spec spec, boolean phases) {
     static Args parse(String[] a) {
       HpsSession.Spec r = HpsSession.Spec.reference();
       int epochs = 5;
@@ -47,6 +48,7 @@ public final class HpsHarness {
       int tasks = r.tasks();
       String data = r.data();
       String backend = r.backend();
+      boolean phases = false;
       for (int i = 0; i < a.length; i++) {
         String k = a[i];
         if (i + 1 >= a.length) {
@@ -64,12 +66,13 @@ public final class HpsHarness {
           case "--tasks" -> tasks = Integer.parseInt(v);
           case "--data" -> data = v;
           case "--backend" -> backend = v;
+          case "--phases" -> phases = Boolean.parseBoolean(v);
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + k
                       + "; expected --epochs, --batch, --threads, --seed, --hidden, --weighting,"
-                      + " --rep-grad, --tasks, --data or --backend");
+                      + " --rep-grad, --tasks, --data, --backend or --phases");
         }
       }
       if (epochs < 1) {
@@ -78,7 +81,8 @@ public final class HpsHarness {
       return new Args(
           epochs,
           new HpsSession.Spec(
-              batch, threads, seed, hidden, weighting, repGrad, tasks, data, backend));
+              batch, threads, seed, hidden, weighting, repGrad, tasks, data, backend),
+          phases);
     }
   }
 
@@ -121,6 +125,9 @@ public final class HpsHarness {
     for (int epoch = 0; epoch < a.epochs(); epoch++) {
       if (epoch == 1) {
         steadyStart = s.backend.memoryStats();
+        if (a.phases()) {
+          s.timePhases();
+        }
       }
       long t0 = System.nanoTime();
       int[] order = Permutations.of(n, CounterRng.derive(s.config.seed(), 1000 + epoch));
@@ -173,6 +180,14 @@ public final class HpsHarness {
           Math.max(0, end.bytesReserved() - steadyStart.bytesReserved()) / (double) steps);
     }
     System.out.printf("mtl4j_native_bytes_reserved=%d%n", end.bytesReserved());
+    long[] phaseNanos = s.phaseNanos();
+    if (phaseNanos != null) {
+      long steps = s.steps() - stepsPerEpoch;
+      for (int i = 0; i < phaseNanos.length; i++) {
+        System.out.printf(
+            "mtl4j_phase_ms_per_step_%s=%.3f%n", HpsSession.PHASES[i], phaseNanos[i] / 1e6 / steps);
+      }
+    }
     System.out.println("mtl4j_loaded_blas=" + loadedBlas());
   }
 

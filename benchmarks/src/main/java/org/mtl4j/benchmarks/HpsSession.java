@@ -120,6 +120,11 @@ final class HpsSession implements AutoCloseable {
   private final double[] losses;
   private long step;
 
+  /** Phases of a step that {@link #step} times when asked to ({@link #timePhases}). */
+  static final String[] PHASES = {"gather", "forward", "backward", "optimizer", "zero_grad"};
+
+  private long[] phaseNanos;
+
   HpsSession(Spec spec, int epochs) {
     config =
         Guice.createInjector(new CatalogModule())
@@ -150,8 +155,13 @@ final class HpsSession implements AutoCloseable {
    */
   double step(int[] order, int from, int count, int epoch) {
     double sum = 0;
+    long[] ph = phaseNanos;
+    long t0 = ph == null ? 0 : System.nanoTime();
+    long t1;
+    long t2;
     try (TensorScope scope = backend.openScope()) {
       Batch b = assembler.assemble(backend, data.train(), order, from, count);
+      t1 = ph == null ? 0 : System.nanoTime();
       Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
       NetworkOutput out = net.forward(g, g.constant(b.features()), Mode.TRAIN);
       List<Var> ls = new ArrayList<>(tasks.size());
@@ -165,13 +175,36 @@ final class HpsSession implements AutoCloseable {
         sum += losses[t];
       }
       WeightingStep ws = WeightingStep.of(net, g, ls, out.representation(), epoch, step);
+      t2 = ph == null ? 0 : System.nanoTime();
       weighting.backward(ws);
     }
+    long t3 = ph == null ? 0 : System.nanoTime();
     optimizer.step(params);
     weighting.afterOptimizerStep();
+    long t4 = ph == null ? 0 : System.nanoTime();
     optimizer.zeroGrad(params);
     step++;
+    if (ph != null) {
+      ph[0] += t1 - t0;
+      ph[1] += t2 - t1;
+      ph[2] += t3 - t2;
+      ph[3] += t4 - t3;
+      ph[4] += System.nanoTime() - t4;
+    }
     return sum;
+  }
+
+  /**
+   * Starts (or restarts from zero) timing the phases of each step ({@link #PHASES}); the step
+   * scope's close, which returns the step's buffers to the pool, counts as backward.
+   */
+  void timePhases() {
+    phaseNanos = new long[PHASES.length];
+  }
+
+  /** Nanoseconds spent in each of {@link #PHASES} since {@link #timePhases}, or null. */
+  long[] phaseNanos() {
+    return phaseNanos == null ? null : phaseNanos.clone();
   }
 
   long steps() {

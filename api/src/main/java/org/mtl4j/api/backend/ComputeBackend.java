@@ -40,7 +40,7 @@ public interface ComputeBackend extends AutoCloseable {
   /** The provider name of this backend, e.g. {@code cpu}. */
   String name();
 
-  /** One line on the device, e.g. "CPU (2 threads, OpenBLAS 0.3.19)". */
+  /** One line on the device, e.g. "CPU (2 threads, OpenBLAS 0.3.21)". */
   String deviceDescription();
 
   // ---------------------------------------------------------------- memory

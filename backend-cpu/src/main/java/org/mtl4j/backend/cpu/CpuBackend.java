@@ -1,6 +1,7 @@
 package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
@@ -27,6 +28,11 @@ public final class CpuBackend implements ComputeBackend {
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
   private final String description;
   private final int threads;
+
+  /** Floats per chunk of a shared kernel: 64 KiB of each operand. */
+  static final int WORK_CHUNK = 16 * Scratch.CHUNK;
+
+  private WorkShare work;
 
   CpuBackend(int threads) {
     String blas = OpenBlas.load(threads);
@@ -149,8 +155,19 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public void close() {
+    if (work != null) {
+      work.close();
+    }
     tracker.closeAll();
     pool.close();
+  }
+
+  /** The helper threads of the memory-bound kernels, started on first use: threads - 1 of them. */
+  private WorkShare work() {
+    if (work == null) {
+      work = new WorkShare(Math.max(0, threads - 1), scratch.get());
+    }
+    return work;
   }
 
   // ---------------------------------------------------------------- linear algebra
@@ -541,30 +558,97 @@ public final class CpuBackend implements ComputeBackend {
       float weightDecay,
       boolean decoupled,
       int step) {
-    String op = "adamStep";
-    CpuTensor tp = t(param, op, "param");
-    CpuTensor tg = t(grad, op, "grad");
-    CpuTensor tm = t(m, op, "m");
-    CpuTensor tv = t(v, op, "v");
-    ShapeChecks.sameShape(op, param, "param", grad, "grad");
-    ShapeChecks.sameShape(op, param, "param", m, "m");
-    ShapeChecks.sameShape(op, param, "param", v, "v");
-    if (step < 1) {
-      throw ShapeChecks.error(op, "step must be >= 1, got " + step);
-    }
-    OptimizerKernels.adam(
-        tp.buf(),
-        tg.buf(),
-        tm.buf(),
-        tv.buf(),
-        tp.size(),
-        lr,
+    adamStepAll(
+        List.of(param),
+        List.of(grad),
+        List.of(m),
+        List.of(v),
+        new float[] {lr},
         beta1,
         beta2,
         eps,
         weightDecay,
         decoupled,
-        step,
-        scratch.get());
+        step);
+  }
+
+  /**
+   * Adam over all parameters in one pass shared with the helper threads ({@link WorkShare}): the
+   * update is memory-bound, and between two matrix products the second core is otherwise left to
+   * OpenBLAS's spinning worker.
+   */
+  @Override
+  public void adamStepAll(
+      List<Tensor> params,
+      List<Tensor> grads,
+      List<Tensor> ms,
+      List<Tensor> vs,
+      float[] lrs,
+      float beta1,
+      float beta2,
+      float eps,
+      float weightDecay,
+      boolean decoupled,
+      int step) {
+    String op = "adamStep";
+    int count = params.size();
+    if (grads.size() != count || ms.size() != count || vs.size() != count || lrs.length < count) {
+      throw ShapeChecks.error(
+          op,
+          "params, grads, m, v and learning rates must have the same length, got "
+              + count
+              + ", "
+              + grads.size()
+              + ", "
+              + ms.size()
+              + ", "
+              + vs.size()
+              + ", "
+              + lrs.length);
+    }
+    if (step < 1) {
+      throw ShapeChecks.error(op, "step must be >= 1, got " + step);
+    }
+    CpuTensor[] p = new CpuTensor[count];
+    CpuTensor[] g = new CpuTensor[count];
+    CpuTensor[] m = new CpuTensor[count];
+    CpuTensor[] v = new CpuTensor[count];
+    int[] firstChunk = new int[count + 1];
+    for (int i = 0; i < count; i++) {
+      p[i] = t(params.get(i), op, "param");
+      g[i] = t(grads.get(i), op, "grad");
+      m[i] = t(ms.get(i), op, "m");
+      v[i] = t(vs.get(i), op, "v");
+      ShapeChecks.sameShape(op, params.get(i), "param", grads.get(i), "grad");
+      ShapeChecks.sameShape(op, params.get(i), "param", ms.get(i), "m");
+      ShapeChecks.sameShape(op, params.get(i), "param", vs.get(i), "v");
+      firstChunk[i + 1] = firstChunk[i] + (p[i].size() + WORK_CHUNK - 1) / WORK_CHUNK;
+    }
+    work()
+        .forEach(
+            firstChunk[count],
+            (chunk, s) -> {
+              int i = 0;
+              while (firstChunk[i + 1] <= chunk) {
+                i++;
+              }
+              int from = (chunk - firstChunk[i]) * WORK_CHUNK;
+              int to = Math.min(p[i].size(), from + WORK_CHUNK);
+              OptimizerKernels.adam(
+                  p[i].buf(),
+                  g[i].buf(),
+                  m[i].buf(),
+                  v[i].buf(),
+                  from,
+                  to,
+                  lrs[i],
+                  beta1,
+                  beta2,
+                  eps,
+                  weightDecay,
+                  decoupled,
+                  step,
+                  s);
+            });
   }
 }

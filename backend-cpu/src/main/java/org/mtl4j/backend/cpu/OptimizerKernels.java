@@ -62,7 +62,8 @@ final class OptimizerKernels {
       FloatBuffer g,
       FloatBuffer m,
       FloatBuffer v,
-      int n,
+      int from,
+      int to,
       float lr,
       float beta1,
       float beta2,
@@ -82,8 +83,8 @@ final class OptimizerKernels {
     float[] gs = s.s1;
     float[] ms = s.s2;
     float[] vs = s.s3;
-    for (int off = 0; off < n; off += CH) {
-      int len = Math.min(CH, n - off);
+    for (int off = from; off < to; off += CH) {
+      int len = Math.min(CH, to - off);
       p.get(off, ps, 0, len);
       g.get(off, gs, 0, len);
       m.get(off, ms, 0, len);
