@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Row-major {@code C = A * B} of {@code m x k} by {@code k x n}, through the {@code cpu} backend's
  * {@link ComputeBackend#gemm} and, as the baseline, by {@code cblas_sgemm} called directly on the
- * same OpenBLAS (org.bytedeco openblas 0.3.21) with the same thread count. GFLOP/s = {@code
- * 2 m n k * ops/s / 1e9}; {@link GemmReport} prints them.
+ * same OpenBLAS (org.bytedeco openblas 0.3.21) with the same thread count. GFLOP/s = {@code 2 m n k
+ * * ops/s / 1e9}; {@link GemmReport} prints them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -1,6 +1,7 @@
 package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.List;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
@@ -29,8 +30,11 @@ public final class CpuBackend implements ComputeBackend {
   private final String description;
   private final int threads;
 
-  /** Floats per chunk of a shared kernel: 64 KiB of each operand. */
+  /** Floats per chunk of a shared kernel: 128 KiB of each operand. */
   static final int WORK_CHUNK = 16 * Scratch.CHUNK;
+
+  /** Element count from which an element-wise kernel is shared with the helpers. */
+  static final int SHARED_MIN = 2 * WORK_CHUNK;
 
   private WorkShare work;
 
@@ -119,7 +123,8 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void fill(Tensor x, float value) {
     CpuTensor tx = t(x, "fill", "t");
-    ElementwiseKernels.fill(tx.buf(), value, tx.size(), scratch.get());
+    FloatBuffer xb = tx.buf();
+    shared(tx.size(), (from, to, s) -> ElementwiseKernels.fill(xb, value, from, to, s));
   }
 
   @Override
@@ -165,9 +170,32 @@ public final class CpuBackend implements ComputeBackend {
   /** The helper threads of the memory-bound kernels, started on first use: threads - 1 of them. */
   private WorkShare work() {
     if (work == null) {
-      work = new WorkShare(Math.max(0, threads - 1), scratch.get());
+      work = new WorkShare(Math.max(0, threads - 1));
     }
     return work;
+  }
+
+  /** An element-wise kernel over elements {@code [from, to)}, staging through {@code s}. */
+  @FunctionalInterface
+  private interface RangeKernel {
+    void run(int from, int to, Scratch s);
+  }
+
+  /**
+   * Runs {@code k} over {@code [0, n)}: on this thread below {@link #SHARED_MIN} elements (where
+   * waking a helper costs about what it saves), else in {@link #WORK_CHUNK} pieces shared with the
+   * helpers.
+   */
+  private void shared(int n, RangeKernel k) {
+    if (n < SHARED_MIN || threads < 2) {
+      k.run(0, n, scratch.get());
+      return;
+    }
+    work()
+        .forEach(
+            (n + WORK_CHUNK - 1) / WORK_CHUNK,
+            (c, s) -> k.run(c * WORK_CHUNK, Math.min(n, (c + 1) * WORK_CHUNK), s),
+            scratch.get());
   }
 
   // ---------------------------------------------------------------- linear algebra
@@ -210,7 +238,9 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, "axpby", "x");
     CpuTensor ty = t(y, "axpby", "y");
     ShapeChecks.sameShape("axpby", x, "x", y, "y");
-    ElementwiseKernels.axpby(alpha, tx.buf(), beta, ty.buf(), tx.size(), scratch.get());
+    FloatBuffer xb = tx.buf();
+    FloatBuffer yb = ty.buf();
+    shared(tx.size(), (from, to, s) -> ElementwiseKernels.axpby(alpha, xb, beta, yb, from, to, s));
   }
 
   @Override
@@ -254,9 +284,25 @@ public final class CpuBackend implements ComputeBackend {
     FloatBuffer ob = to.buf();
     Scratch s = scratch.get();
     switch (mode) {
-      case SAME -> ElementwiseKernels.same(op, ab, bb, ob, rows * cols, s);
+      case SAME ->
+          shared(
+              rows * cols,
+              (from, end, sc) -> ElementwiseKernels.same(op, ab, bb, ob, from, end, sc));
       case SCALAR -> ElementwiseKernels.scalar(op, ab, bb.get(0), ob, rows * cols, s);
-      case ROW -> ElementwiseKernels.row(op, ab, bb, ob, rows, cols, s);
+      case ROW -> {
+        int per = Math.max(1, WORK_CHUNK / cols);
+        if (rows < 2 * per || threads < 2) {
+          ElementwiseKernels.row(op, ab, bb, ob, 0, rows, cols, s);
+        } else {
+          work()
+              .forEach(
+                  (rows + per - 1) / per,
+                  (c, sc) ->
+                      ElementwiseKernels.row(
+                          op, ab, bb, ob, c * per, Math.min(rows, (c + 1) * per), cols, sc),
+                  s);
+        }
+      }
       case COLUMN -> ElementwiseKernels.column(op, ab, bb, ob, rows, cols, s);
     }
   }
@@ -294,7 +340,9 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, name, "x");
     CpuTensor to = t(out, name, "out");
     ShapeChecks.sameShape(name, x, "x", out, "out");
-    ElementwiseKernels.unary(op, tx.buf(), to.buf(), tx.size(), scratch.get());
+    FloatBuffer xb = tx.buf();
+    FloatBuffer ob = to.buf();
+    shared(tx.size(), (from, end, s) -> ElementwiseKernels.unary(op, xb, ob, from, end, s));
   }
 
   @Override
@@ -311,11 +359,19 @@ public final class CpuBackend implements ComputeBackend {
     ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
     ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
     if (op == UnaryOp.RELU) {
-      ElementwiseKernels.reluBackward(tx.bits(), tg.bits(), ti.bits(), tx.size(), scratch.get());
+      IntBuffer xb = tx.bits();
+      IntBuffer gb = tg.bits();
+      IntBuffer ib = ti.bits();
+      shared(tx.size(), (from, to, s) -> ElementwiseKernels.reluBackward(xb, gb, ib, from, to, s));
       return;
     }
-    ElementwiseKernels.unaryBackward(
-        op, tx.buf(), ty.buf(), tg.buf(), ti.buf(), tx.size(), scratch.get());
+    FloatBuffer xb = tx.buf();
+    FloatBuffer yb = ty.buf();
+    FloatBuffer gb = tg.buf();
+    FloatBuffer ib = ti.buf();
+    shared(
+        tx.size(),
+        (from, to, s) -> ElementwiseKernels.unaryBackward(op, xb, yb, gb, ib, from, to, s));
   }
 
   // ---------------------------------------------------------------- reductions
@@ -649,6 +705,7 @@ public final class CpuBackend implements ComputeBackend {
                   decoupled,
                   step,
                   s);
-            });
+            },
+            scratch.get());
   }
 }

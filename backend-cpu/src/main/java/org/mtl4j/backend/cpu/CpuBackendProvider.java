@@ -47,7 +47,8 @@ public final class CpuBackendProvider implements ComputeBackendProvider {
 
   @Override
   public String description() {
-    return "CPU: ND4J 1.0.0-M2.1 native stack (JavaCPP 1.5.8), OpenBLAS 0.3.21 sgemm, fused Java kernels";
+    return "CPU: ND4J 1.0.0-M2.1 native stack (JavaCPP 1.5.8), OpenBLAS 0.3.21 sgemm, fused Java"
+        + " kernels";
   }
 
   @Override

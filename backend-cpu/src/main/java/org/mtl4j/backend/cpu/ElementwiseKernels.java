@@ -92,10 +92,11 @@ final class ElementwiseKernels {
 
   // ------------------------------------------------------------------ binary with broadcasts
 
-  /** Same shape: {@code o = a (op) b} over {@code n} elements. */
-  static void same(BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int n, Scratch s) {
-    for (int off = 0; off < n; off += CH) {
-      int len = Math.min(CH, n - off);
+  /** Same shape: {@code o = a (op) b} over elements {@code [from, to)}. */
+  static void same(
+      BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int from, int to, Scratch s) {
+    for (int off = from; off < to; off += CH) {
+      int len = Math.min(CH, to - off);
       a.get(off, s.s0, 0, len);
       b.get(off, s.s1, 0, len);
       apply(op, s.s0, 0, s.s1, 0, len);
@@ -113,19 +114,26 @@ final class ElementwiseKernels {
     }
   }
 
-  /** Row vector: {@code o[i, j] = a[i, j] (op) b[j]}. */
+  /** Row vector: {@code o[i, j] = a[i, j] (op) b[j]} for rows {@code [rowFrom, rowTo)}. */
   static void row(
-      BinaryOp op, FloatBuffer a, FloatBuffer b, FloatBuffer o, int rows, int cols, Scratch s) {
+      BinaryOp op,
+      FloatBuffer a,
+      FloatBuffer b,
+      FloatBuffer o,
+      int rowFrom,
+      int rowTo,
+      int cols,
+      Scratch s) {
     if (cols <= CH) {
       // Tile the row over a whole chunk of rows once, so each chunk is one same-shape loop.
-      int per = Math.min(CH / cols, rows);
+      int per = Math.max(1, Math.min(CH / cols, rowTo - rowFrom));
       int tiled = per * cols;
       b.get(0, s.s1, 0, cols);
       for (int filled = cols; filled < tiled; filled *= 2) {
         System.arraycopy(s.s1, 0, s.s1, filled, Math.min(filled, tiled - filled));
       }
-      for (int r0 = 0; r0 < rows; r0 += per) {
-        int len = Math.min(per, rows - r0) * cols;
+      for (int r0 = rowFrom; r0 < rowTo; r0 += per) {
+        int len = Math.min(per, rowTo - r0) * cols;
         int off = r0 * cols;
         a.get(off, s.s0, 0, len);
         apply(op, s.s0, 0, s.s1, 0, len);
@@ -133,7 +141,7 @@ final class ElementwiseKernels {
       }
       return;
     }
-    for (int i = 0; i < rows; i++) {
+    for (int i = rowFrom; i < rowTo; i++) {
       for (int j0 = 0; j0 < cols; j0 += CH) {
         int len = Math.min(CH, cols - j0);
         a.get(i * cols + j0, s.s0, 0, len);
@@ -173,11 +181,11 @@ final class ElementwiseKernels {
 
   // ------------------------------------------------------------------ unary
 
-  /** {@code o = f(x)} over {@code n} elements. */
-  static void unary(UnaryOp op, FloatBuffer x, FloatBuffer o, int n, Scratch s) {
+  /** {@code o = f(x)} over elements {@code [from, to)}. */
+  static void unary(UnaryOp op, FloatBuffer x, FloatBuffer o, int from, int to, Scratch s) {
     float[] v = s.s0;
-    for (int off = 0; off < n; off += CH) {
-      int len = Math.min(CH, n - off);
+    for (int off = from; off < to; off += CH) {
+      int len = Math.min(CH, to - off);
       x.get(off, v, 0, len);
       unaryChunk(op, v, len);
       o.put(off, v, 0, len);
@@ -243,14 +251,21 @@ final class ElementwiseKernels {
     return e / (1.0 + e);
   }
 
-  /** {@code gi = go * f'(x)} with {@code y = f(x)}, over {@code n} elements. */
+  /** {@code gi = go * f'(x)} with {@code y = f(x)}, over elements {@code [from, to)}. */
   static void unaryBackward(
-      UnaryOp op, FloatBuffer x, FloatBuffer y, FloatBuffer go, FloatBuffer gi, int n, Scratch s) {
+      UnaryOp op,
+      FloatBuffer x,
+      FloatBuffer y,
+      FloatBuffer go,
+      FloatBuffer gi,
+      int from,
+      int to,
+      Scratch s) {
     float[] xs = s.s0;
     float[] ys = s.s1;
     float[] gs = s.s2;
-    for (int off = 0; off < n; off += CH) {
-      int len = Math.min(CH, n - off);
+    for (int off = from; off < to; off += CH) {
+      int len = Math.min(CH, to - off);
       x.get(off, xs, 0, len);
       y.get(off, ys, 0, len);
       go.get(off, gs, 0, len);
@@ -264,11 +279,11 @@ final class ElementwiseKernels {
    * positive (not NaN, not zero), else what {@code go * 0} is ({@code ±0} with go's sign, NaN for
    * an infinite or NaN go). Integer loops vectorise; a float multiply by a converted step does not.
    */
-  static void reluBackward(IntBuffer x, IntBuffer go, IntBuffer gi, int n, Scratch s) {
+  static void reluBackward(IntBuffer x, IntBuffer go, IntBuffer gi, int from, int to, Scratch s) {
     int[] xs = s.i0;
     int[] gs = s.i1;
-    for (int off = 0; off < n; off += CH) {
-      int len = Math.min(CH, n - off);
+    for (int off = from; off < to; off += CH) {
+      int len = Math.min(CH, to - off);
       x.get(off, xs, 0, len);
       go.get(off, gs, 0, len);
       for (int i = 0; i < len; i++) {
@@ -338,12 +353,16 @@ final class ElementwiseKernels {
     }
   }
 
-  /** {@code y = alpha * x + beta * y}; with {@code beta == 0} the old {@code y} is ignored. */
-  static void axpby(float alpha, FloatBuffer x, float beta, FloatBuffer y, int n, Scratch s) {
+  /**
+   * {@code y = alpha * x + beta * y} over elements {@code [from, to)}; with {@code beta == 0} the
+   * old {@code y} is ignored.
+   */
+  static void axpby(
+      float alpha, FloatBuffer x, float beta, FloatBuffer y, int from, int to, Scratch s) {
     float[] xs = s.s0;
     float[] ys = s.s1;
-    for (int off = 0; off < n; off += CH) {
-      int len = Math.min(CH, n - off);
+    for (int off = from; off < to; off += CH) {
+      int len = Math.min(CH, to - off);
       x.get(off, xs, 0, len);
       if (beta == 0f) {
         for (int i = 0; i < len; i++) {
@@ -385,12 +404,12 @@ final class ElementwiseKernels {
     }
   }
 
-  /** Sets {@code n} elements to {@code value}. */
-  static void fill(FloatBuffer x, float value, int n, Scratch s) {
+  /** Sets elements {@code [from, to)} to {@code value}. */
+  static void fill(FloatBuffer x, float value, int from, int to, Scratch s) {
     float[] v = s.s0;
-    java.util.Arrays.fill(v, value);
-    for (int off = 0; off < n; off += CH) {
-      x.put(off, v, 0, Math.min(CH, n - off));
+    java.util.Arrays.fill(v, 0, Math.min(CH, to - from), value);
+    for (int off = from; off < to; off += CH) {
+      x.put(off, v, 0, Math.min(CH, to - off));
     }
   }
 }

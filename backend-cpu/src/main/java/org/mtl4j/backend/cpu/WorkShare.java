@@ -29,9 +29,10 @@ final class WorkShare implements AutoCloseable {
   private record Job(int id, Chunk chunk, int count) {}
 
   private final Thread[] helpers;
-  private final Scratch callerScratch;
+
   /** The running job's id (high 32 bits) and its next unclaimed index (low 32 bits). */
   private final AtomicLong claims = new AtomicLong();
+
   private final AtomicInteger finished = new AtomicInteger();
   private volatile Job job;
   private int lastId;
@@ -40,13 +41,11 @@ final class WorkShare implements AutoCloseable {
 
   /**
    * @param helpers threads besides the caller; 0 runs every chunk on the caller
-   * @param callerScratch the caller's staging arrays
    */
-  WorkShare(int helpers, Scratch callerScratch) {
+  WorkShare(int helpers) {
     if (helpers < 0) {
       throw new IllegalArgumentException("helpers must be >= 0, got " + helpers);
     }
-    this.callerScratch = callerScratch;
     this.helpers = new Thread[helpers];
     for (int i = 0; i < helpers; i++) {
       Thread t = new Thread(this::helperLoop, "mtl4j-cpu-helper-" + (i + 1));
@@ -62,10 +61,11 @@ final class WorkShare implements AutoCloseable {
   }
 
   /**
-   * Runs {@code chunk} for every index in {@code [0, count)}, returning when all have run. Not
-   * reentrant: one caller at a time (the backend's training thread).
+   * Runs {@code chunk} for every index in {@code [0, count)}, returning when all have run; the
+   * caller's share stages through {@code callerScratch}. Not reentrant: one caller at a time (the
+   * backend's training thread).
    */
-  void forEach(int count, Chunk chunk) {
+  void forEach(int count, Chunk chunk, Scratch callerScratch) {
     if (count <= 0) {
       return;
     }
