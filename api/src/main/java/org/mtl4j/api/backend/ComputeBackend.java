@@ -64,6 +64,27 @@ public interface ComputeBackend extends AutoCloseable {
   /** Copies {@code src} (row-major, exactly {@code dst.shape().size()} values) into {@code dst}. */
   void upload(float[] src, Tensor dst);
 
+  /**
+   * Gathers host rows into {@code dst}: row {@code i} of {@code dst} becomes row {@code rows[i]} of
+   * {@code src}, a row-major host matrix with {@code dst}'s column count, for every row of {@code
+   * dst}. Assembles a mini-batch from a data set held in host memory in one call. The default
+   * gathers into a temporary host array and {@link #upload}s it; backends override it to gather
+   * straight into their own memory.
+   *
+   * @throws IllegalArgumentException when {@code rows} is shorter than {@code dst}'s row count or
+   *     names a row that {@code src} does not have
+   */
+  default void uploadRows(float[] src, int[] rows, Tensor dst) {
+    ShapeChecks.uploadRows(src, rows, dst);
+    int n = dst.shape().rows();
+    int d = dst.shape().cols();
+    float[] staging = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(src, rows[i] * d, staging, i * d, d);
+    }
+    upload(staging, dst);
+  }
+
   /** Copies {@code src} into {@code dst} (row-major; {@code dst.length >= src.shape().size()}). */
   void download(Tensor src, float[] dst);
 

@@ -14,6 +14,40 @@ public final class ShapeChecks {
     return new IllegalArgumentException(op + ": " + message);
   }
 
+  /**
+   * The arguments of {@link ComputeBackend#uploadRows}: {@code src} and {@code rows} present,
+   * {@code rows} at least as long as {@code dst} has rows, and every row index inside {@code src}
+   * (a row-major matrix with {@code dst}'s column count).
+   */
+  public static void uploadRows(float[] src, int[] rows, Tensor dst) {
+    String op = "uploadRows";
+    if (src == null || rows == null || dst == null) {
+      throw error(op, "src, rows and dst must not be null");
+    }
+    int n = dst.shape().rows();
+    int d = dst.shape().cols();
+    if (rows.length < n) {
+      throw error(
+          op, rows.length + " row indices for dst " + dst.shape() + ", expected at least " + n);
+    }
+    long available = d == 0 ? Long.MAX_VALUE : src.length / d;
+    for (int i = 0; i < n; i++) {
+      if (rows[i] < 0 || rows[i] >= available) {
+        throw error(
+            op,
+            "row index "
+                + rows[i]
+                + " at position "
+                + i
+                + " is outside src's "
+                + available
+                + " rows of "
+                + d
+                + " values");
+      }
+    }
+  }
+
   public static void sameShape(String op, Tensor a, String aName, Tensor b, String bName) {
     if (!a.shape().sameMatrix(b.shape())) {
       throw error(

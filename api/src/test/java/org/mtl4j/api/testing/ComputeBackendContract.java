@@ -239,6 +239,25 @@ public abstract class ComputeBackendContract {
   }
 
   @Test
+  void uploadRowsGathersHostRowsInOrder() {
+    SplittableRandom rng = new SplittableRandom(17);
+    for (int cols : new int[] {1, 7, 65}) {
+      int srcRows = 41;
+      float[] src = TestData.uniform(rng, srcRows * cols, -5, 5);
+      src[3 * cols] = Float.NaN;
+      src[3 * cols + cols - 1] = -0f;
+      int[] rows = {3, 0, 40, 3, 17, 40, 9, 1, 5, 3, 22, 39, 0};
+      Tensor dst = backend.allocate(m(12, cols));
+      backend.uploadRows(src, rows, dst);
+      float[] expected = new float[12 * cols];
+      for (int i = 0; i < 12; i++) {
+        System.arraycopy(src, rows[i] * cols, expected, i * cols, cols);
+      }
+      assertSameBits("uploadRows, " + cols + " columns", expected, backend.toHost(dst));
+    }
+  }
+
+  @Test
   void fillZerosAndCopy() {
     SplittableRandom rng = new SplittableRandom(2);
     for (Shape s : ODD_SHAPES) {
@@ -1592,6 +1611,10 @@ public abstract class ComputeBackendContract {
         () -> b.adamStep(a34, a34, a34, a43, 0.1f, 0.9f, 0.99f, 1e-8f, 0f, false, 1),
         "[4, 3]");
     assertMisuse("upload length", () -> b.upload(new float[5], a34), "[3, 4]");
+    assertMisuse(
+        "uploadRows row index", () -> b.uploadRows(new float[8], new int[] {0, 2, 1}, a34), "2");
+    assertMisuse(
+        "uploadRows rows", () -> b.uploadRows(new float[16], new int[] {0, 1}, a34), "[3, 4]");
     assertMisuse("download length", () -> b.download(a34, new float[5]), "[3, 4]");
   }
 

@@ -107,6 +107,30 @@ public final class CpuBackend implements ComputeBackend {
     d.buf().put(0, src, 0, src.length);
   }
 
+  /** Gathers straight into native memory, rows shared with the helpers for a large batch. */
+  @Override
+  public void uploadRows(float[] src, int[] rows, Tensor dst) {
+    CpuTensor d = t(dst, "uploadRows", "dst");
+    ShapeChecks.uploadRows(src, rows, dst);
+    int n = dst.shape().rows();
+    int cols = dst.shape().cols();
+    FloatBuffer db = d.buf();
+    int per = Math.max(1, WORK_CHUNK / Math.max(1, cols));
+    WorkShare.Chunk gather =
+        (c, s) -> {
+          for (int i = c * per, end = Math.min(n, (c + 1) * per); i < end; i++) {
+            db.put(i * cols, src, rows[i] * cols, cols);
+          }
+        };
+    if (n * cols < SHARED_MIN || threads < 2) {
+      for (int c = 0; c * per < n; c++) {
+        gather.run(c, null);
+      }
+    } else {
+      work().forEach((n + per - 1) / per, gather, scratch.get());
+    }
+  }
+
   @Override
   public void download(Tensor src, float[] dst) {
     CpuTensor s = t(src, "download", "src");

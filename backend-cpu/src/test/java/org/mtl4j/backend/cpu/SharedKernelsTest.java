@@ -15,8 +15,8 @@ import org.mtl4j.api.tensor.Tensor;
 /**
  * Kernels shared between the caller and helper threads ({@link WorkShare}) give bit-for-bit the
  * result of the serial loop, whoever runs which chunk: Adam over sizes below, at and across chunk
- * edges, and every element-wise primitive that shares its work on shapes above {@link
- * CpuBackend#SHARED_MIN} with a ragged last chunk.
+ * edges, and every element-wise primitive (and the row gather) that shares its work on shapes above
+ * {@link CpuBackend#SHARED_MIN} with a ragged last chunk.
  */
 class SharedKernelsTest {
   private static final int[][] SHAPES = {
@@ -106,6 +106,20 @@ class SharedKernelsTest {
       out.add(cpu.toHost(acc));
       cpu.fill(acc, -3.25f);
       out.add(cpu.toHost(acc));
+      float[] table = random(rnd, 1000 * cols);
+      int[] picks = new int[rows];
+      for (int i = 0; i < rows; i++) {
+        picks[i] = rnd.nextInt(1000);
+      }
+      Tensor gathered = cpu.zeros(shape);
+      cpu.uploadRows(table, picks, gathered);
+      float[] expected = new float[shape.size()];
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(table, picks[i] * cols, expected, i * cols, cols);
+      }
+      float[] got = cpu.toHost(gathered);
+      assertArrayEquals(expected, got, "uploadRows on " + threads + " threads");
+      out.add(got);
       return out.toArray(float[][]::new);
     }
   }

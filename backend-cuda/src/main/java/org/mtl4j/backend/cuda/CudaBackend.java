@@ -54,6 +54,10 @@ public final class CudaBackend implements ComputeBackend {
   private final String description;
   private final int multiprocessors;
   private final AdamTable adamTable = new AdamTable();
+
+  /** Host staging of {@link #uploadRows}, reused while the batch size stays the same. */
+  private float[] rowStaging = new float[0];
+
   private final CUdevice primaryContext;
   private volatile boolean closed;
 
@@ -226,6 +230,22 @@ public final class CudaBackend implements ComputeBackend {
           d.uploaded(src);
         },
         dst);
+  }
+
+  /** Gathers on the host into a reused staging array, then one host-to-device copy. */
+  @Override
+  public void uploadRows(float[] src, int[] rows, Tensor dst) {
+    out(dst, "uploadRows", "dst");
+    ShapeChecks.uploadRows(src, rows, dst);
+    int n = dst.shape().rows();
+    int d = dst.shape().cols();
+    if (rowStaging.length != n * d) {
+      rowStaging = new float[n * d];
+    }
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(src, rows[i] * d, rowStaging, i * d, d);
+    }
+    upload(rowStaging, dst);
   }
 
   @Override

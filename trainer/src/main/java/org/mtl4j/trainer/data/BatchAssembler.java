@@ -10,21 +10,22 @@ import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 
 /**
- * Gathers rows of a {@link Split} into preallocated host buffers and uploads them as a {@link
- * Batch}. Host buffers are allocated once per batch size (a full batch and at most one remainder)
- * and reused; the batch's tensors are allocated in the caller's open scope.
+ * Gathers rows of a {@link Split} and uploads them as a {@link Batch}: the features by the
+ * backend's {@link ComputeBackend#uploadRows} (straight into its memory), targets and masks through
+ * host buffers allocated once per batch size (a full batch and at most one remainder) and reused;
+ * the batch's tensors are allocated in the caller's open scope.
  */
 public final class BatchAssembler {
   private final List<Task> tasks;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
 
   private static final class Buffers {
-    final float[] features;
+    final int[] rows;
     final Map<String, float[]> targets = new HashMap<>();
     final Map<String, float[]> masks = new HashMap<>();
 
-    Buffers(int n, int d) {
-      features = new float[n * d];
+    Buffers(int n) {
+      rows = new int[n];
     }
   }
 
@@ -36,14 +37,13 @@ public final class BatchAssembler {
   public Batch assemble(ComputeBackend backend, Split split, int[] order, int from, int count) {
     Examples ex = split.examples();
     int d = ex.inputSize();
-    Buffers b = buffers.computeIfAbsent(count, n -> new Buffers(n, d));
+    Buffers b = buffers.computeIfAbsent(count, Buffers::new);
     int[] rows = split.rows();
-    float[] x = ex.features();
     for (int i = 0; i < count; i++) {
-      System.arraycopy(x, rows[order[from + i]] * d, b.features, i * d, d);
+      b.rows[i] = rows[order[from + i]];
     }
     Tensor features = backend.allocate(Shape.matrix(count, d));
-    backend.upload(b.features, features);
+    backend.uploadRows(ex.features(), b.rows, features);
     Map<String, Tensor> targets = new HashMap<>();
     Map<String, Tensor> masks = new HashMap<>();
     for (Task t : tasks) {
@@ -51,7 +51,7 @@ public final class BatchAssembler {
       float[] src = ex.targets(t.name());
       float[] tb = b.targets.computeIfAbsent(t.name(), n -> new float[count * k]);
       for (int i = 0; i < count; i++) {
-        System.arraycopy(src, rows[order[from + i]] * k, tb, i * k, k);
+        System.arraycopy(src, b.rows[i] * k, tb, i * k, k);
       }
       Tensor tt = backend.allocate(Shape.matrix(count, k));
       backend.upload(tb, tt);
@@ -60,7 +60,7 @@ public final class BatchAssembler {
       if (mask != null) {
         float[] mb = b.masks.computeIfAbsent(t.name(), n -> new float[count]);
         for (int i = 0; i < count; i++) {
-          mb[i] = mask[rows[order[from + i]]];
+          mb[i] = mask[b.rows[i]];
         }
         Tensor mt = backend.allocate(Shape.column(count));
         backend.upload(mb, mt);
