@@ -148,7 +148,12 @@ public final class CpuBackend implements ComputeBackend {
   public void fill(Tensor x, float value) {
     CpuTensor tx = t(x, "fill", "t");
     FloatBuffer xb = tx.buf();
-    shared(tx.size(), (from, to, s) -> ElementwiseKernels.fill(xb, value, from, to, s));
+    int n = tx.size();
+    if (serial(n)) {
+      ElementwiseKernels.fill(xb, value, 0, n, scratch.get());
+    } else {
+      shared(n, (from, to, s) -> ElementwiseKernels.fill(xb, value, from, to, s));
+    }
   }
 
   @Override
@@ -199,6 +204,14 @@ public final class CpuBackend implements ComputeBackend {
     return work;
   }
 
+  /**
+   * Whether {@code n} elements run on this thread alone (callers test it before building the lambda
+   * for {@link #shared}, so the small ops of a step allocate nothing).
+   */
+  private boolean serial(int n) {
+    return n < SHARED_MIN || threads < 2;
+  }
+
   /** An element-wise kernel over elements {@code [from, to)}, staging through {@code s}. */
   @FunctionalInterface
   private interface RangeKernel {
@@ -211,7 +224,7 @@ public final class CpuBackend implements ComputeBackend {
    * helpers.
    */
   private void shared(int n, RangeKernel k) {
-    if (n < SHARED_MIN || threads < 2) {
+    if (serial(n)) {
       k.run(0, n, scratch.get());
       return;
     }
@@ -264,7 +277,12 @@ public final class CpuBackend implements ComputeBackend {
     ShapeChecks.sameShape("axpby", x, "x", y, "y");
     FloatBuffer xb = tx.buf();
     FloatBuffer yb = ty.buf();
-    shared(tx.size(), (from, to, s) -> ElementwiseKernels.axpby(alpha, xb, beta, yb, from, to, s));
+    int n = tx.size();
+    if (serial(n)) {
+      ElementwiseKernels.axpby(alpha, xb, beta, yb, 0, n, scratch.get());
+    } else {
+      shared(n, (from, to, s) -> ElementwiseKernels.axpby(alpha, xb, beta, yb, from, to, s));
+    }
   }
 
   @Override
@@ -308,10 +326,14 @@ public final class CpuBackend implements ComputeBackend {
     FloatBuffer ob = to.buf();
     Scratch s = scratch.get();
     switch (mode) {
-      case SAME ->
-          shared(
-              rows * cols,
-              (from, end, sc) -> ElementwiseKernels.same(op, ab, bb, ob, from, end, sc));
+      case SAME -> {
+        int n = rows * cols;
+        if (serial(n)) {
+          ElementwiseKernels.same(op, ab, bb, ob, 0, n, s);
+        } else {
+          shared(n, (from, end, sc) -> ElementwiseKernels.same(op, ab, bb, ob, from, end, sc));
+        }
+      }
       case SCALAR -> ElementwiseKernels.scalar(op, ab, bb.get(0), ob, rows * cols, s);
       case ROW -> {
         int per = Math.max(1, WORK_CHUNK / cols);
@@ -366,7 +388,12 @@ public final class CpuBackend implements ComputeBackend {
     ShapeChecks.sameShape(name, x, "x", out, "out");
     FloatBuffer xb = tx.buf();
     FloatBuffer ob = to.buf();
-    shared(tx.size(), (from, end, s) -> ElementwiseKernels.unary(op, xb, ob, from, end, s));
+    int n = tx.size();
+    if (serial(n)) {
+      ElementwiseKernels.unary(op, xb, ob, 0, n, scratch.get());
+    } else {
+      shared(n, (from, end, s) -> ElementwiseKernels.unary(op, xb, ob, from, end, s));
+    }
   }
 
   @Override
@@ -386,16 +413,24 @@ public final class CpuBackend implements ComputeBackend {
       IntBuffer xb = tx.bits();
       IntBuffer gb = tg.bits();
       IntBuffer ib = ti.bits();
-      shared(tx.size(), (from, to, s) -> ElementwiseKernels.reluBackward(xb, gb, ib, from, to, s));
+      int n = tx.size();
+      if (serial(n)) {
+        ElementwiseKernels.reluBackward(xb, gb, ib, 0, n, scratch.get());
+      } else {
+        shared(n, (from, to, s) -> ElementwiseKernels.reluBackward(xb, gb, ib, from, to, s));
+      }
       return;
     }
     FloatBuffer xb = tx.buf();
     FloatBuffer yb = ty.buf();
     FloatBuffer gb = tg.buf();
     FloatBuffer ib = ti.buf();
-    shared(
-        tx.size(),
-        (from, to, s) -> ElementwiseKernels.unaryBackward(op, xb, yb, gb, ib, from, to, s));
+    int n = tx.size();
+    if (serial(n)) {
+      ElementwiseKernels.unaryBackward(op, xb, yb, gb, ib, 0, n, scratch.get());
+    } else {
+      shared(n, (from, to, s) -> ElementwiseKernels.unaryBackward(op, xb, yb, gb, ib, from, to, s));
+    }
   }
 
   // ---------------------------------------------------------------- reductions
