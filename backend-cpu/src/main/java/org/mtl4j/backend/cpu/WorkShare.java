@@ -85,7 +85,8 @@ final class WorkShare implements AutoCloseable {
     }
     int done = 0;
     for (int i = claim(id, count); i >= 0; i = claim(id, count)) {
-      chunk.run(i, callerScratch);
+      // a failing chunk must not return before the helpers' chunks of this job have finished
+      run(chunk, i, callerScratch);
       done++;
     }
     // every index is claimed; wait for the ones a helper is still running
@@ -124,6 +125,17 @@ final class WorkShare implements AutoCloseable {
     }
   }
 
+  /** Runs one chunk, keeping the job's first failure for the caller to throw. */
+  private void run(Chunk chunk, int index, Scratch scratch) {
+    try {
+      chunk.run(index, scratch);
+    } catch (Throwable t) {
+      if (failure == null) {
+        failure = t;
+      }
+    }
+  }
+
   private void helperLoop() {
     Scratch scratch = new Scratch();
     int seen = 0;
@@ -136,11 +148,7 @@ final class WorkShare implements AutoCloseable {
       seen = j.id();
       int done = 0;
       for (int i = claim(j.id(), j.count()); i >= 0; i = claim(j.id(), j.count())) {
-        try {
-          j.chunk().run(i, scratch);
-        } catch (Throwable t) {
-          failure = t;
-        }
+        run(j.chunk(), i, scratch);
         done++;
       }
       if (done > 0) {
