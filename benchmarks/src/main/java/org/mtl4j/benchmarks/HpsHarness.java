@@ -122,12 +122,15 @@ public final class HpsHarness {
     int stepsPerEpoch = (n + batch - 1) / batch;
     double[] epochSeconds = new double[a.epochs()];
     MemoryStats steadyStart = null;
+    long[] steadyPhases = null;
+    if (a.phases()) {
+      s.timePhases();
+    }
     for (int epoch = 0; epoch < a.epochs(); epoch++) {
+      long[] epochPhases = s.phaseNanos();
       if (epoch == 1) {
         steadyStart = s.backend.memoryStats();
-        if (a.phases()) {
-          s.timePhases();
-        }
+        steadyPhases = epochPhases;
       }
       long t0 = System.nanoTime();
       int[] order = Permutations.of(n, CounterRng.derive(s.config.seed(), 1000 + epoch));
@@ -138,8 +141,12 @@ public final class HpsHarness {
       s.weighting.endEpoch(epoch, new double[s.tasks.size()]);
       epochSeconds[epoch] = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
-          "epoch %d: %.2fs  %.0f samples/s  mean loss %.4f%n",
-          epoch + 1, epochSeconds[epoch], n / epochSeconds[epoch], lossSum / stepsPerEpoch);
+          "epoch %d: %.2fs  %.0f samples/s  mean loss %.4f%s%n",
+          epoch + 1,
+          epochSeconds[epoch],
+          n / epochSeconds[epoch],
+          lossSum / stepsPerEpoch,
+          phaseLine(epochPhases, s.phaseNanos(), stepsPerEpoch));
     }
     MemoryStats end = s.backend.memoryStats();
     Map<String, TaskScores> test = new Evaluator(s.backend, 512).evaluate(s.net, s.data.test());
@@ -181,14 +188,28 @@ public final class HpsHarness {
     }
     System.out.printf("mtl4j_native_bytes_reserved=%d%n", end.bytesReserved());
     long[] phaseNanos = s.phaseNanos();
-    if (phaseNanos != null) {
+    if (phaseNanos != null && steadyPhases != null) {
       long steps = s.steps() - stepsPerEpoch;
       for (int i = 0; i < phaseNanos.length; i++) {
         System.out.printf(
-            "mtl4j_phase_ms_per_step_%s=%.3f%n", HpsSession.PHASES[i], phaseNanos[i] / 1e6 / steps);
+            "mtl4j_phase_ms_per_step_%s=%.3f%n",
+            HpsSession.PHASES[i], (phaseNanos[i] - steadyPhases[i]) / 1e6 / steps);
       }
     }
     System.out.println("mtl4j_loaded_blas=" + loadedBlas());
+  }
+
+  /** Mean ms per step of each phase between two readings, or "" when phases are not timed. */
+  private static String phaseLine(long[] before, long[] after, int steps) {
+    if (before == null || after == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("  ms/step:");
+    for (int i = 0; i < before.length; i++) {
+      b.append(
+          String.format(" %s %.2f", HpsSession.PHASES[i], (after[i] - before[i]) / 1e6 / steps));
+    }
+    return b.toString();
   }
 
   /** VmHWM of /proc/self/status in KiB, or -1 where there is no procfs. */
