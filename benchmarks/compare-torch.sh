@@ -44,6 +44,10 @@ for r in $(seq 1 "$rounds"); do
     "$(val torch_test_acc_taskB_footwear "$out/torch$r.txt")" "$m" \
     "$(val mtl4j_test_acc_taskA_category "$out/mtl4j$r.txt")" \
     "$(val mtl4j_test_acc_taskB_footwear "$out/mtl4j$r.txt")" "$ratio" "$(cut -d' ' -f1 /proc/loadavg)"
+  # seconds per epoch, to tell warm-up (epochs 2-3) from steady state
+  printf '         s/epoch: torch %s| mtl4j %s\n' \
+    "$(sed -n 's/^epoch [0-9]*: \([0-9.]*\)s.*/\1/p' "$out/torch$r.txt" | tr '\n' ' ')" \
+    "$(sed -n 's/^epoch [0-9]*: \([0-9.]*\)s.*/\1/p' "$out/mtl4j$r.txt" | tr '\n' ' ')"
 done
 acc() { for f in "$out"/$1*.txt; do val "$2" "$f"; done | median; }
 echo
