@@ -28,6 +28,9 @@ final class WorkShare implements AutoCloseable {
   /** The job published to the helpers; {@code id} tags its claims. */
   private record Job(int id, Chunk chunk, int count) {}
 
+  /** Busy-wait iterations before the caller starts yielding while a helper finishes a chunk. */
+  private static final int SPINS_BEFORE_YIELD = 1 << 14;
+
   private final Thread[] helpers;
 
   /** The running job's id (high 32 bits) and its next unclaimed index (low 32 bits). */
@@ -91,8 +94,13 @@ final class WorkShare implements AutoCloseable {
     }
     // every index is claimed; wait for the ones a helper is still running
     if (finished.addAndGet(done) < count) {
-      while (finished.get() < count) {
-        Thread.onSpinWait();
+      // a claimed chunk takes microseconds; yield the core if its thread is not running
+      for (int spins = 0; finished.get() < count; spins++) {
+        if (spins < SPINS_BEFORE_YIELD) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
       }
     }
     job = null;
