@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Shares the chunks of one memory-bound kernel (the optimiser update over all parameters) between
- * the calling thread and {@code helpers} parked helper threads.
+ * Shares the chunks of one memory-bound kernel (the optimiser update over all parameters, a large
+ * element-wise op, the mini-batch row gather) between the calling thread and {@code helpers} parked
+ * helper threads.
  *
  * <p>The caller never waits for a helper to start: caller and helpers claim chunks from one
  * counter, so a helper that wakes late (or not at all, when the operating system puts it on the
