@@ -2,6 +2,7 @@ package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.Collections;
 import java.util.List;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
@@ -673,11 +674,12 @@ public final class CpuBackend implements ComputeBackend {
       float weightDecay,
       boolean decoupled,
       int step) {
+    // singletonList, not List.of: a null tensor must reach the tracker's check and its message
     adamStepAll(
-        List.of(param),
-        List.of(grad),
-        List.of(m),
-        List.of(v),
+        Collections.singletonList(param),
+        Collections.singletonList(grad),
+        Collections.singletonList(m),
+        Collections.singletonList(v),
         new float[] {lr},
         beta1,
         beta2,

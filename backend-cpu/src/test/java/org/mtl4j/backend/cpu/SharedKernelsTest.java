@@ -2,6 +2,7 @@ package org.mtl4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,18 @@ class SharedKernelsTest {
       assertArrayEquals(expected, got, "uploadRows on " + threads + " threads");
       out.add(got);
       return out.toArray(float[][]::new);
+    }
+  }
+
+  @Test
+  void adamStepNamesANullTensor() {
+    try (CpuBackend cpu = new CpuBackend(2)) {
+      Tensor p = cpu.persistentZeros(Shape.of(2, 3));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> cpu.adamStep(p, p, null, p, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 1));
+      assertEquals("adamStep: m is null", e.getMessage());
     }
   }
 
