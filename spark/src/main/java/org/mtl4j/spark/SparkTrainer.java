@@ -28,9 +28,7 @@ import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.checkpoint.SafeTensors;
-import org.mtl4j.trainer.config.ConfigReader;
 import org.mtl4j.trainer.config.ConfigWriter;
-import org.mtl4j.trainer.config.EarlyStoppingConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
@@ -39,6 +37,7 @@ import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.training.BackendFactory;
+import org.mtl4j.trainer.training.EarlyStopping;
 import org.mtl4j.trainer.training.Evaluator;
 import org.mtl4j.trainer.training.GradientClipping;
 import org.mtl4j.trainer.training.LearningRateSchedule;
@@ -258,17 +257,12 @@ public final class SparkTrainer {
       List<EpochRecord> history = new ArrayList<>();
       int startEpoch = 0;
       long step = 0;
-      EarlyStoppingConfig es = config.training().earlyStopping();
-      boolean higher = es == null || ConfigReader.higherIsBetter(es.metric());
-      double best = Double.NaN;
-      int bad = 0;
+      EarlyStopping stopping = EarlyStopping.forRun(config.training().earlyStopping(), resume);
       if (resume != null) {
         restore(resume);
         history.addAll(resume.history());
         startEpoch = resume.epoch();
         step = resume.step();
-        best = resume.bestScore();
-        bad = resume.badEpochs();
       }
       Evaluator evaluator = new Evaluator(backend, Math.max(batchSize, 256));
       CheckpointStore store = new CheckpointStore();
@@ -321,18 +315,12 @@ public final class SparkTrainer {
         LOG.log(
             System.Logger.Level.INFO,
             "epoch " + (epoch + 1) + ": train loss " + trainLoss + ", validation " + val);
-        boolean stop = false;
-        if (es != null && !val.isEmpty()) {
-          double score = val.get(es.task()).get(es.metric());
-          if (Double.isNaN(best) || (higher ? score > best : score < best)) {
-            best = score;
-            bad = 0;
-          } else if (++bad >= es.patience()) {
-            stop = true;
-          }
-        }
-        store.save(checkpointDir(), snapshot(epoch + 1, step, history, best, bad));
+        boolean stop = stopping.update(val);
+        store.save(
+            checkpointDir(),
+            snapshot(epoch + 1, step, history, stopping.best(), stopping.badEpochs()));
         if (stop) {
+          LOG.log(System.Logger.Level.INFO, stopping.reason());
           stopReason = "early-stopped";
           break;
         }

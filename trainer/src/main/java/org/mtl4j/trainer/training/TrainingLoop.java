@@ -26,8 +26,6 @@ import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.checkpoint.SafeTensors;
-import org.mtl4j.trainer.config.ConfigReader;
-import org.mtl4j.trainer.config.EarlyStoppingConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.BatchAssembler;
 import org.mtl4j.trainer.data.Permutations;
@@ -115,17 +113,12 @@ public final class TrainingLoop {
     List<EpochRecord> history = new ArrayList<>();
     int startEpoch = 0;
     long step = 0;
-    EarlyStoppingConfig es = config.training().earlyStopping();
-    boolean higher = es == null || ConfigReader.higherIsBetter(es.metric());
-    double best = Double.NaN;
-    int bad = 0;
+    EarlyStopping stopping = EarlyStopping.forRun(config.training().earlyStopping(), resume);
     if (resume != null) {
       restore(resume);
       history.addAll(resume.history());
       startEpoch = resume.epoch();
       step = resume.step();
-      best = resume.bestScore();
-      bad = resume.badEpochs();
       message("resumed after epoch " + startEpoch + " (step " + step + ")");
     }
     for (TrainingListener l : listeners) {
@@ -234,33 +227,17 @@ public final class TrainingLoop {
       EpochRecord rec =
           new EpochRecord(epoch + 1, trainLoss, val, w, lr, (System.nanoTime() - t0) / 1e9);
       history.add(rec);
-      boolean stop = false;
-      if (es != null && !val.isEmpty()) {
-        double score = val.get(es.task()).get(es.metric());
-        if (Double.isNaN(best) || (higher ? score > best : score < best)) {
-          best = score;
-          bad = 0;
-        } else if (++bad >= es.patience()) {
-          stop = true;
-        }
-      }
+      boolean stop = stopping.update(val);
       if (checkpointDir != null) {
-        store.save(checkpointDir, snapshot(epoch + 1, step, history, best, bad));
+        store.save(
+            checkpointDir,
+            snapshot(epoch + 1, step, history, stopping.best(), stopping.badEpochs()));
       }
       for (TrainingListener l : listeners) {
         l.epoch(rec);
       }
       if (stop) {
-        message(
-            "early stopping: "
-                + es.task()
-                + "."
-                + es.metric()
-                + " has not improved for "
-                + es.patience()
-                + " epochs (best "
-                + best
-                + ")");
+        message(stopping.reason());
         return new Outcome(history, "early-stopped");
       }
     }
