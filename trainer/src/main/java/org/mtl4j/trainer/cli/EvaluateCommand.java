@@ -8,6 +8,7 @@ import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
 import org.mtl4j.trainer.metrics.TaskScores;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,23 +27,12 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "config naming the data to evaluate on (default: the checkpoint's)")
   Path config;
 
-  @Option(
-      names = {"-b", "--backend"},
-      paramLabel = "NAME",
-      description = "override backend")
-  String backend;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "no log output")
-  boolean quiet;
+  @Mixin RunOptions run;
 
   @Override
   public Integer call() {
     Mtl4jConfig c = config != null ? Mtl4j.readConfig(config) : Cli.checkpointConfig(checkpoint);
-    if (backend != null) {
-      c = c.withBackend(backend);
-    }
+    c = run.apply(c);
     Map<String, TaskScores> s = Mtl4j.trainer(c).evaluate(checkpoint);
     System.out.println("test results of " + checkpoint + ":");
     System.out.print(Cli.scores(s, c.tasks().stream().map(TaskConfig::name).toList()));

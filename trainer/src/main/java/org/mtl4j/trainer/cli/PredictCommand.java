@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,25 +32,14 @@ final class PredictCommand implements Callable<Integer> {
       description = "where to write the predictions")
   Path output;
 
-  @Option(
-      names = {"-b", "--backend"},
-      paramLabel = "NAME",
-      description = "override backend")
-  String backend;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "no log output")
-  boolean quiet;
+  @Mixin RunOptions run;
 
   @Override
   public Integer call() {
     Mtl4jConfig c = Cli.checkpointConfig(checkpoint);
-    if (backend != null) {
-      c = c.withBackend(backend);
-    }
+    c = run.apply(c);
     int n = Mtl4j.trainer(c).predict(checkpoint, input, output);
-    if (!quiet) {
+    if (!run.quiet) {
       System.out.println("wrote " + n + " predictions to " + output);
     }
     return Main.OK;

@@ -14,6 +14,7 @@ import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.training.Trainer;
 import org.mtl4j.trainer.training.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mtl4j train}: trains a config and prints per-task test results. */
@@ -47,11 +48,7 @@ final class TrainCommand implements Callable<Integer> {
               + " trains nothing and evaluates the initial network")
   Integer epochs;
 
-  @Option(
-      names = {"-b", "--backend"},
-      paramLabel = "NAME",
-      description = "override backend")
-  String backend;
+  @Mixin RunOptions run;
 
   @Option(names = "--name", paramLabel = "NAME", description = "override the run name")
   String name;
@@ -69,11 +66,6 @@ final class TrainCommand implements Callable<Integer> {
           "train on Apache Spark (e.g. local[2], spark://host:7077, yarn); needs mtl4j-spark and"
               + " Spark on the class path")
   String sparkMaster;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "print only the results")
-  boolean quiet;
 
   @Override
   public Integer call() {
@@ -95,9 +87,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       c = c.withTraining(c.training().withEpochs(epochs));
     }
-    if (backend != null) {
-      c = c.withBackend(backend);
-    }
+    c = run.apply(c);
     if (name != null) {
       c = c.withName(name);
     }
@@ -123,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     Trainer trainer = Mtl4j.trainer(c);
     List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
-    trainer.addListener(new ConsoleProgress(System.out, System.console() != null, quiet, tasks));
+    trainer.addListener(
+        new ConsoleProgress(System.out, System.console() != null, run.quiet, tasks));
     TrainingResult r = trainer.train(resume, baselines);
     System.out.println(
         "test results ("
