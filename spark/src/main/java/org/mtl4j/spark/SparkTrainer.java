@@ -297,24 +297,19 @@ public final class SparkTrainer {
           seconds += (System.nanoTime() - ts) / 1e9;
         }
         double[] mean = new double[tasks.size()];
-        Map<String, Double> trainLoss = new LinkedHashMap<>();
         for (int t = 0; t < mean.length; t++) {
           mean[t] = lossSum[t] / Math.max(1, countSum[t]);
-          trainLoss.put(tasks.get(t).name(), mean[t]);
         }
         weighting.endEpoch(epoch, mean);
         Map<String, TaskScores> val =
             validation.size() > 0 ? evaluator.evaluate(net, validation) : Map.of();
-        List<Double> w = new ArrayList<>();
-        for (double x : taskWeights) {
-          w.add(x);
-        }
         EpochRecord rec =
-            new EpochRecord(epoch + 1, trainLoss, val, w, lr, (System.nanoTime() - t0) / 1e9);
+            EpochRecord.of(
+                epoch + 1, tasks.stream().map(Task::name).toList(), mean, val, taskWeights, lr, t0);
         history.add(rec);
         LOG.log(
             System.Logger.Level.INFO,
-            "epoch " + (epoch + 1) + ": train loss " + trainLoss + ", validation " + val);
+            "epoch " + (epoch + 1) + ": train loss " + rec.trainLoss() + ", validation " + val);
         boolean stop = stopping.update(val);
         store.save(
             checkpointDir(),

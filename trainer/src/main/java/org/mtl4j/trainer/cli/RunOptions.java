@@ -3,7 +3,10 @@ package org.mtl4j.trainer.cli;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import picocli.CommandLine.Option;
 
-/** The options of every command that runs a model ({@code train}, {@code evaluate}, {@code predict}). */
+/**
+ * The options of every command that runs a model ({@code train}, {@code evaluate}, {@code
+ * predict}).
+ */
 final class RunOptions {
   @Option(
       names = {"-b", "--backend"},

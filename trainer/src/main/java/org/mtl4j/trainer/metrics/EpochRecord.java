@@ -25,4 +25,26 @@ public record EpochRecord(
     validation = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(validation));
     weights = List.copyOf(weights);
   }
+
+  /**
+   * The record of an epoch from the training loop's arrays: {@code meanLoss[t]} and {@code
+   * weights[t]} belong to {@code taskNames.get(t)}; {@code startNanos} is the epoch's {@link
+   * System#nanoTime} at its start.
+   */
+  public static EpochRecord of(
+      int epoch,
+      List<String> taskNames,
+      double[] meanLoss,
+      Map<String, TaskScores> validation,
+      double[] weights,
+      double learningRate,
+      long startNanos) {
+    Map<String, Double> trainLoss = new java.util.LinkedHashMap<>();
+    for (int t = 0; t < meanLoss.length; t++) {
+      trainLoss.put(taskNames.get(t), meanLoss[t]);
+    }
+    List<Double> w = java.util.Arrays.stream(weights).boxed().toList();
+    return new EpochRecord(
+        epoch, trainLoss, validation, w, learningRate, (System.nanoTime() - startNanos) / 1e9);
+  }
 }

@@ -212,20 +212,15 @@ public final class TrainingLoop {
         }
       }
       double[] mean = new double[tasks.size()];
-      Map<String, Double> trainLoss = new LinkedHashMap<>();
       for (int t = 0; t < mean.length; t++) {
         mean[t] = lossSum[t] / Math.max(1, s);
-        trainLoss.put(tasks.get(t).name(), mean[t]);
       }
       weighting.endEpoch(epoch, mean);
       Map<String, TaskScores> val =
           validation.size() > 0 ? evaluator.evaluate(net, validation) : Map.of();
-      List<Double> w = new ArrayList<>();
-      for (double x : taskWeights) {
-        w.add(x);
-      }
       EpochRecord rec =
-          new EpochRecord(epoch + 1, trainLoss, val, w, lr, (System.nanoTime() - t0) / 1e9);
+          EpochRecord.of(
+              epoch + 1, tasks.stream().map(Task::name).toList(), mean, val, taskWeights, lr, t0);
       history.add(rec);
       boolean stop = stopping.update(val);
       if (checkpointDir != null) {
