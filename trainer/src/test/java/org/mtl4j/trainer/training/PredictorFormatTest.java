@@ -1,7 +1,10 @@
 package org.mtl4j.trainer.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -20,14 +23,11 @@ class PredictorFormatTest {
       float f = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-8, 9)));
       String s = Predictor.fmt(f);
       assertEquals(f, Float.parseFloat(s), s);
-      // no shorter decimal reads back as f: dropping a digit changes the value
-      String digits = s.replaceAll("[^0-9]", "").replaceFirst("^0+", "");
-      if (digits.length() > 1) {
-        String rounded =
-            new java.math.BigDecimal(s)
-                .round(new java.math.MathContext(digits.replaceAll("0+$", "").length() - 1))
-                .toString();
-        assertEquals(false, Float.parseFloat(rounded) == f, s + " vs " + rounded);
+      // no shorter decimal reads back as f: one significant digit less changes the value
+      int digits = new BigDecimal(s).stripTrailingZeros().precision();
+      if (digits > 1) {
+        BigDecimal shorter = new BigDecimal(s).round(new MathContext(digits - 1));
+        assertNotEquals(f, shorter.floatValue(), s + " vs " + shorter);
       }
     }
   }
