@@ -72,6 +72,10 @@ class TargetScalingTest {
   }
 
   private Mtl4jConfig config(String name, String standardize) {
+    return config(name, standardize, 20);
+  }
+
+  private Mtl4jConfig config(String name, String standardize, int epochs) {
     return reader.parse(
         """
         name: %s
@@ -84,10 +88,11 @@ class TargetScalingTest {
           - {name: buys, type: binary, label: buys, positive: 'yes', metrics: [auc, accuracy]}
         model: {strategy: hard, hidden: [64, 64], tower: [32]}
         optimizer: {name: adam, lr: 0.003}
-        training: {epochs: 20, batch_size: 64, validation_split: 0.1}
+        training: {epochs: %d, batch_size: 64, validation_split: 0.1}
         output: %s
         """
-            .formatted(name, slash(train), slash(test), standardize, standardize, slash(tmp)),
+            .formatted(
+                name, slash(train), slash(test), standardize, standardize, epochs, slash(tmp)),
         "test",
         name);
   }
@@ -211,7 +216,7 @@ class TargetScalingTest {
   @Test
   @SuppressWarnings("unchecked")
   void predictionsAndRmseAreInOriginalUnits() throws Exception {
-    Mtl4jConfig c = config("units", "");
+    Mtl4jConfig c = config("units", "", 3);
     Trainer trainer = Mtl4j.trainer(c);
     TrainingResult r = trainer.train();
     // the stored statistics are the mean and population std of the training rows
