@@ -30,6 +30,7 @@ import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
@@ -110,7 +111,13 @@ public final class Trainer {
       resume = new CheckpointStore().load(checkpointDir(resumeFrom));
     }
     String yaml = new ConfigWriter().toYaml(config);
-    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    Dataset data =
+        datasets.load(
+            config.data(),
+            resume == null
+                ? config.tasks()
+                : TargetScaling.asTrained(config.tasks(), resume.preprocessing()),
+            config.seed());
     Datasets.TrainValidation tv =
         Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
     Path runDir = runDir();
@@ -186,8 +193,12 @@ public final class Trainer {
 
   /** Scores the checkpoint in {@code dir} on this config's test split. */
   public Map<String, TaskScores> evaluate(Path dir) {
-    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
+      Dataset data =
+          datasets.load(
+              config.data(),
+              TargetScaling.asTrained(config.tasks(), m.checkpoint().preprocessing()),
+              config.seed());
       return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
     }
   }

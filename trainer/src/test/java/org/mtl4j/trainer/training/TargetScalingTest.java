@@ -207,6 +207,16 @@ class TargetScalingTest {
           1e-9,
           t);
     }
+    // a checkpoint without target statistics (written with standardize: false, or before target
+    // scaling existed) evaluates and resumes on raw targets even under a config that standardises
+    Mtl4jConfig now = config("raw", "");
+    double rawRmse = off.test().get("price").get("rmse");
+    assertEquals(
+        rawRmse, Mtl4j.trainer(now).evaluate(tmp.resolve("raw")).get("price").get("rmse"), 1e-9);
+    assertEquals(
+        rawRmse,
+        Mtl4j.trainer(now).train(tmp.resolve("raw"), false).test().get("price").get("rmse"),
+        1e-9);
     // standardize: false is the old behaviour: the raw price target cannot even reach its mean
     assertTrue(off.test().get("price").get("rmse") > k.priceRmse(), report);
     assertTrue(
