@@ -8,7 +8,6 @@ import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.nn.Dropout;
-import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.LayerNorm;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mode;
@@ -38,7 +37,8 @@ final class ColumnLayers implements AutoCloseable {
                 in,
                 h,
                 true,
-                Init.forActivation(spec.activation()),
+                spec.init().hidden(spec.activation()),
+                spec.init().uniformBias(),
                 CounterRng.derive(seed, i),
                 1f));
         if (spec.layerNorm()) {

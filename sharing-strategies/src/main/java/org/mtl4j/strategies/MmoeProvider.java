@@ -8,7 +8,6 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
@@ -88,7 +87,8 @@ public final class MmoeProvider implements SharingStrategyProvider {
                     spec.inputSize(),
                     k,
                     true,
-                    Init.XAVIER_UNIFORM,
+                    spec.init().output(),
+                    spec.init().uniformBias(),
                     Seeds.gate(seed, t),
                     1f)));
         towers.put(

@@ -9,7 +9,6 @@ import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
-import org.mtl4j.api.nn.Init;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
@@ -130,13 +129,15 @@ public final class PleProvider implements SharingStrategyProvider {
           taskExperts.put(name, mine);
           taskGates.put(
               name,
-              parts.add(gate(backend, prefix + ".gate." + name, in, perTask + shared, ls, t)));
+              parts.add(
+                  gate(backend, spec, prefix + ".gate." + name, in, perTask + shared, ls, t)));
         }
         Linear sharedGate =
             l == levels - 1
                 ? null
                 : parts.add(
-                    gate(backend, prefix + ".gate.shared", in, nt * perTask + shared, ls, nt));
+                    gate(
+                        backend, spec, prefix + ".gate.shared", in, nt * perTask + shared, ls, nt));
         built.add(new Level(sharedExperts, taskExperts, taskGates, sharedGate));
       }
       Map<String, Mlp> towers = new LinkedHashMap<>();
@@ -154,9 +155,23 @@ public final class PleProvider implements SharingStrategyProvider {
   }
 
   private static Linear gate(
-      ComputeBackend backend, String name, int in, int experts, long levelSeed, int index) {
+      ComputeBackend backend,
+      NetworkSpec spec,
+      String name,
+      int in,
+      int experts,
+      long levelSeed,
+      int index) {
     return new Linear(
-        backend, name, in, experts, true, Init.XAVIER_UNIFORM, Seeds.gate(levelSeed, index), 1f);
+        backend,
+        name,
+        in,
+        experts,
+        true,
+        spec.init().output(),
+        spec.init().uniformBias(),
+        Seeds.gate(levelSeed, index),
+        1f);
   }
 
   /** Stacked CGC levels and per-task towers. */

@@ -21,7 +21,8 @@ final class Towers {
         (float) spec.dropout(),
         spec.layerNorm(),
         Seeds.tower(seed, t),
-        1f);
+        1f,
+        spec.init());
   }
 
   /** A stack of the spec's hidden layers without output layer (a trunk, column or expert). */
@@ -36,6 +37,7 @@ final class Towers {
         (float) spec.dropout(),
         spec.layerNorm(),
         seed,
-        1f);
+        1f,
+        spec.init());
   }
 }

@@ -5,10 +5,14 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.tensor.Shape;
 
 /** A fully connected layer {@code y = x W + b}, with {@code W} stored {@code [in, out]}. */
 public final class Linear implements Module {
+  /** The {@link CounterRng#derive} stream of a layer's bias draw. */
+  private static final long BIAS_STREAM = 0xB1A5L;
+
   private final Parameter weight;
   private final Parameter bias;
 
@@ -25,6 +29,25 @@ public final class Linear implements Module {
       Init init,
       long seed,
       float lrScale) {
+    this(backend, name, in, out, withBias, init, false, seed, lrScale);
+  }
+
+  /**
+   * @param name prefix of the parameter names ({@code name.weight}, {@code name.bias})
+   * @param uniformBias draw the bias from U(-1/sqrt(in), 1/sqrt(in)) (PyTorch's {@code nn.Linear}
+   *     default, seeded from {@code seed}) instead of zeros
+   * @param lrScale learning-rate scale of both parameters
+   */
+  public Linear(
+      ComputeBackend backend,
+      String name,
+      int in,
+      int out,
+      boolean withBias,
+      Init init,
+      boolean uniformBias,
+      long seed,
+      float lrScale) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException(
           name + ": layer sizes must be positive, got in=" + in + " out=" + out);
@@ -39,7 +62,15 @@ public final class Linear implements Module {
             true);
     this.bias =
         withBias
-            ? new Parameter(name + ".bias", backend, Shape.row(out), new float[out], lrScale, false)
+            ? new Parameter(
+                name + ".bias",
+                backend,
+                Shape.row(out),
+                uniformBias
+                    ? Init.fanInUniform(out, in, CounterRng.derive(seed, BIAS_STREAM))
+                    : new float[out],
+                lrScale,
+                false)
             : null;
   }
 

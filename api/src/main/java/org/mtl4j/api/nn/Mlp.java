@@ -36,6 +36,39 @@ public final class Mlp implements Module {
       boolean layerNorm,
       long seed,
       float lrScale) {
+    this(
+        backend,
+        name,
+        inputSize,
+        hidden,
+        outputSize,
+        activation,
+        dropout,
+        layerNorm,
+        seed,
+        lrScale,
+        WeightInit.DEFAULT);
+  }
+
+  /**
+   * @param name parameter-name prefix, e.g. {@code trunk}
+   * @param hidden hidden layer sizes (may be empty)
+   * @param outputSize size of a final linear output layer, or 0 for none (the last hidden layer is
+   *     the output)
+   * @param init how the hidden and output layers are initialised
+   */
+  public Mlp(
+      ComputeBackend backend,
+      String name,
+      int inputSize,
+      List<Integer> hidden,
+      int outputSize,
+      Activation activation,
+      float dropout,
+      boolean layerNorm,
+      long seed,
+      float lrScale,
+      WeightInit init) {
     this.activation = activation;
     int in = inputSize;
     try {
@@ -48,7 +81,8 @@ public final class Mlp implements Module {
                 in,
                 h,
                 true,
-                Init.forActivation(activation),
+                init.hidden(activation),
+                init.uniformBias(),
                 CounterRng.derive(seed, i),
                 lrScale);
         linears.add(l);
@@ -70,7 +104,8 @@ public final class Mlp implements Module {
                 in,
                 outputSize,
                 true,
-                Init.XAVIER_UNIFORM,
+                init.output(),
+                init.uniformBias(),
                 CounterRng.derive(seed, hidden.size()),
                 lrScale);
         linears.add(out);

@@ -3,6 +3,7 @@ package org.mtl4j.api.sharing;
 import java.util.List;
 import java.util.Objects;
 import org.mtl4j.api.nn.Activation;
+import org.mtl4j.api.nn.WeightInit;
 
 /**
  * The architecture-independent part of a multi-task network: sizes and layer settings that every
@@ -15,6 +16,7 @@ import org.mtl4j.api.nn.Activation;
  * @param activation hidden-layer non-linearity
  * @param dropout dropout rate after each hidden layer, in [0, 1)
  * @param layerNorm whether hidden layers are followed by layer normalisation
+ * @param init how every linear layer (hidden, output, gate) is initialised
  */
 public record NetworkSpec(
     int inputSize,
@@ -22,7 +24,19 @@ public record NetworkSpec(
     List<Integer> towerHidden,
     Activation activation,
     double dropout,
-    boolean layerNorm) {
+    boolean layerNorm,
+    WeightInit init) {
+
+  /** A spec with the default initialisation, {@link WeightInit#DEFAULT}. */
+  public NetworkSpec(
+      int inputSize,
+      List<Integer> hidden,
+      List<Integer> towerHidden,
+      Activation activation,
+      double dropout,
+      boolean layerNorm) {
+    this(inputSize, hidden, towerHidden, activation, dropout, layerNorm, WeightInit.DEFAULT);
+  }
 
   public NetworkSpec {
     if (inputSize <= 0) {
@@ -41,6 +55,7 @@ public record NetworkSpec(
       }
     }
     Objects.requireNonNull(activation, "activation");
+    Objects.requireNonNull(init, "init");
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     }

@@ -38,6 +38,17 @@ final class Cli {
     return reader.parse(c.configYaml(), Trainer.checkpointDir(dir) + "/checkpoint.json", "resumed");
   }
 
+  /**
+   * A measured duration with three significant digits (whole seconds from 100 s on), so that a
+   * short epoch reads {@code 0.0123} rather than {@code 0.0}.
+   */
+  static String seconds(double s) {
+    if (!Double.isFinite(s)) {
+      return "?";
+    }
+    return s >= 100 ? String.format(Locale.ROOT, "%.0f", s) : String.format(Locale.ROOT, "%.3g", s);
+  }
+
   static String scores(Map<String, TaskScores> scores, List<String> order) {
     StringBuilder sb = new StringBuilder();
     int w = order.stream().mapToInt(String::length).max().orElse(4);

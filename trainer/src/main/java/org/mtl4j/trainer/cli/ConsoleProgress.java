@@ -98,7 +98,7 @@ final class ConsoleProgress implements TrainingListener {
         }
       }
     }
-    sb.append(String.format(Locale.ROOT, "  | %.1f s", r.seconds()));
+    sb.append("  | ").append(Cli.seconds(r.seconds())).append(" s");
     out.println(sb);
   }
 

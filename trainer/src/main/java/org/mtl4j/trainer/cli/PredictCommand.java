@@ -1,6 +1,7 @@
 package org.mtl4j.trainer.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.Mtl4jConfig;
@@ -32,13 +33,22 @@ final class PredictCommand implements Callable<Integer> {
       description = "where to write the predictions")
   Path output;
 
+  @Option(
+      names = "--keep",
+      paramLabel = "COL,...",
+      split = ",",
+      description =
+          "input columns to copy into the output before the predictions (the id columns of"
+              + " data.options.id are always kept)")
+  List<String> keep = List.of();
+
   @Mixin RunOptions run;
 
   @Override
   public Integer call() {
     Mtl4jConfig c = Cli.checkpointConfig(checkpoint);
     c = run.apply(c);
-    int n = Mtl4j.trainer(c).predict(checkpoint, input, output);
+    int n = Mtl4j.trainer(c).predict(checkpoint, input, output, keep);
     if (!run.quiet) {
       System.out.println("wrote " + n + " predictions to " + output);
     }

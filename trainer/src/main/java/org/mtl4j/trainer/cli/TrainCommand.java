@@ -122,9 +122,7 @@ final class TrainCommand implements Callable<Integer> {
             + ", "
             + r.history().size()
             + (r.history().size() == 1 ? " epoch" : " epochs")
-            + (r.history().isEmpty()
-                ? ""
-                : String.format(Locale.ROOT, ", %.1f s/epoch", r.secondsPerEpoch()))
+            + (r.history().isEmpty() ? "" : ", " + Cli.seconds(r.secondsPerEpoch()) + " s/epoch")
             + " on "
             + r.backend()
             + "):");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mtl4j.api.nn.Activation;
+import org.mtl4j.api.nn.WeightInit;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.options.OptionsException;
@@ -209,7 +210,7 @@ public final class ConfigReader {
         continue;
       }
       Fields t = new Fields(nodes.get(i), path, root.errors());
-      t.allowOnly(ordered("name", "type", "label", "weight", "metrics"));
+      t.allowOnly(ordered("name", "type", "label", "weight", "metrics", "standardize", "positive"));
       String name = t.string("name", null);
       if (name != null && !name.matches("[A-Za-z0-9_-]+")) {
         t.error("name", "'" + name + "' must use only letters, digits, '-' and '_'");
@@ -261,8 +262,16 @@ public final class ConfigReader {
       if (t.has("metrics") && metrics.isEmpty()) {
         t.error("metrics", "needs at least one metric");
       }
+      boolean standardize = t.bool("standardize", true);
+      if (t.has("standardize") && type != null && type != TaskType.REGRESSION) {
+        t.error("standardize", "applies to regression tasks only, this task is " + typeName);
+      }
+      String positive = t.has("positive") ? t.string("positive", null) : null;
+      if (t.has("positive") && type != null && type != TaskType.BINARY) {
+        t.error("positive", "applies to binary tasks only, this task is " + typeName);
+      }
       if (name != null && type != null && label != null) {
-        out.add(new TaskConfig(name, type, label, weight, metrics));
+        out.add(new TaskConfig(name, type, label, weight, metrics, standardize, positive));
       }
     }
     return out;
@@ -270,7 +279,16 @@ public final class ConfigReader {
 
   private ModelConfig model(Fields f) {
     f.allowOnly(
-        ordered("strategy", "options", "hidden", "tower", "activation", "dropout", "layer_norm"));
+        ordered(
+            "strategy",
+            "options",
+            "hidden",
+            "tower",
+            "activation",
+            "dropout",
+            "layer_norm",
+            "init",
+            "init_bias"));
     String strategy = f.string("strategy", "hard");
     Map<String, Object> raw = f.plainMap("options");
     Map<String, Object> opts = Map.of();
@@ -298,6 +316,14 @@ public final class ConfigReader {
             java.util.Arrays.stream(Activation.values()).map(Activation::configName).toList());
     double dropout = f.number("dropout", 0.0, 0.0, 1.0, true);
     boolean layerNorm = f.bool("layer_norm", false);
+    String scheme =
+        f.choice("init", WeightInit.DEFAULT.scheme().configName(), WeightInit.Scheme.names());
+    String bias =
+        f.choice("init_bias", WeightInit.DEFAULT.bias().configName(), WeightInit.Bias.names());
+    WeightInit init =
+        scheme == null || bias == null
+            ? WeightInit.DEFAULT
+            : new WeightInit(WeightInit.Scheme.parse(scheme), WeightInit.Bias.parse(bias));
     return new ModelConfig(
         strategy == null ? "?" : strategy,
         opts,
@@ -305,7 +331,8 @@ public final class ConfigReader {
         tower,
         Activation.parse(act == null ? "relu" : act),
         dropout,
-        layerNorm);
+        layerNorm,
+        init);
   }
 
   private WeightingConfig weighting(Fields f) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mtl4j.api.task.TaskType;
 
 /**
  * Writes a config back as YAML in the layout {@link ConfigReader} reads, with every default filled
@@ -36,6 +37,12 @@ public final class ConfigWriter {
       tm.put("label", t.label());
       tm.put("weight", t.weight());
       tm.put("metrics", t.metrics());
+      if (t.type() == TaskType.REGRESSION) {
+        tm.put("standardize", t.standardize());
+      }
+      if (t.positive() != null) {
+        tm.put("positive", t.positive());
+      }
       tasks.add(tm);
     }
     m.put("tasks", tasks);
@@ -48,6 +55,8 @@ public final class ConfigWriter {
     model.put("activation", mc.activation().configName());
     model.put("dropout", mc.dropout());
     model.put("layer_norm", mc.layerNorm());
+    model.put("init", mc.init().scheme().configName());
+    model.put("init_bias", mc.init().bias().configName());
     m.put("model", model);
     m.put(
         "weighting", Map.of("method", c.weighting().method(), "options", c.weighting().options()));

@@ -12,9 +12,19 @@ import org.mtl4j.api.task.TaskType;
  * @param label where its labels come from (a derived label of the data source, or a CSV column)
  * @param weight α_t in {@code Σ_t α_t L_t}
  * @param metrics metric names; the first is the task's main metric
+ * @param standardize regression only: train on {@code (y - mean) / std} with the mean and std of
+ *     the training rows, report in original units (default true)
+ * @param positive binary only: the label value that is the positive class, or null for the rule
+ *     (the second of the two values in sorted order)
  */
 public record TaskConfig(
-    String name, TaskType type, String label, double weight, List<String> metrics) {
+    String name,
+    TaskType type,
+    String label,
+    double weight,
+    List<String> metrics,
+    boolean standardize,
+    String positive) {
   public TaskConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
@@ -22,7 +32,21 @@ public record TaskConfig(
     metrics = List.copyOf(metrics);
   }
 
+  /** A task with the defaults {@code standardize: true} and no {@code positive}. */
+  public TaskConfig(String name, TaskType type, String label, double weight, List<String> metrics) {
+    this(name, type, label, weight, metrics, true, null);
+  }
+
   public TaskConfig withWeight(double w) {
-    return new TaskConfig(name, type, label, w, metrics);
+    return new TaskConfig(name, type, label, w, metrics, standardize, positive);
+  }
+
+  public TaskConfig withStandardize(boolean s) {
+    return new TaskConfig(name, type, label, weight, metrics, s, positive);
+  }
+
+  /** Whether this task's targets are standardised for training. */
+  public boolean standardized() {
+    return standardize && type == TaskType.REGRESSION;
   }
 }

@@ -22,7 +22,10 @@ import org.mtl4j.trainer.config.TaskConfig;
  * categorical} (one-hot) or {@code embed} (a learned embedding of the given width, looked up by the
  * network, see {@link InputLayout}). An empty label cell means "no label for this task": the row
  * stays and is masked out of that task's loss and metrics. Class labels are the distinct values
- * seen in training, sorted (numerically when all are numbers).
+ * seen in training, sorted (numerically when all are numbers); class {@code k} is output {@code k}.
+ * A binary task's positive class (output 1, a score above 0) is the second of its two sorted values
+ * unless the task names it with {@code positive}. Columns listed in {@code id} are no features;
+ * {@code predict} copies them to its output.
  */
 public final class CsvSource implements DataSource {
   /** The largest embedding dimension {@code embed} accepts. */
@@ -67,6 +70,12 @@ public final class CsvSource implements DataSource {
             "",
             "comma-separated columns that are neither features nor labels",
             List.of()),
+        new OptionSpec(
+            "id",
+            OptionSpec.Type.STRING,
+            "",
+            "comma-separated row id columns: not features, copied into predict's output",
+            List.of()),
         new OptionSpec("delimiter", OptionSpec.Type.STRING, ",", "field separator", List.of()));
   }
 
@@ -85,8 +94,21 @@ public final class CsvSource implements DataSource {
     }
     CsvTable train = CsvTable.read(Path.of(o.getString("path")), delim.charAt(0));
     List<String> categorical = list(o.getString("categorical"));
-    List<String> ignore = list(o.getString("ignore"));
+    List<String> ids = list(o.getString("id"));
+    List<String> ignore = new ArrayList<>(list(o.getString("ignore")));
+    ignore.addAll(ids);
     List<String> errors = new ArrayList<>();
+    for (String c : ids) {
+      if (train.column(c) < 0) {
+        errors.add(
+            "data.options.id: '"
+                + c
+                + "' is not a column of "
+                + train.file()
+                + "; columns: "
+                + String.join(", ", train.header()));
+      }
+    }
     for (int i = 0; i < tasks.size(); i++) {
       TaskConfig t = tasks.get(i);
       if (train.column(t.label()) < 0) {
@@ -174,10 +196,14 @@ public final class CsvSource implements DataSource {
     pre.put("format", "csv");
     pre.put("delimiter", delim);
     pre.put("features", schema.toMaps());
+    if (!ids.isEmpty()) {
+      pre.put("id_columns", ids);
+    }
     List<Task> built = new ArrayList<>();
     Map<String, List<String>> classes = new HashMap<>();
     Map<String, Object> labelInfo = new LinkedHashMap<>();
-    for (TaskConfig t : tasks) {
+    for (int ti = 0; ti < tasks.size(); ti++) {
+      TaskConfig t = tasks.get(ti);
       int c = train.column(t.label());
       List<String> cl = List.of();
       int out = 1;
@@ -202,6 +228,9 @@ public final class CsvSource implements DataSource {
                   + "': a multiclass"
                   + " task needs at least 2 distinct values, found "
                   + cl);
+        }
+        if (t.type() == TaskType.BINARY && t.positive() != null) {
+          cl = positiveLast(cl, t.positive(), ti, train);
         }
         out = t.type() == TaskType.BINARY ? 1 : cl.size();
       }
@@ -313,6 +342,40 @@ public final class CsvSource implements DataSource {
       out.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
     }
     return out;
+  }
+
+  /**
+   * The two classes of a binary task with {@code positive} second (the class a score above 0
+   * predicts), matched as text or, when both are numbers, by value ({@code 1} matches {@code 1.0}).
+   */
+  private static List<String> positiveLast(
+      List<String> classes, String positive, int task, CsvTable train) {
+    for (int i = 0; i < 2; i++) {
+      if (sameLabel(classes.get(i), positive)) {
+        return List.of(classes.get(1 - i), classes.get(i));
+      }
+    }
+    throw new ConfigException(
+        List.of(
+            "tasks["
+                + task
+                + "].positive: '"
+                + positive
+                + "' is not a label of this binary task; the training rows of "
+                + train.file()
+                + " hold "
+                + classes));
+  }
+
+  private static boolean sameLabel(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    try {
+      return Double.parseDouble(a) == Double.parseDouble(b);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   static List<String> list(String csv) {

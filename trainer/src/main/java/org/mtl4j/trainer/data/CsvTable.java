@@ -68,6 +68,17 @@ public record CsvTable(Path file, List<String> header, List<String[]> rows, int[
   }
 
   /** Index of a column, or -1. */
+  /** A cell as written to CSV: quoted (quotes doubled) when it holds a comma, quote or newline. */
+  public static String quote(String cell) {
+    if (cell.indexOf(',') < 0
+        && cell.indexOf('"') < 0
+        && cell.indexOf('\n') < 0
+        && cell.indexOf('\r') < 0) {
+      return cell;
+    }
+    return '"' + cell.replace("\"", "\"\"") + '"';
+  }
+
   public int column(String name) {
     return header.indexOf(name);
   }

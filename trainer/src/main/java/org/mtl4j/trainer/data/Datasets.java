@@ -23,7 +23,8 @@ public final class Datasets {
 
   /**
    * Loads the configured source after checking its options, including that the files and folders
-   * they name exist ({@link DataSource#pathOptions()}).
+   * they name exist ({@link DataSource#pathOptions()}), and standardises the regression targets
+   * ({@link TargetScaling}).
    *
    * @throws ConfigException when the source is unknown or a path option names nothing usable
    * @throws DataException when the data itself cannot be used
@@ -43,7 +44,22 @@ public final class Datasets {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return s.load(options, tasks, seed);
+    Dataset loaded = s.load(options, tasks, seed);
+    Object labels = loaded.preprocessing().get("labels");
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i).positive() != null
+          && !(labels instanceof Map<?, ?> m && m.containsKey(tasks.get(i).name()))) {
+        throw new ConfigException(
+            List.of(
+                "tasks["
+                    + i
+                    + "].positive: the "
+                    + data.source()
+                    + " source defines its own classes; expected no positive (it applies to label"
+                    + " columns of the csv source)"));
+      }
+    }
+    return TargetScaling.standardize(loaded, tasks);
   }
 
   /** Training and validation rows: a seeded random {@code fraction} of {@code train} validates. */

@@ -7,6 +7,8 @@ import java.util.Objects;
  * Examples held on the host: row-major features {@code [size, inputSize]} and, per task, targets
  * {@code [size, targetColumns]} and an optional 0/1 label mask {@code [size]} (absent: every
  * example is labelled). Arrays are shared, never copied; {@link Split} selects rows by index.
+ * Targets are in training units: standardised for the regression tasks of {@link #scaling()}, which
+ * maps them back to original units.
  */
 public final class Examples {
   private final int size;
@@ -14,13 +16,27 @@ public final class Examples {
   private final float[] features;
   private final Map<String, float[]> targets;
   private final Map<String, float[]> masks;
+  private final TargetScaling scaling;
 
+  /** Examples whose targets are in original units. */
   public Examples(
       int size,
       int inputSize,
       float[] features,
       Map<String, float[]> targets,
       Map<String, float[]> masks) {
+    this(size, inputSize, features, targets, masks, TargetScaling.NONE);
+  }
+
+  /** Examples whose targets are scaled by {@code scaling}. */
+  public Examples(
+      int size,
+      int inputSize,
+      float[] features,
+      Map<String, float[]> targets,
+      Map<String, float[]> masks,
+      TargetScaling scaling) {
+    this.scaling = Objects.requireNonNull(scaling, "scaling");
     this.size = size;
     this.inputSize = inputSize;
     this.features = Objects.requireNonNull(features, "features");
@@ -42,6 +58,11 @@ public final class Examples {
                 + " examples");
       }
     }
+  }
+
+  /** How the targets were scaled ({@link TargetScaling#NONE}: original units). */
+  public TargetScaling scaling() {
+    return scaling;
   }
 
   public int size() {

@@ -45,7 +45,7 @@ public final class MetricsCsv {
         }
         cells.add(t < r.weights().size() ? num(r.weights().get(t)) : "");
         cells.add(num(r.learningRate()));
-        cells.add(String.format(Locale.ROOT, "%.3f", r.seconds()));
+        cells.add(String.format(Locale.ROOT, "%.6f", r.seconds()));
         sb.append(String.join(",", cells)).append('\n');
       }
     }

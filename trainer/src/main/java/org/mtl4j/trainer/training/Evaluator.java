@@ -17,9 +17,13 @@ import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.trainer.data.BatchAssembler;
 import org.mtl4j.trainer.data.Split;
+import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.TaskScores;
 
-/** Scores a network on a split: each task's mean loss over labelled examples and its metrics. */
+/**
+ * Scores a network on a split: each task's mean loss over labelled examples (in training units, on
+ * standardised regression targets) and its metrics (in original units, see {@link TargetScaling}).
+ */
 public final class Evaluator {
   private final ComputeBackend backend;
   private final int batchSize;
@@ -68,8 +72,10 @@ public final class Evaluator {
             lossSum[t] += backend.scalar(loss.value()) * count;
             labelled[t] += count;
           }
-          float[] host = backend.toHost(o.value());
-          float[] targets = assembler.hostTargets(n, task.name());
+          // metrics in original units: undo the target scaling on outputs and targets
+          TargetScaling scaling = split.examples().scaling();
+          float[] host = scaling.unscale(task.name(), backend.toHost(o.value()), n);
+          float[] targets = scaling.unscale(task.name(), assembler.hostTargets(n, task.name()), n);
           for (Metric.Accumulator a : acc.get(t)) {
             a.add(host, targets, mask, n);
           }

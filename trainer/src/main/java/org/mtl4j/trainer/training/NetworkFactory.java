@@ -54,7 +54,7 @@ public final class NetworkFactory {
     }
     NetworkSpec spec =
         new NetworkSpec(
-            inputSize, m.hidden(), m.tower(), m.activation(), m.dropout(), m.layerNorm());
+            inputSize, m.hidden(), m.tower(), m.activation(), m.dropout(), m.layerNorm(), m.init());
     MultiTaskNetwork net =
         p.create(Options.parse(m.options(), p.options(), "model.options"))
             .build(spec, tasks, backend, CounterRng.derive(c.seed(), 1));

@@ -4,11 +4,13 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.backend.ComputeBackend;
@@ -23,20 +25,34 @@ import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import org.mtl4j.trainer.data.CsvSchema;
 import org.mtl4j.trainer.data.CsvTable;
 import org.mtl4j.trainer.data.DataException;
+import org.mtl4j.trainer.data.TargetScaling;
 
 /**
  * Predicts every task for the rows of a CSV file and writes a CSV with one column group per task:
- * the predicted class (or value) and, for classification, each class's probability. Features are
- * prepared as in training (the checkpoint's CSV statistics); for image models the CSV holds the raw
- * feature values, one column each.
+ * the predicted class (or value, in original units) and, for classification, each class's
+ * probability, preceded by the id columns to keep. Numbers are written as the shortest decimal that
+ * reads back as the same F32 value. Features are prepared as in training (the checkpoint's CSV
+ * statistics); for image models the CSV holds the raw feature values, one column each.
  */
 public final class Predictor {
   private static final int BATCH = 512;
 
   private Predictor() {}
 
-  @SuppressWarnings("unchecked")
+  /** Predicts with the id columns the checkpoint's config marks ({@code data.options.id}). */
   public static int predict(TrainedModel model, Path input, Path output) {
+    return predict(model, input, output, List.of());
+  }
+
+  /**
+   * Predicts every task for the rows of {@code input}.
+   *
+   * @param keep input columns copied to the output before the predictions, in addition to the id
+   *     columns the checkpoint's config marks
+   * @return the number of rows
+   */
+  @SuppressWarnings("unchecked")
+  public static int predict(TrainedModel model, Path input, Path output, List<String> keep) {
     Map<String, Object> pre = model.checkpoint().preprocessing();
     int inputSize = ((Number) pre.get("input_size")).intValue();
     String delim = (String) pre.getOrDefault("delimiter", ",");
@@ -71,8 +87,25 @@ public final class Predictor {
       }
     }
     Map<String, Object> labels = (Map<String, Object>) pre.getOrDefault("labels", Map.of());
+    List<String> kept = new ArrayList<>((List<String>) pre.getOrDefault("id_columns", List.of()));
+    keep.stream().filter(c -> !kept.contains(c)).forEach(kept::add);
+    int[] keptCols = new int[kept.size()];
+    for (int i = 0; i < keptCols.length; i++) {
+      keptCols[i] = table.column(kept.get(i));
+      if (keptCols[i] < 0) {
+        throw new DataException(
+            input
+                + ":1: no column '"
+                + kept.get(i)
+                + "' to keep; columns: "
+                + String.join(", ", table.header()));
+      }
+    }
+    Columns ids = new Columns(table, kept, keptCols);
+    TargetScaling scaling = TargetScaling.of(pre);
     try {
-      AtomicFiles.write(output, os -> writePredictions(os, model, labels, x, n, inputSize));
+      AtomicFiles.write(
+          output, os -> writePredictions(os, model, labels, scaling, ids, x, n, inputSize));
     } catch (IOException e) {
       throw new DataException(output + ": cannot be written: " + e.getMessage(), e);
     }
@@ -84,6 +117,8 @@ public final class Predictor {
       OutputStream os,
       TrainedModel model,
       Map<String, Object> labels,
+      TargetScaling scaling,
+      Columns ids,
       float[] x,
       int n,
       int inputSize)
@@ -93,6 +128,9 @@ public final class Predictor {
     BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
     {
       List<String> header = new ArrayList<>();
+      for (String c : ids.names()) {
+        header.add(CsvTable.quote(c));
+      }
       for (Task t : tasks) {
         List<String> classes = classes(labels, t);
         header.add(t.name());
@@ -121,11 +159,14 @@ public final class Predictor {
           Graph g = new Graph(backend, 0L);
           NetworkOutput out = model.network().forward(g, g.constant(xt), Mode.EVAL);
           for (Task t : tasks) {
-            outs.add(backend.toHost(out.output(t.name()).value()));
+            outs.add(scaling.unscale(t.name(), backend.toHost(out.output(t.name()).value()), m));
           }
         }
         for (int i = 0; i < m; i++) {
           List<String> cells = new ArrayList<>();
+          for (int c : ids.columns()) {
+            cells.add(CsvTable.quote(ids.table().rows().get(from + i)[c]));
+          }
           for (int ti = 0; ti < tasks.size(); ti++) {
             cells.addAll(row(tasks.get(ti), classes(labels, tasks.get(ti)), outs.get(ti), i));
           }
@@ -192,7 +233,26 @@ public final class Predictor {
     return cells;
   }
 
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
+  /** Input columns copied to the output. */
+  private record Columns(CsvTable table, List<String> names, int[] columns) {}
+
+  /** The shortest decimal that reads back as the same float (what the model computed in F32). */
+  static String fmt(double v) {
+    float f = (float) v;
+    if (!Float.isFinite(f)) {
+      return Float.toString(f);
+    }
+    if (f == 0f) {
+      return "0";
+    }
+    BigDecimal exact = new BigDecimal(f);
+    for (int digits = 1; ; digits++) {
+      BigDecimal d = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+      if (d.floatValue() == f) {
+        d = d.stripTrailingZeros();
+        int exponent = d.precision() - d.scale() - 1;
+        return exponent >= -6 && exponent < 12 ? d.toPlainString() : d.toString();
+      }
+    }
   }
 }

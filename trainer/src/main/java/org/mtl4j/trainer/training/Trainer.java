@@ -194,8 +194,16 @@ public final class Trainer {
 
   /** Predicts every task for the rows of {@code input}; returns the number of rows. */
   public int predict(Path dir, Path input, Path output) {
+    return predict(dir, input, output, List.of());
+  }
+
+  /**
+   * Predicts every task for the rows of {@code input}, copying the id columns and the columns in
+   * {@code keep} to the output; returns the number of rows.
+   */
+  public int predict(Path dir, Path input, Path output, List<String> keep) {
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
-      return Predictor.predict(m, input, output);
+      return Predictor.predict(m, input, output, keep);
     }
   }
 
