@@ -4,7 +4,8 @@ multi-task and single-task, over several seeds, and prints a side-by-side table 
     /usr/bin/python3 suite.py [--seeds 5] [--sets penguins,nmes] [--frameworks mtl4j,torch]
                               [--init pytorch] [--tag NAME] [--table-only]
 
-Results go to results/<tag>-<framework>.json (one record per set, seed and mode); --table-only
+mtl4j runs through the ./mtl4j launcher, or `java -cp $MTL4J_CLASSPATH` when that is set (a frozen
+build). Results go to results/<tag>-<framework>.json (one record per set, seed and mode); --table-only
 prints the table from those files. Δm (Maninis et al. 2019; Vandenhende et al. 2021) is computed
 the same way for both frameworks: per seed, the mean over tasks of the relative gain of the
 multi-task model over the single-task model of that seed on the task's primary metric (RMSE lower
@@ -61,7 +62,9 @@ def run_mtl4j(spec, s, seed, init, work):
     cfg = os.path.join(work, f"{s['name']}-s{seed}.yaml")
     with open(cfg, "w") as f:
         f.write(mtl4j_config(spec, s, seed, init, work))
-    cmd = [os.path.join(ROOT, "mtl4j"), "train", "-c", cfg, "-q", "--baselines"]
+    cp = os.environ.get("MTL4J_CLASSPATH")
+    cli = ["java", "-cp", cp, "org.mtl4j.trainer.cli.Main"] if cp else [os.path.join(ROOT, "mtl4j")]
+    cmd = cli + ["train", "-c", cfg, "-q", "--baselines"]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"mtl4j failed on {cfg} (exit {p.returncode}):\n{p.stdout}\n{p.stderr}")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ public final class CheckpointStore {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   public void save(Path dir, Checkpoint c) {
     try {
@@ -98,6 +100,7 @@ public final class CheckpointStore {
               c.step()));
       meta.put("best_score", Double.isNaN(c.bestScore()) ? null : c.bestScore());
       meta.put("bad_epochs", c.badEpochs());
+      meta.put("model", modelSection(c.configYaml()));
       meta.put("tensors", stored.mappings());
       meta.put("tasks", c.tasks());
       meta.put("preprocessing", c.preprocessing());
@@ -108,6 +111,17 @@ public final class CheckpointStore {
     } catch (IOException e) {
       throw new CheckpointException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The config's {@code model} section as JSON (strategy, options, hidden, tower, activation,
+   * layer_norm, ...), so that a reader outside the JVM rebuilds the network without a YAML parser;
+   * empty when the config has none.
+   */
+  private static JsonNode modelSection(String configYaml) throws IOException {
+    JsonNode config = YAML.readTree(configYaml);
+    JsonNode model = config == null ? null : config.get("model");
+    return model == null ? JSON.createObjectNode() : model;
   }
 
   private static void deleteStale(Path dir, String keepW, String keepO) throws IOException {
