@@ -3,6 +3,7 @@ multi-task and single-task, over several seeds, and prints a side-by-side table 
 
     /usr/bin/python3 suite.py [--seeds 5] [--sets penguins,nmes] [--frameworks mtl4j,torch]
                               [--init pytorch] [--tag NAME] [--table-only]
+    /usr/bin/python3 suite.py --compare init-auto,init-he-uniform --seeds 3
 
 mtl4j runs through the ./mtl4j launcher, or `java -cp $MTL4J_CLASSPATH` when that is set (a frozen
 build). Results go to results/<tag>-<framework>.json (one record per set, seed and mode); --table-only
@@ -85,7 +86,7 @@ def run_torch(spec, s, seed, cache):
     import reference
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # tiny matrices: threads only add synchronisation, and the JVM runs beside
     key = s["name"]
     if key not in cache:
         cache[key] = reference.Prepared(data_path(s, "train"), data_path(s, "test"), s)
@@ -174,6 +175,37 @@ def table(spec, results):
     return "\n".join(lines)
 
 
+def compare(spec, tags, max_seed):
+    """mtl4j results of several runs of the suite (e.g. one per model.init) side by side: each task's
+    multi-task and single-task means ± std and each set's Δm, over seeds 1..max_seed."""
+    runs = {}
+    for tag in tags:
+        with open(os.path.join(HERE, "results", f"{tag}-mtl4j.json")) as f:
+            runs[tag] = [r for r in json.load(f) if r["seed"] <= max_seed]
+    lines = [f"mtl4j, seeds 1..{max_seed}: multi-task / single-task, mean ± std"]
+    for s in spec["sets"]:
+        if any(not [r for r in runs[t] if r["set"] == s["name"]] for t in tags):
+            continue
+        lines.append(s["name"])
+        lines.append(f"  {'task':<22}" + "".join(f"{t:>36}" for t in tags))
+        for task in s["tasks"]:
+            arrow = "↑" if HIGHER_IS_BETTER[task["metric"]] else "↓"
+            cells = []
+            for t in tags:
+                rs = [r for r in runs[t] if r["set"] == s["name"]]
+                m = mean_std([r["mtl"][task["name"]] for r in rs])
+                o = mean_std([r["single"][task["name"]] for r in rs])
+                d = digits_for(m[0])
+                cells.append(f"{fmt(m, d) + ' / ' + f'{o[0]:.{d}f}':>36}")
+            lines.append(f"  {task['name'] + ' ' + task['metric'] + ' ' + arrow:<22}" + "".join(cells))
+        dms = []
+        for t in tags:
+            rs = [r for r in runs[t] if r["set"] == s["name"]]
+            dms.append(fmt(mean_std([delta_m(s, r["mtl"], r["single"]) for r in rs]), 2))
+        lines.append(f"  {'Δm (%)':<22}" + "".join(f"{d:>36}" for d in dms))
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, default=5)
@@ -182,6 +214,7 @@ def main():
     ap.add_argument("--init", default="", help="mtl4j model.init (default: mtl4j's default)")
     ap.add_argument("--tag", default="suite")
     ap.add_argument("--table-only", action="store_true")
+    ap.add_argument("--compare", default="", help="TAG,TAG,...: mtl4j results of earlier runs side by side")
     a = ap.parse_args()
     with open(os.path.join(HERE, "suite.json")) as f:
         spec = json.load(f)
@@ -191,6 +224,9 @@ def main():
         if unknown:
             sys.exit(f"--sets: unknown set(s) {unknown}; suite.json has {[s['name'] for s in spec['sets']]}")
         spec["sets"] = [s for s in spec["sets"] if s["name"] in wanted]
+    if a.compare:
+        print(compare(spec, a.compare.split(","), a.seeds))
+        return
     frameworks = a.frameworks.split(",")
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     results = {}
