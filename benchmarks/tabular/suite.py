@@ -203,6 +203,24 @@ def compare(spec, tags, max_seed):
             rs = [r for r in runs[t] if r["set"] == s["name"]]
             dms.append(fmt(mean_std([delta_m(s, r["mtl"], r["single"]) for r in rs]), 2))
         lines.append(f"  {'Δm (%)':<22}" + "".join(f"{d:>36}" for d in dms))
+    # summary: tasks on which each run has the best multi-task mean, and its mean Δm over the sets
+    best = {t: 0 for t in tags}
+    dm = {t: [] for t in tags}
+    for s in spec["sets"]:
+        per = {t: [r for r in runs[t] if r["set"] == s["name"]] for t in tags}
+        if any(not rs for rs in per.values()):
+            continue
+        for task in s["tasks"]:
+            sign = 1 if HIGHER_IS_BETTER[task["metric"]] else -1
+            means = {t: sign * mean_std([r["mtl"][task["name"]] for r in per[t]])[0] for t in tags}
+            top = max(means.values())
+            for t in tags:
+                best[t] += means[t] == top
+        for t in tags:
+            dm[t].append(mean_std([delta_m(s, r["mtl"], r["single"]) for r in per[t]])[0])
+    lines.append("summary")
+    lines.append(f"  {'best MTL mean (tasks)':<22}" + "".join(f"{best[t]:>36}" for t in tags))
+    lines.append(f"  {'mean Δm over sets (%)':<22}" + "".join(f"{sum(dm[t]) / len(dm[t]):>36.2f}" for t in tags))
     return "\n".join(lines)
 
 
