@@ -321,7 +321,7 @@ final class ShardState implements AutoCloseable {
           .state()
           .forEach(
               (k, v) -> {
-                if (!k.equals("steps")) {
+                if (!k.equals(Optimizer.STEPS)) {
                   float[] s = v.clone();
                   for (int i = 0; i < s.length; i++) {
                     s[i] *= scale;

@@ -450,7 +450,7 @@ public final class SparkTrainer {
       }
       ParameterLayout.upload(backend, params, p);
       Map<String, float[]> opt = new LinkedHashMap<>();
-      opt.put("steps", encodeSteps(step + k));
+      opt.put(Optimizer.STEPS, Optimizer.encodeSteps(step + k));
       sum.optimizerSlots.forEach(
           (name, v) -> {
             for (int i = 0; i < v.length; i++) {
@@ -472,7 +472,7 @@ public final class SparkTrainer {
     /** The driver optimiser's state with the step counter set to {@code step}. */
     private Map<String, float[]> optimizerState(long step) {
       Map<String, float[]> s = new LinkedHashMap<>(optimizer.state());
-      s.put("steps", encodeSteps(step));
+      s.put(Optimizer.STEPS, Optimizer.encodeSteps(step));
       return s;
     }
 
@@ -510,12 +510,5 @@ public final class SparkTrainer {
       optimizer.restore(c.optimizerState(), params);
       weighting.restore(c.weightingState());
     }
-  }
-
-  /** The optimiser's {@code steps} entry (a long in two floats' bits, as StatefulOptimizer). */
-  static float[] encodeSteps(long steps) {
-    return new float[] {
-      Float.intBitsToFloat((int) (steps >>> 32)), Float.intBitsToFloat((int) steps)
-    };
   }
 }

@@ -24,7 +24,34 @@ public interface Optimizer extends AutoCloseable {
   /** Number of steps taken. */
   long steps();
 
-  /** Optimiser state by {@code parameterName/slot}, plus scalars, for checkpoints. */
+  /** The key of the step counter in {@link #state()}. */
+  String STEPS = "steps";
+
+  /**
+   * The step counter as {@link #state()} holds it: the high and the low 32 bits, each as the raw
+   * bits of a float, so that every {@code long} survives the float map exactly. Checkpoint files do
+   * not store this pair: they store the counter as a 64-bit integer.
+   */
+  static float[] encodeSteps(long steps) {
+    return new float[] {
+      Float.intBitsToFloat((int) (steps >>> 32)), Float.intBitsToFloat((int) steps)
+    };
+  }
+
+  /** The counter {@link #encodeSteps} encoded. */
+  static long decodeSteps(float[] pair) {
+    if (pair == null || pair.length != 2) {
+      throw new IllegalArgumentException(
+          "optimiser state has no 'steps' entry of two values (high and low 32 bits)");
+    }
+    return ((long) Float.floatToRawIntBits(pair[0]) << 32)
+        | (Float.floatToRawIntBits(pair[1]) & 0xFFFFFFFFL);
+  }
+
+  /**
+   * Optimiser state by {@code parameterName/slot}, plus the step counter under {@link #STEPS}
+   * ({@link #encodeSteps}), for checkpoints.
+   */
   Map<String, float[]> state();
 
   /** Restores what {@link #state()} returned for the same parameters. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.trainer.data.Sha256;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
@@ -21,29 +23,64 @@ import org.mtl4j.trainer.metrics.EpochRecord;
  * optimizer-eN.safetensors} and {@code checkpoint.json} (the metadata, with the SHA-256 of both
  * tensor files). Every file is written atomically and the JSON last, so the folder always describes
  * the last complete checkpoint; loading verifies both digests.
+ *
+ * <p>Format versions ({@code checkpoint.json}: {@code format}, {@code format_version}):
+ *
+ * <ul>
+ *   <li>2 (written): weights in PyTorch's names and layouts ({@link PyTorchLayout}, with the
+ *       mapping of every tensor under {@code tensors}); the optimiser's step counter an I64 scalar
+ *       {@code steps}; documented in {@code docs/pytorch.md}.
+ *   <li>1 ({@code format: mtl4j-checkpoint-1}, read): weights as mtl4j holds them (linear weights
+ *       {@code [in, out]}, biases {@code [1, out]}), the step counter as two F32 holding the bits
+ *       of its high and low halves.
+ * </ul>
+ *
+ * In memory a {@link Checkpoint} always holds the parameters as mtl4j does, whatever the version.
  */
 public final class CheckpointStore {
   public static final String METADATA = "checkpoint.json";
+
+  /** The {@code format} of checkpoint.json from version 2 on. */
+  public static final String FORMAT = "mtl4j-checkpoint";
+
+  /** The version written. */
+  public static final int VERSION = 2;
+
+  /** The {@code format} of the first version, which had no {@code format_version}. */
+  static final String FORMAT_1 = "mtl4j-checkpoint-1";
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   public void save(Path dir, Checkpoint c) {
     try {
       Files.createDirectories(dir);
       String wName = "weights-e" + c.epoch() + ".safetensors";
       String oName = "optimizer-e" + c.epoch() + ".safetensors";
+      PyTorchLayout.Stored stored = PyTorchLayout.store(c.weights());
       SafeTensors.write(
           dir.resolve(wName),
-          c.weights(),
+          stored.tensors(),
           Map.of("format", "pt", "producer", "mtl4j", "epoch", Integer.toString(c.epoch())));
       Map<String, SafeTensors.Entry> opt = new LinkedHashMap<>();
+      Map<String, SafeTensors.IntEntry> counters = new LinkedHashMap<>();
       c.optimizerState()
-          .forEach((k, v) -> opt.put(k, new SafeTensors.Entry(new int[] {v.length}, v)));
-      SafeTensors.write(dir.resolve(oName), opt, Map.of("producer", "mtl4j"));
+          .forEach(
+              (k, v) -> {
+                if (k.equals(Optimizer.STEPS)) {
+                  long steps = Optimizer.decodeSteps(v);
+                  counters.put(k, new SafeTensors.IntEntry(new int[0], new long[] {steps}));
+                } else {
+                  opt.put(k, new SafeTensors.Entry(new int[] {v.length}, v));
+                }
+              });
+      SafeTensors.write(dir.resolve(oName), opt, counters, Map.of("producer", "mtl4j"));
       Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("format", "mtl4j-checkpoint-1");
+      meta.put("format", FORMAT);
+      meta.put("format_version", VERSION);
       meta.put("seed", c.seed());
       meta.put("epoch", c.epoch());
       meta.put("step", c.step());
@@ -63,6 +100,8 @@ public final class CheckpointStore {
               c.step()));
       meta.put("best_score", Double.isNaN(c.bestScore()) ? null : c.bestScore());
       meta.put("bad_epochs", c.badEpochs());
+      meta.put("model", modelSection(c.configYaml()));
+      meta.put("tensors", stored.mappings());
       meta.put("tasks", c.tasks());
       meta.put("preprocessing", c.preprocessing());
       meta.put("history", c.history());
@@ -72,6 +111,17 @@ public final class CheckpointStore {
     } catch (IOException e) {
       throw new CheckpointException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The config's {@code model} section as JSON (strategy, options, hidden, tower, activation,
+   * layer_norm, ...), so that a reader outside the JVM rebuilds the network without a YAML parser;
+   * empty when the config has none.
+   */
+  private static JsonNode modelSection(String configYaml) throws IOException {
+    JsonNode config = YAML.readTree(configYaml);
+    JsonNode model = config == null ? null : config.get("model");
+    return model == null ? JSON.createObjectNode() : model;
   }
 
   private static void deleteStale(Path dir, String keepW, String keepO) throws IOException {
@@ -97,17 +147,32 @@ public final class CheckpointStore {
     }
     try {
       JsonNode m = JSON.readTree(metaFile.toFile());
-      if (!"mtl4j-checkpoint-1".equals(m.path("format").asText())) {
-        throw new CheckpointException(
-            metaFile
-                + ": format is '"
-                + m.path("format").asText()
-                + "', expected mtl4j-checkpoint-1");
+      int version = version(m, metaFile);
+      SafeTensors.Content w = verified(dir, m.path("weights"), metaFile);
+      Map<String, SafeTensors.Entry> weights = w.tensors();
+      if (version >= 2) {
+        Map<String, PyTorchLayout.Mapping> mappings =
+            JSON.convertValue(
+                m.path("tensors"), new TypeReference<Map<String, PyTorchLayout.Mapping>>() {});
+        if (mappings == null) {
+          throw new CheckpointException(metaFile + ": lacks the tensor mapping 'tensors'");
+        }
+        weights =
+            PyTorchLayout.restore(
+                new PyTorchLayout.Stored(weights, mappings),
+                dir.resolve(m.path("weights").path("file").asText()).toString());
       }
-      Map<String, SafeTensors.Entry> weights = verified(dir, m.path("weights"), metaFile);
-      Map<String, SafeTensors.Entry> opt = verified(dir, m.path("optimizer"), metaFile);
+      SafeTensors.Content opt = verified(dir, m.path("optimizer"), metaFile);
       Map<String, float[]> optState = new LinkedHashMap<>();
-      opt.forEach((k, v) -> optState.put(k, v.data()));
+      opt.tensors().forEach((k, v) -> optState.put(k, v.data()));
+      SafeTensors.IntEntry steps = opt.integers().get(Optimizer.STEPS);
+      if (steps != null) {
+        if (steps.data().length != 1) {
+          throw new CheckpointException(
+              metaFile + ": the optimiser's steps counter has " + steps.data().length + " values");
+        }
+        optState.put(Optimizer.STEPS, Optimizer.encodeSteps(steps.data()[0]));
+      }
       Map<String, double[]> ws =
           JSON.convertValue(
               m.path("weighting_state"), new TypeReference<Map<String, double[]>>() {});
@@ -118,8 +183,9 @@ public final class CheckpointStore {
       Map<String, Object> pre =
           JSON.convertValue(m.path("preprocessing"), new TypeReference<Map<String, Object>>() {});
       JsonNode best = m.path("best_score");
+      String config = m.path("config").asText();
       return new Checkpoint(
-          m.path("config").asText(),
+          version == 1 ? unscaledTargets(config) : config,
           m.path("seed").asLong(),
           m.path("epoch").asInt(),
           m.path("step").asLong(),
@@ -136,7 +202,53 @@ public final class CheckpointStore {
     }
   }
 
-  private static Map<String, SafeTensors.Entry> verified(Path dir, JsonNode ref, Path metaFile)
+  /**
+   * The config of a format-1 checkpoint with {@code standardize: false} on every regression task
+   * that does not say otherwise: format 1 predates target standardisation, so its models were
+   * trained on targets in original units, and evaluating or resuming them must keep them so.
+   */
+  private static String unscaledTargets(String configYaml) throws IOException {
+    JsonNode config = YAML.readTree(configYaml);
+    if (config == null || !config.path("tasks").isArray()) {
+      return configYaml;
+    }
+    boolean changed = false;
+    for (JsonNode t : config.path("tasks")) {
+      if (t instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+          && "regression".equals(o.path("type").asText())
+          && !o.has("standardize")) {
+        o.put("standardize", false);
+        changed = true;
+      }
+    }
+    return changed ? YAML.writeValueAsString(config) : configYaml;
+  }
+
+  /** The format version of a checkpoint.json, or an error naming the versions this code reads. */
+  private static int version(JsonNode m, Path metaFile) {
+    String format = m.path("format").asText();
+    if (format.equals(FORMAT_1)) {
+      return 1;
+    }
+    int v = m.path("format_version").asInt(-1);
+    if (format.equals(FORMAT) && v >= 2 && v <= VERSION) {
+      return v;
+    }
+    throw new CheckpointException(
+        metaFile
+            + ": format is '"
+            + format
+            + "'"
+            + (m.has("format_version") ? " version " + m.path("format_version") : "")
+            + "; this mtl4j reads "
+            + FORMAT_1
+            + " and "
+            + FORMAT
+            + " versions 2 to "
+            + VERSION);
+  }
+
+  private static SafeTensors.Content verified(Path dir, JsonNode ref, Path metaFile)
       throws IOException {
     String name = ref.path("file").asText();
     String sha = ref.path("sha256").asText();
@@ -159,6 +271,6 @@ public final class CheckpointStore {
               + sha
               + "; the file is corrupt or was replaced");
     }
-    return SafeTensors.read(f).tensors();
+    return SafeTensors.read(f);
   }
 }

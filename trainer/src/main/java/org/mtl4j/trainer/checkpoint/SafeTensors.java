@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code safetensors.torch.load_file}): an 8-byte little-endian header length N, N bytes of JSON
  * ({@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...,
  * "__metadata__": {string: string}}}) padded with spaces to a multiple of 8, then the little-endian
- * float32 data. Only F32 is written and read.
+ * data. Two dtypes are written and read: F32 ({@link Entry}) and I64 ({@link IntEntry}, counters).
  */
 public final class SafeTensors {
   /** Largest header accepted (the format's own reference limit is 100 MB). */
@@ -41,15 +41,40 @@ public final class SafeTensors {
     }
   }
 
-  /** A file's tensors, in file order, and its string metadata. */
-  public record Content(Map<String, Entry> tensors, Map<String, String> metadata) {}
+  /** One I64 tensor (a counter): its shape ({@code []} for a scalar) and row-major values. */
+  public record IntEntry(int[] shape, long[] data) {
+    public IntEntry {
+      long n = 1;
+      for (int d : shape) {
+        n *= d;
+      }
+      if (n != data.length) {
+        throw new IllegalArgumentException(
+            data.length + " values for shape " + java.util.Arrays.toString(shape));
+      }
+    }
+  }
+
+  /** A file's F32 tensors and I64 tensors, each in file order, and its string metadata. */
+  public record Content(
+      Map<String, Entry> tensors, Map<String, IntEntry> integers, Map<String, String> metadata) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SafeTensors() {}
 
-  /** Writes atomically (see {@link AtomicFiles}). */
+  /** Writes F32 tensors atomically (see {@link AtomicFiles}). */
   public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata)
+      throws IOException {
+    write(file, tensors, Map.of(), metadata);
+  }
+
+  /** Writes F32 tensors, then I64 tensors, atomically (see {@link AtomicFiles}). */
+  public static void write(
+      Path file,
+      Map<String, Entry> tensors,
+      Map<String, IntEntry> integers,
+      Map<String, String> metadata)
       throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
@@ -68,6 +93,20 @@ public final class SafeTensors {
       t.putArray("data_offsets").add(offset).add(offset + len);
       offset += len;
     }
+    for (Map.Entry<String, IntEntry> e : integers.entrySet()) {
+      if (tensors.containsKey(e.getKey())) {
+        throw new IllegalArgumentException("tensor name '" + e.getKey() + "' is used twice");
+      }
+      ObjectNode t = header.putObject(e.getKey());
+      t.put("dtype", "I64");
+      ArrayNode shape = t.putArray("shape");
+      for (int d : e.getValue().shape()) {
+        shape.add(d);
+      }
+      long len = 8L * e.getValue().data().length;
+      t.putArray("data_offsets").add(offset).add(offset + len);
+      offset += len;
+    }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
     byte[] h = new byte[padded];
@@ -83,6 +122,14 @@ public final class SafeTensors {
           out.write(h);
           for (Entry en : tensors.values()) {
             writeFloats(out, en.data());
+          }
+          for (IntEntry en : integers.values()) {
+            ByteBuffer buf =
+                ByteBuffer.allocate(8 * en.data().length).order(ByteOrder.LITTLE_ENDIAN);
+            for (long v : en.data()) {
+              buf.putLong(v);
+            }
+            out.write(buf.array());
           }
         });
   }
@@ -136,7 +183,11 @@ public final class SafeTensors {
       }
       long dataStart = 8 + n;
       long dataLen = size - dataStart;
-      record Raw(String name, int[] shape, long count, long begin, long end) {}
+      record Raw(String name, boolean integer, int[] shape, long count, long begin, long end) {
+        long bytes() {
+          return (integer ? 8 : 4) * count;
+        }
+      }
       java.util.List<Raw> raws = new java.util.ArrayList<>();
       Map<String, String> meta = new LinkedHashMap<>();
       Iterator<Map.Entry<String, JsonNode>> it = header.fields();
@@ -148,10 +199,15 @@ public final class SafeTensors {
         }
         JsonNode t = e.getValue();
         String name = e.getKey();
-        if (!"F32".equals(t.path("dtype").asText())) {
+        String dtype = t.path("dtype").asText();
+        if (!dtype.equals("F32") && !dtype.equals("I64")) {
           throw bad(
               file,
-              "tensor '" + name + "' has dtype " + t.path("dtype") + ", only F32 is supported");
+              "tensor '"
+                  + name
+                  + "' has dtype "
+                  + t.path("dtype")
+                  + ", only F32 and I64 are supported");
         }
         JsonNode shapeNode = t.path("shape");
         JsonNode offs = t.path("data_offsets");
@@ -171,7 +227,14 @@ public final class SafeTensors {
             throw bad(file, "tensor '" + name + "' has more than 2^31-1 elements");
           }
         }
-        raws.add(new Raw(name, shape, count, offs.get(0).asLong(-1), offs.get(1).asLong(-1)));
+        raws.add(
+            new Raw(
+                name,
+                dtype.equals("I64"),
+                shape,
+                count,
+                offs.get(0).asLong(-1),
+                offs.get(1).asLong(-1)));
       }
       long described = 0;
       for (Raw r : raws) {
@@ -196,7 +259,7 @@ public final class SafeTensors {
         if (r.begin() != expectedBegin
             || r.end() < r.begin()
             || r.end() > dataLen
-            || r.end() - r.begin() != 4 * r.count()) {
+            || r.end() - r.begin() != r.bytes()) {
           throw bad(
               file,
               "tensor '"
@@ -208,7 +271,7 @@ public final class SafeTensors {
                   + "], expected ["
                   + expectedBegin
                   + ", "
-                  + (expectedBegin + 4 * r.count())
+                  + (expectedBegin + r.bytes())
                   + "] within "
                   + dataLen
                   + " data bytes");
@@ -219,16 +282,23 @@ public final class SafeTensors {
         throw bad(file, dataLen + " data bytes but the tensors cover " + expectedBegin);
       }
       Map<String, Entry> tensors = new LinkedHashMap<>();
+      Map<String, IntEntry> integers = new LinkedHashMap<>();
       for (Raw r : raws) {
         ByteBuffer db =
             ByteBuffer.allocate((int) (r.end() - r.begin())).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, db, dataStart + r.begin());
         db.flip();
-        float[] data = new float[(int) r.count()];
-        db.asFloatBuffer().get(data);
-        tensors.put(r.name(), new Entry(r.shape(), data));
+        if (r.integer()) {
+          long[] data = new long[(int) r.count()];
+          db.asLongBuffer().get(data);
+          integers.put(r.name(), new IntEntry(r.shape(), data));
+        } else {
+          float[] data = new float[(int) r.count()];
+          db.asFloatBuffer().get(data);
+          tensors.put(r.name(), new Entry(r.shape(), data));
+        }
       }
-      return new Content(tensors, meta);
+      return new Content(tensors, integers, meta);
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot be read: " + e.getMessage(), e);
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 
@@ -96,5 +97,104 @@ class CheckpointStoreTest {
     CheckpointException e2 = assertThrows(CheckpointException.class, () -> store.load(dir));
     assertTrue(
         e2.getMessage().contains("optimizer-e1.safetensors, which is missing"), e2.getMessage());
+  }
+
+  private static Checkpoint withWeights(Map<String, SafeTensors.Entry> weights, long steps) {
+    Checkpoint c = checkpoint(1);
+    return new Checkpoint(
+        c.configYaml(),
+        c.seed(),
+        c.epoch(),
+        steps,
+        weights,
+        Map.of("steps", Optimizer.encodeSteps(steps), "w/m", new float[] {0.5f}),
+        c.weightingState(),
+        c.history(),
+        c.tasks(),
+        c.preprocessing(),
+        c.bestScore(),
+        c.badEpochs());
+  }
+
+  private static SafeTensors.Entry e(int[] shape, float... data) {
+    return new SafeTensors.Entry(shape, data);
+  }
+
+  @Test
+  void parametersAreStoredUnderPyTorchNamesAndLayoutsAndReadBackAsHeld() throws Exception {
+    Map<String, SafeTensors.Entry> held = new java.util.LinkedHashMap<>();
+    // a linear layer 3 -> 2 as mtl4j holds it: W [in, out] row-major, bias [1, out]
+    held.put("trunk.0.weight", e(new int[] {3, 2}, 1, 2, 3, 4, 5, 6));
+    held.put("trunk.0.bias", e(new int[] {1, 2}, 7, 8));
+    held.put("trunk.0.norm.gain", e(new int[] {1, 2}, 9, 10));
+    held.put("trunk.0.norm.bias", e(new int[] {1, 2}, 11, 12));
+    held.put("input.embedding0.table", e(new int[] {2, 2}, 13, 14, 15, 16));
+    held.put("cross_stitch.0", e(new int[] {2, 2}, 17, 18, 19, 20));
+    held.put("uncertainty.log_var.a", e(new int[] {1, 1}, 21));
+    store.save(dir, withWeights(held, 3));
+
+    Map<String, SafeTensors.Entry> file =
+        SafeTensors.read(dir.resolve("weights-e1.safetensors")).tensors();
+    assertEquals(
+        List.of(
+            "trunk.0.weight",
+            "trunk.0.bias",
+            "trunk.0.norm.weight",
+            "trunk.0.norm.bias",
+            "input.embedding0.weight",
+            "cross_stitch.0",
+            "uncertainty.log_var.a"),
+        List.copyOf(file.keySet()));
+    // nn.Linear.weight is [out, in]: row j holds the weights into output j
+    assertArrayEquals(new int[] {2, 3}, file.get("trunk.0.weight").shape());
+    assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, file.get("trunk.0.weight").data());
+    assertArrayEquals(new int[] {2}, file.get("trunk.0.bias").shape());
+    assertArrayEquals(new int[] {2}, file.get("trunk.0.norm.weight").shape());
+    assertArrayEquals(new float[] {9, 10}, file.get("trunk.0.norm.weight").data());
+    assertArrayEquals(new int[] {2, 2}, file.get("input.embedding0.weight").shape());
+    assertArrayEquals(new float[] {13, 14, 15, 16}, file.get("input.embedding0.weight").data());
+    assertArrayEquals(new float[] {17, 18, 19, 20}, file.get("cross_stitch.0").data());
+    assertArrayEquals(new int[] {1, 1}, file.get("uncertainty.log_var.a").shape());
+
+    String json = Files.readString(dir.resolve(CheckpointStore.METADATA));
+    assertTrue(json.contains("\"format\" : \"mtl4j-checkpoint\""), json);
+    assertTrue(json.contains("\"format_version\" : 2"), json);
+
+    Checkpoint back = store.load(dir);
+    assertEquals(held.keySet(), back.weights().keySet());
+    held.forEach(
+        (k, v) -> {
+          assertArrayEquals(v.shape(), back.weights().get(k).shape(), k);
+          assertArrayEquals(v.data(), back.weights().get(k).data(), k);
+        });
+  }
+
+  @Test
+  void theStepCounterIsStoredAsASixtyFourBitInteger() throws Exception {
+    long steps = (1L << 40) + 5;
+    store.save(dir, withWeights(Map.of(), steps));
+    Path f = dir.resolve("optimizer-e1.safetensors");
+    SafeTensors.Content c = SafeTensors.read(f);
+    assertFalse(c.tensors().containsKey("steps"), "not an F32 any more");
+    assertArrayEquals(new int[0], c.integers().get("steps").shape());
+    assertArrayEquals(new long[] {steps}, c.integers().get("steps").data());
+    String header = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(header.contains("\"steps\":{\"dtype\":\"I64\",\"shape\":[]"), header);
+    assertEquals(steps, Optimizer.decodeSteps(store.load(dir).optimizerState().get("steps")));
+    assertArrayEquals(new float[] {0.5f}, store.load(dir).optimizerState().get("w/m"));
+  }
+
+  @Test
+  void anUnknownFormatVersionNamesTheVersionsThisCodeReads() throws Exception {
+    store.save(dir, checkpoint(1));
+    Path meta = dir.resolve(CheckpointStore.METADATA);
+    Files.writeString(
+        meta, Files.readString(meta).replace("\"format_version\" : 2", "\"format_version\" : 3"));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> store.load(dir));
+    assertEquals(
+        meta
+            + ": format is 'mtl4j-checkpoint' version 3; this mtl4j reads mtl4j-checkpoint-1 and"
+            + " mtl4j-checkpoint versions 2 to 2",
+        e.getMessage());
   }
 }

@@ -64,6 +64,45 @@ class SafeTensorsTest {
   }
 
   @Test
+  void sixtyFourBitIntegersFollowTheFloatsAndRoundTrip() throws Exception {
+    Path f = dir.resolve("o.safetensors");
+    long big = (1L << 53) + 3;
+    SafeTensors.write(
+        f,
+        sample(),
+        Map.of("steps", new SafeTensors.IntEntry(new int[0], new long[] {big})),
+        Map.of());
+    byte[] bytes = Files.readAllBytes(f);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long n = b.getLong(0);
+    String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim();
+    assertTrue(
+        header.contains("\"steps\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[28,36]}"),
+        header);
+    assertEquals(big, b.getLong((int) (8 + n + 28)));
+    SafeTensors.Content c = SafeTensors.read(f);
+    assertArrayEquals(new long[] {big}, c.integers().get("steps").data());
+    assertEquals(sample().keySet(), c.tensors().keySet());
+  }
+
+  @Test
+  void otherDtypesAreRefusedByName() throws Exception {
+    Path f = dir.resolve("w.safetensors");
+    SafeTensors.write(f, sample(), Map.of());
+    byte[] bytes = Files.readAllBytes(f);
+    String s =
+        new String(bytes, StandardCharsets.ISO_8859_1)
+            .replace("\"F32\",\"shape\":[1,1]", "\"F16\",\"shape\":[1,1]");
+    Files.write(f, s.getBytes(StandardCharsets.ISO_8859_1));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(f));
+    assertEquals(
+        f
+            + ": not a valid safetensors file: tensor 'head.bias' has dtype \"F16\", only F32 and"
+            + " I64 are supported",
+        e.getMessage());
+  }
+
+  @Test
   void headerLargerThanTheFileIsRejectedBeforeAllocation() throws Exception {
     Path f = dir.resolve("huge.safetensors");
     ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);

@@ -93,7 +93,7 @@ class EmbeddedCategoriesTest {
     try (Stream<Path> s = Files.list(ckpt)) {
       weights = s.filter(p -> p.getFileName().toString().startsWith("weights-")).findFirst().get();
     }
-    SafeTensors.Entry table = SafeTensors.read(weights).tensors().get("input.embedding0.table");
+    SafeTensors.Entry table = SafeTensors.read(weights).tensors().get("input.embedding0.weight");
     assertArrayEquals(new int[] {41, 6}, table.shape(), "40 shops + 1 unseen row, dimension 6");
     float[] init;
     try (ReferenceBackend b = new ReferenceBackend();
