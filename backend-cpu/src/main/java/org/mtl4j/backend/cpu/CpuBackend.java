@@ -22,7 +22,7 @@ import org.mtl4j.api.tensor.TensorScope;
  * native memory. ND4J's own op executioner and OpenMP pool are not started, so OpenBLAS's threads
  * are the only compute threads.
  */
-public final class CpuBackend implements ComputeBackend {
+public final class CpuBackend implements ComputeBackend, CpuImagePrimitivesPending {
   static final String NAME = "cpu";
 
   private final TensorTracker tracker = new TensorTracker(NAME);
