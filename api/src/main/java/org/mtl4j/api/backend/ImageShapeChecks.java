@@ -94,31 +94,21 @@ public final class ImageShapeChecks {
   }
 
   /**
-   * The geometry of a convolution of the image batch {@code in} with {@code weight} giving {@code
-   * out}; the names are the roles of the three tensors in the calling operation, for the messages.
+   * The output shape {@code [N, K, OH, OW]} of convolving the image batch {@code in} with {@code
+   * weight}; the names are the roles of the two tensors in the calling operation, for the messages.
    */
-  public static ConvGeometry conv(
-      String op,
-      Tensor in,
-      String inName,
-      Tensor weight,
-      String weightName,
-      Tensor out,
-      String outName,
-      Conv2dParams p) {
+  public static Shape convOutput(
+      String op, Tensor in, String inName, Tensor weight, String weightName, Conv2dParams p) {
     if (p == null) {
       throw ShapeChecks.error(op, "params must not be null");
     }
     nchw(op, in, inName);
     nchw(op, weight, weightName);
-    nchw(op, out, outName);
     Shape xs = in.shape();
     Shape ws = weight.shape();
-    int n = xs.dim(0);
     int c = xs.dim(1);
     int h = xs.dim(2);
     int w = xs.dim(3);
-    int k = ws.dim(0);
     int kh = ws.dim(2);
     int kw = ws.dim(3);
     if (ws.dim(1) != c) {
@@ -157,8 +147,29 @@ public final class ImageShapeChecks {
               + w
               + " image)");
     }
-    dimsAre(op, out, outName, n, k, oh, ow);
-    return new ConvGeometry(n, c, h, w, k, kh, kw, oh, ow, p);
+    return Shape.of(xs.dim(0), ws.dim(0), oh, ow);
+  }
+
+  /**
+   * The geometry of a convolution of the image batch {@code in} with {@code weight} giving {@code
+   * out}; the names are the roles of the three tensors in the calling operation, for the messages.
+   */
+  public static ConvGeometry conv(
+      String op,
+      Tensor in,
+      String inName,
+      Tensor weight,
+      String weightName,
+      Tensor out,
+      String outName,
+      Conv2dParams p) {
+    Shape os = convOutput(op, in, inName, weight, weightName, p);
+    dimsAre(op, out, outName, os.dims());
+    Shape xs = in.shape();
+    Shape ws = weight.shape();
+    return new ConvGeometry(
+        xs.dim(0), xs.dim(1), xs.dim(2), xs.dim(3), ws.dim(0), ws.dim(2), ws.dim(3), os.dim(2),
+        os.dim(3), p);
   }
 
   /** The arguments of {@link ComputeBackend#conv2d}. */
@@ -188,17 +199,12 @@ public final class ImageShapeChecks {
     return g;
   }
 
-  /**
-   * The geometry of a pooling of {@code in} into {@code out}: both NCHW with the same {@code N, C}
-   * and the output size the window gives.
-   */
-  public static PoolGeometry pool(
-      String op, Tensor in, String inName, Pool2dParams p, Tensor out, String outName) {
+  /** The output shape {@code [N, C, OH, OW]} of pooling the image batch {@code in}. */
+  public static Shape poolOutput(String op, Tensor in, String inName, Pool2dParams p) {
     if (p == null) {
       throw ShapeChecks.error(op, "params must not be null");
     }
     nchw(op, in, inName);
-    nchw(op, out, outName);
     Shape xs = in.shape();
     int oh = p.outputHeight(xs.dim(2));
     int ow = p.outputWidth(xs.dim(3));
@@ -216,8 +222,19 @@ public final class ImageShapeChecks {
               + " "
               + xs);
     }
-    dimsAre(op, out, outName, xs.dim(0), xs.dim(1), oh, ow);
-    return new PoolGeometry(xs.dim(0), xs.dim(1), xs.dim(2), xs.dim(3), oh, ow, p);
+    return Shape.of(xs.dim(0), xs.dim(1), oh, ow);
+  }
+
+  /**
+   * The geometry of a pooling of {@code in} into {@code out}: both NCHW with the same {@code N, C}
+   * and the output size the window gives.
+   */
+  public static PoolGeometry pool(
+      String op, Tensor in, String inName, Pool2dParams p, Tensor out, String outName) {
+    Shape os = poolOutput(op, in, inName, p);
+    dimsAre(op, out, outName, os.dims());
+    Shape xs = in.shape();
+    return new PoolGeometry(xs.dim(0), xs.dim(1), xs.dim(2), xs.dim(3), os.dim(2), os.dim(3), p);
   }
 
   /** The arguments of {@link ComputeBackend#maxPool2d}. */
