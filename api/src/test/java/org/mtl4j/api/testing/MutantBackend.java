@@ -34,7 +34,9 @@ final class MutantBackend implements ComputeBackend {
     MESSAGE_WITHOUT_SHAPES,
     SHARED_SCRATCH_BUFFER,
     PERSISTENT_OWNED_BY_SCOPE,
-    SCOPE_CLOSE_RELEASES_NOTHING
+    SCOPE_CLOSE_RELEASES_NOTHING,
+    CONV_WEIGHT_GRAD_IGNORES_BETA,
+    MAX_POOL_DROPS_INDICES
   }
 
   private final ReferenceBackend d = new ReferenceBackend(ReferenceBackend.Precision.FLOAT);
@@ -419,7 +421,7 @@ final class MutantBackend implements ComputeBackend {
         bug == Bug.ADAM_WITHOUT_BIAS_CORRECTION ? 100_000 : step);
   }
 
-  // image primitives: faithful delegation (the mutants above concern the matrix primitives)
+  // image primitives
 
   @Override
   public void reshape(Tensor src, Tensor dst) {
@@ -445,12 +447,13 @@ final class MutantBackend implements ComputeBackend {
       float beta,
       Tensor gradWeight,
       Tensor gradBias) {
-    d.conv2dBackwardWeight(x, gradOut, params, beta, gradWeight, gradBias);
+    float b = bug == Bug.CONV_WEIGHT_GRAD_IGNORES_BETA ? 0f : beta;
+    d.conv2dBackwardWeight(x, gradOut, params, b, gradWeight, gradBias);
   }
 
   @Override
   public void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
-    d.maxPool2d(x, params, out, indices);
+    d.maxPool2d(x, params, out, bug == Bug.MAX_POOL_DROPS_INDICES ? null : indices);
   }
 
   @Override
