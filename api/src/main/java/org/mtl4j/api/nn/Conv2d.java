@@ -50,7 +50,7 @@ public final class Conv2d implements ImageModule {
               + kernelW);
     }
     this.name = name;
-    this.params = params;
+    this.params = java.util.Objects.requireNonNull(params, name + ": params");
     int fanIn = inChannels * kernelH * kernelW;
     this.weight =
         new Parameter(
