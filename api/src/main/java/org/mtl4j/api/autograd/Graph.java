@@ -9,7 +9,9 @@ import java.util.Map;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.Conv2dParams;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.tensor.Shape;
@@ -37,6 +39,7 @@ public final class Graph {
   private final Map<Parameter, Var> paramVars = new IdentityHashMap<>();
   private final long seed;
   private long randomStreams;
+  private ImageGraphOps images;
 
   /** How a recorded operation sends its output gradient to its inputs. */
   @FunctionalInterface
@@ -112,7 +115,7 @@ public final class Graph {
     return v;
   }
 
-  private Var op(Tensor value, Backward b, Var... inputs) {
+  Var op(Tensor value, Backward b, Var... inputs) {
     boolean rg = false;
     for (Var in : inputs) {
       if (in.graph != this) {
@@ -125,6 +128,64 @@ public final class Graph {
 
   private Tensor alloc(Shape s) {
     return backend.allocate(s);
+  }
+
+  private ImageGraphOps images() {
+    if (images == null) {
+      images = new ImageGraphOps(this);
+    }
+    return images;
+  }
+
+  // --------------------------------------------------------------------------------- images (NCHW)
+
+  /**
+   * {@code a} with the same values in row-major order under another shape of the same size, e.g. an
+   * image batch {@code [N, C, H, W]} as the {@code [N, C*H*W]} matrix a linear layer reads.
+   */
+  public Var reshape(Var a, Shape shape) {
+    return images().reshape(a, shape);
+  }
+
+  /**
+   * 2-D convolution of {@code x [N, C, H, W]} with {@code weight [K, C, kH, kW]} plus {@code bias}
+   * (K values, or null); see {@link ComputeBackend#conv2d} (LeCun et al. 1998).
+   */
+  public Var conv2d(Var x, Var weight, Var bias, Conv2dParams params) {
+    return images().conv2d(x, weight, bias, params);
+  }
+
+  /** Max pooling; see {@link ComputeBackend#maxPool2d}. */
+  public Var maxPool2d(Var x, Pool2dParams params) {
+    return images().maxPool2d(x, params);
+  }
+
+  /** Average pooling; see {@link ComputeBackend#avgPool2d}. */
+  public Var avgPool2d(Var x, Pool2dParams params) {
+    return images().avgPool2d(x, params);
+  }
+
+  /** Global average pooling of {@code [N, C, H, W]} to {@code [N, C]}. */
+  public Var globalAvgPool2d(Var x) {
+    return images().globalAvgPool2d(x);
+  }
+
+  /**
+   * Batch normalisation of {@code x [N, C, H, W]} with learned {@code gamma} and {@code beta} (C
+   * values each), Ioffe and Szegedy 2015. With {@code training} the batch statistics normalise and
+   * the persistent {@code runningMean}/{@code runningVar} are updated with {@code momentum};
+   * without, the running statistics normalise and are left alone.
+   */
+  public Var batchNorm2d(
+      Var x,
+      Var gamma,
+      Var beta,
+      Tensor runningMean,
+      Tensor runningVar,
+      float eps,
+      float momentum,
+      boolean training) {
+    return images().batchNorm2d(x, gamma, beta, runningMean, runningVar, eps, momentum, training);
   }
 
   // --------------------------------------------------------------------------------- linear

@@ -26,6 +26,11 @@ import org.mtl4j.api.tensor.TensorScope;
  *   <li>Misuse (shapes that do not conform, a closed tensor, a tensor of another backend) throws
  *       {@link IllegalArgumentException} or {@link IllegalStateException} with a message naming the
  *       operation and the shapes. {@link ShapeChecks} produces these messages.
+ *   <li>Image primitives (convolution, pooling, batch normalisation) take rank-4 tensors in NCHW
+ *       layout: {@code [batch, channels, height, width]}, row-major, so a pixel's neighbours along
+ *       a row are adjacent in memory. Their shape rules and messages are in {@link
+ *       ImageShapeChecks}; {@link #reshape} turns an image batch into the {@code [N, C*H*W]} matrix
+ *       the other primitives see.
  *   <li>IEEE semantics: NaN and Inf propagate through every operation as the scalar formula in
  *       {@link BinaryOp#apply} and {@link UnaryOp#apply} says.
  *   <li>A backend may be used from several threads at once; scopes are per thread. A tensor must
@@ -280,6 +285,186 @@ public interface ComputeBackend extends AutoCloseable {
           step);
     }
   }
+
+  // ---------------------------------------------------------------- images (NCHW)
+  //
+  // Convolutional networks: LeCun et al., "Gradient-based learning applied to document
+  // recognition", Proc. IEEE 1998 (convolution and subsampling); Ioffe and Szegedy, "Batch
+  // normalization", ICML 2015; He et al., "Deep residual learning for image recognition", CVPR
+  // 2016 (global average pooling and batch norm after every convolution).
+
+  /**
+   * Copies all elements of {@code src} into {@code dst} in row-major order, where {@code dst} has
+   * the same number of elements in any shape: how an image batch {@code [N, C, H, W]} becomes the
+   * {@code [N, C*H*W]} matrix a fully connected layer reads, and back.
+   */
+  void reshape(Tensor src, Tensor dst);
+
+  /**
+   * 2-D convolution (cross-correlation, as in every deep-learning library) of a batch of images.
+   *
+   * <p>{@code x} is {@code [N, C, H, W]}, {@code weight} is {@code [K, C, kH, kW]} (output channel,
+   * input channel, kernel row, kernel column), {@code bias} is null or holds {@code K} values
+   * ({@code [K]} or {@code [1, K]}), and {@code out} is {@code [N, K, OH, OW]} with {@code OH, OW}
+   * as {@link Conv2dParams#outputHeight} and {@link Conv2dParams#outputWidth} give. Positions
+   * outside the image read as zero:
+   *
+   * <pre>
+   * out[n,k,oy,ox] = bias[k] + sum_{c,i,j} weight[k,c,i,j]
+   *                  * x[n, c, oy*strideH - padH + i*dilationH, ox*strideW - padW + j*dilationW]
+   * </pre>
+   *
+   * {@code out} must not be {@code x} or {@code weight}. Shapes are checked by {@link
+   * ImageShapeChecks#conv2d}.
+   */
+  void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out);
+
+  /**
+   * The gradient of {@link #conv2d} with respect to its input: {@code gradIn = d loss / d x} for
+   * {@code gradOut = d loss / d out}, overwriting {@code gradIn} ({@code [N, C, H, W]}, the shape
+   * of the forward input, which fixes {@code H, W} where a stride leaves input rows unread: those
+   * get zero). {@code weight} is {@code [K, C, kH, kW]}; {@code gradOut} is {@code [N, K, OH, OW]}.
+   * This is the transposed convolution of {@code gradOut} with {@code weight}.
+   */
+  void conv2dBackwardInput(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradIn);
+
+  /**
+   * The gradients of {@link #conv2d} with respect to its weight and bias:
+   *
+   * <pre>
+   * gradWeight = beta * gradWeight + sum_{n,oy,ox} gradOut[n,k,oy,ox] * x[n,c,iy,ix]
+   * gradBias   = beta * gradBias   + sum_{n,oy,ox} gradOut[n,k,oy,ox]
+   * </pre>
+   *
+   * with {@code iy, ix} as in {@link #conv2d}. With {@code beta == 0} the prior contents are
+   * ignored (even NaN); {@code beta == 1} accumulates into a parameter's gradient. {@code gradBias}
+   * may be null (a convolution without bias).
+   */
+  void conv2dBackwardWeight(
+      Tensor x,
+      Tensor gradOut,
+      Conv2dParams params,
+      float beta,
+      Tensor gradWeight,
+      Tensor gradBias);
+
+  /**
+   * Max pooling of {@code x [N, C, H, W]} into {@code out [N, C, OH, OW]} over the windows of
+   * {@code params} (padded positions are never the maximum). When {@code indices} (the shape of
+   * {@code out}) is not null it receives, as a float, the position {@code iy * W + ix} within its
+   * {@code H x W} input plane of the element each output took, for {@link #maxPool2dBackward}.
+   * Windows are scanned row by row; ties go to the first element scanned, and a NaN counts as
+   * larger than any number (the first NaN wins), so NaN propagates as in PyTorch.
+   */
+  void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices);
+
+  /**
+   * The gradient of {@link #maxPool2d}: {@code gradIn} ({@code [N, C, H, W]}) is overwritten with
+   * zeros and {@code gradOut[n,c,oy,ox]} is added at the recorded position {@code
+   * indices[n,c,oy,ox]} of plane {@code (n, c)}; positions chosen by several overlapping windows
+   * receive the sum. An index that is not an integer in {@code [0, H*W)} is an {@link
+   * IllegalArgumentException}.
+   */
+  void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn);
+
+  /**
+   * Average pooling of {@code x [N, C, H, W]} into {@code out [N, C, OH, OW]}: each output is the
+   * sum of its window divided by {@code kernelH * kernelW}, padded positions counting as zeros
+   * (PyTorch's {@code avg_pool2d} defaults).
+   */
+  void avgPool2d(Tensor x, Pool2dParams params, Tensor out);
+
+  /**
+   * The gradient of {@link #avgPool2d}: {@code gradIn} ({@code [N, C, H, W]}) is overwritten with
+   * the sum, over the windows that cover each position, of {@code gradOut / (kernelH * kernelW)}.
+   */
+  void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradIn);
+
+  /**
+   * Global average pooling (Lin, Chen and Yan, "Network in network", 2014; the head of He et al.'s
+   * ResNets): {@code out[n, c] = mean_{y,x} x[n, c, y, x]}, {@code x} {@code [N, C, H, W]} and
+   * {@code out} {@code [N, C]}.
+   */
+  void globalAvgPool2d(Tensor x, Tensor out);
+
+  /**
+   * The gradient of {@link #globalAvgPool2d}: {@code gradIn[n,c,y,x] = gradOut[n,c] / (H * W)},
+   * {@code gradOut} {@code [N, C]} and {@code gradIn} {@code [N, C, H, W]} (overwritten).
+   */
+  void globalAvgPool2dBackward(Tensor gradOut, Tensor gradIn);
+
+  /**
+   * Batch normalisation in training mode (Ioffe and Szegedy 2015), per channel over the batch and
+   * both spatial axes ({@code m = N * H * W} values per channel, at least 2):
+   *
+   * <pre>
+   * mean[c]   = (1/m) sum_{n,y,x} x[n,c,y,x]
+   * var[c]    = (1/m) sum_{n,y,x} (x[n,c,y,x] - mean[c])^2          (biased)
+   * invStd[c] = 1 / sqrt(var[c] + eps)
+   * out       = gamma[c] * (x - mean[c]) * invStd[c] + beta[c]
+   * </pre>
+   *
+   * {@code saveMean} and {@code saveInvStd} receive {@code mean} and {@code invStd} for {@link
+   * #batchNorm2dBackward}. When {@code runningMean} and {@code runningVar} are not null (both or
+   * neither) they are updated as PyTorch does, with the unbiased variance: {@code runningMean = (1
+   * - momentum) * runningMean + momentum * mean} and {@code runningVar = (1 - momentum) *
+   * runningVar + momentum * var * m / (m - 1)}. {@code x} and {@code out} are {@code [N, C, H, W]}
+   * ({@code out} may be {@code x}); {@code gamma}, {@code beta}, the running and the saved
+   * statistics hold one value per channel ({@code [C]} or {@code [1, C]}).
+   */
+  void batchNorm2dTraining(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      float eps,
+      float momentum,
+      Tensor runningMean,
+      Tensor runningVar,
+      Tensor out,
+      Tensor saveMean,
+      Tensor saveInvStd);
+
+  /**
+   * Batch normalisation in evaluation mode with fixed statistics: {@code out = gamma[c] * (x -
+   * runningMean[c]) / sqrt(runningVar[c] + eps) + beta[c]}. Shapes as in {@link
+   * #batchNorm2dTraining}; {@code out} may be {@code x}.
+   */
+  void batchNorm2dInference(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      Tensor runningMean,
+      Tensor runningVar,
+      float eps,
+      Tensor out);
+
+  /**
+   * The gradients of batch normalisation, given the statistics the forward pass used ({@code mean}
+   * and {@code invStd}: the saved batch statistics, or the running mean and {@code 1 /
+   * sqrt(runningVar + eps)} in evaluation mode). With {@code xHat = (x - mean[c]) * invStd[c]} and
+   * sums over {@code n, y, x} per channel:
+   *
+   * <pre>
+   * gradGamma[c] = sum gradOut * xHat
+   * gradBeta[c]  = sum gradOut
+   * gradIn       = gamma[c] * invStd[c] / m * (m * gradOut - gradBeta[c] - xHat * gradGamma[c])
+   *                                                      (batchStatistics: Ioffe and Szegedy)
+   * gradIn       = gamma[c] * invStd[c] * gradOut        (fixed statistics)
+   * </pre>
+   *
+   * Every output is overwritten; any of {@code gradIn}, {@code gradGamma}, {@code gradBeta} may be
+   * null when not wanted.
+   */
+  void batchNorm2dBackward(
+      Tensor x,
+      Tensor gradOut,
+      Tensor gamma,
+      Tensor mean,
+      Tensor invStd,
+      boolean batchStatistics,
+      Tensor gradIn,
+      Tensor gradGamma,
+      Tensor gradBeta);
 
   // ---------------------------------------------------------------- conveniences
 

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -1484,6 +1486,25 @@ public abstract class ComputeBackendContract {
           },
           GradientCheck.Settings.floatPrecision());
     }
+  }
+
+  // ================================================================================ images
+
+  /**
+   * The image primitives (convolution, pooling, batch norm, reshape) against the reference: see
+   * {@link ImagePrimitivesContract}.
+   */
+  @TestFactory
+  java.util.List<DynamicTest> imagePrimitives() {
+    return new ImagePrimitivesContract(backend, reference).tests();
+  }
+
+  /**
+   * Gradient checks in float of the image operations and layers: see {@link ImageGradientChecks}.
+   */
+  @TestFactory
+  java.util.List<DynamicTest> imageGradientChecksInFloat() {
+    return new ImageGradientChecks(backend).tests();
   }
 
   // ================================================================================ threads

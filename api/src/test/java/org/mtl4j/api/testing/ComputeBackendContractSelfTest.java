@@ -28,6 +28,13 @@ class ComputeBackendContractSelfTest {
             c.gemmOddShapesAllTransposes(true, true);
             c.softmaxAndLogSoftmax();
             c.shapeMismatchesNameTheShapes();
+            for (org.junit.jupiter.api.DynamicTest t : c.imagePrimitives()) {
+              try {
+                t.getExecutable().execute();
+              } catch (Throwable e) {
+                throw new AssertionError(t.getDisplayName() + ": " + e.getMessage(), e);
+              }
+            }
           };
       case GEMM_BETA_ZERO_READS_C, GEMM_IGNORES_TRANS_B ->
           c -> c.gemmOddShapesAllTransposes(false, true);
@@ -57,6 +64,16 @@ class ComputeBackendContractSelfTest {
           ComputeBackendContract::persistentTensorsBelongToTheCallerEvenInsideScopes;
       case SCOPE_CLOSE_RELEASES_NOTHING ->
           ComputeBackendContract::scopedTensorsDieWhenTheScopeCloses;
+      case CONV_WEIGHT_GRAD_IGNORES_BETA, MAX_POOL_DROPS_INDICES ->
+          c -> {
+            for (org.junit.jupiter.api.DynamicTest t : c.imagePrimitives()) {
+              try {
+                t.getExecutable().execute();
+              } catch (Throwable e) {
+                throw new AssertionError(t.getDisplayName() + ": " + e.getMessage(), e);
+              }
+            }
+          };
     };
   }
 

@@ -2,7 +2,9 @@ package org.mtl4j.api.testing;
 
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.Conv2dParams;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
@@ -32,7 +34,9 @@ final class MutantBackend implements ComputeBackend {
     MESSAGE_WITHOUT_SHAPES,
     SHARED_SCRATCH_BUFFER,
     PERSISTENT_OWNED_BY_SCOPE,
-    SCOPE_CLOSE_RELEASES_NOTHING
+    SCOPE_CLOSE_RELEASES_NOTHING,
+    CONV_WEIGHT_GRAD_IGNORES_BETA,
+    MAX_POOL_DROPS_INDICES
   }
 
   private final ReferenceBackend d = new ReferenceBackend(ReferenceBackend.Precision.FLOAT);
@@ -415,5 +419,108 @@ final class MutantBackend implements ComputeBackend {
         weightDecay,
         decoupled,
         bug == Bug.ADAM_WITHOUT_BIAS_CORRECTION ? 100_000 : step);
+  }
+
+  // image primitives
+
+  @Override
+  public void reshape(Tensor src, Tensor dst) {
+    d.reshape(src, dst);
+  }
+
+  @Override
+  public void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
+    d.conv2d(x, weight, bias, params, out);
+  }
+
+  @Override
+  public void conv2dBackwardInput(
+      Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradIn) {
+    d.conv2dBackwardInput(gradOut, weight, params, gradIn);
+  }
+
+  @Override
+  public void conv2dBackwardWeight(
+      Tensor x,
+      Tensor gradOut,
+      Conv2dParams params,
+      float beta,
+      Tensor gradWeight,
+      Tensor gradBias) {
+    float b = bug == Bug.CONV_WEIGHT_GRAD_IGNORES_BETA ? 0f : beta;
+    d.conv2dBackwardWeight(x, gradOut, params, b, gradWeight, gradBias);
+  }
+
+  @Override
+  public void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
+    d.maxPool2d(x, params, out, bug == Bug.MAX_POOL_DROPS_INDICES ? null : indices);
+  }
+
+  @Override
+  public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+    d.maxPool2dBackward(gradOut, indices, gradIn);
+  }
+
+  @Override
+  public void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
+    d.avgPool2d(x, params, out);
+  }
+
+  @Override
+  public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradIn) {
+    d.avgPool2dBackward(gradOut, params, gradIn);
+  }
+
+  @Override
+  public void globalAvgPool2d(Tensor x, Tensor out) {
+    d.globalAvgPool2d(x, out);
+  }
+
+  @Override
+  public void globalAvgPool2dBackward(Tensor gradOut, Tensor gradIn) {
+    d.globalAvgPool2dBackward(gradOut, gradIn);
+  }
+
+  @Override
+  public void batchNorm2dTraining(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      float eps,
+      float momentum,
+      Tensor runningMean,
+      Tensor runningVar,
+      Tensor out,
+      Tensor saveMean,
+      Tensor saveInvStd) {
+    d.batchNorm2dTraining(
+        x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
+  }
+
+  @Override
+  public void batchNorm2dInference(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      Tensor runningMean,
+      Tensor runningVar,
+      float eps,
+      Tensor out) {
+    d.batchNorm2dInference(x, gamma, beta, runningMean, runningVar, eps, out);
+  }
+
+  @Override
+  public void batchNorm2dBackward(
+      Tensor x,
+      Tensor gradOut,
+      Tensor gamma,
+      Tensor mean,
+      Tensor invStd,
+      boolean batchStatistics,
+      Tensor gradIn,
+      Tensor gradGamma,
+      Tensor gradBeta) {
+    d.batchNorm2dBackward(
+        x, gradOut, gamma, mean, invStd, batchStatistics, gradIn, gradGamma, gradBeta);
   }
 }

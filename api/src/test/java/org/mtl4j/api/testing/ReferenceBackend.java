@@ -4,8 +4,13 @@ import org.mtl4j.api.backend.AbstractTensor;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.Conv2dParams;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.backend.ImageShapeChecks;
+import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
+import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -674,5 +679,195 @@ public final class ReferenceBackend implements ComputeBackend {
       double vhat = tv.data[i] / bc2;
       tp.data[i] = r(p - lr * mhat / (Math.sqrt(vhat) + eps));
     }
+  }
+
+  // ---------------------------------------------------------------- images (NCHW)
+
+  private double[] data(Tensor x, String op, String role) {
+    return x == null ? null : t(x, op, role).data;
+  }
+
+  @Override
+  public void reshape(Tensor src, Tensor dst) {
+    RefTensor s = t(src, "reshape", "src");
+    RefTensor d = t(dst, "reshape", "dst");
+    ImageShapeChecks.reshape(src, dst);
+    System.arraycopy(s.data, 0, d.data, 0, s.data.length);
+  }
+
+  @Override
+  public void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
+    String op = "conv2d";
+    double[] xd = data(x, op, "x");
+    double[] wd = data(weight, op, "weight");
+    double[] bd = data(bias, op, "bias");
+    double[] od = data(out, op, "out");
+    ConvGeometry g = ImageShapeChecks.conv2d(x, weight, bias, params, out);
+    ReferenceImageOps.conv2d(xd, wd, bd, g, od, this::r);
+  }
+
+  @Override
+  public void conv2dBackwardInput(
+      Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradIn) {
+    String op = "conv2dBackwardInput";
+    double[] god = data(gradOut, op, "gradOut");
+    double[] wd = data(weight, op, "weight");
+    double[] gid = data(gradIn, op, "gradIn");
+    ConvGeometry g = ImageShapeChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
+    ReferenceImageOps.conv2dBackwardInput(god, wd, g, gid, this::r);
+  }
+
+  @Override
+  public void conv2dBackwardWeight(
+      Tensor x,
+      Tensor gradOut,
+      Conv2dParams params,
+      float beta,
+      Tensor gradWeight,
+      Tensor gradBias) {
+    String op = "conv2dBackwardWeight";
+    double[] xd = data(x, op, "x");
+    double[] god = data(gradOut, op, "gradOut");
+    double[] gw = data(gradWeight, op, "gradWeight");
+    double[] gb = data(gradBias, op, "gradBias");
+    ConvGeometry g =
+        ImageShapeChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
+    ReferenceImageOps.conv2dBackwardWeight(xd, god, g, beta, gw, gb, this::r);
+  }
+
+  @Override
+  public void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
+    String op = "maxPool2d";
+    double[] xd = data(x, op, "x");
+    double[] od = data(out, op, "out");
+    double[] id = data(indices, op, "indices");
+    PoolGeometry g = ImageShapeChecks.maxPool2d(x, params, out, indices);
+    ReferenceImageOps.maxPool2d(xd, g, od, id, this::r);
+  }
+
+  @Override
+  public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+    String op = "maxPool2dBackward";
+    double[] god = data(gradOut, op, "gradOut");
+    double[] id = data(indices, op, "indices");
+    double[] gid = data(gradIn, op, "gradIn");
+    int[] d = ImageShapeChecks.maxPool2dBackward(gradOut, indices, gradIn);
+    int outPlane = gradOut.shape().dim(2) * gradOut.shape().dim(3);
+    ReferenceImageOps.maxPool2dBackward(god, id, d, outPlane, gid, this::r);
+  }
+
+  @Override
+  public void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
+    double[] xd = data(x, "avgPool2d", "x");
+    double[] od = data(out, "avgPool2d", "out");
+    PoolGeometry g = ImageShapeChecks.pool("avgPool2d", x, "x", params, out, "out");
+    ReferenceImageOps.avgPool2d(xd, g, od, this::r);
+  }
+
+  @Override
+  public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradIn) {
+    String op = "avgPool2dBackward";
+    double[] god = data(gradOut, op, "gradOut");
+    double[] gid = data(gradIn, op, "gradIn");
+    PoolGeometry g = ImageShapeChecks.pool(op, gradIn, "gradIn", params, gradOut, "gradOut");
+    ReferenceImageOps.avgPool2dBackward(god, g, gid, this::r);
+  }
+
+  @Override
+  public void globalAvgPool2d(Tensor x, Tensor out) {
+    double[] xd = data(x, "globalAvgPool2d", "x");
+    double[] od = data(out, "globalAvgPool2d", "out");
+    int[] d = ImageShapeChecks.globalAvgPool2d("globalAvgPool2d", x, "x", out, "out");
+    ReferenceImageOps.globalAvgPool2d(xd, d, od, this::r);
+  }
+
+  @Override
+  public void globalAvgPool2dBackward(Tensor gradOut, Tensor gradIn) {
+    String op = "globalAvgPool2dBackward";
+    double[] god = data(gradOut, op, "gradOut");
+    double[] gid = data(gradIn, op, "gradIn");
+    int[] d = ImageShapeChecks.globalAvgPool2d(op, gradIn, "gradIn", gradOut, "gradOut");
+    ReferenceImageOps.globalAvgPool2dBackward(god, d, gid, this::r);
+  }
+
+  @Override
+  public void batchNorm2dTraining(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      float eps,
+      float momentum,
+      Tensor runningMean,
+      Tensor runningVar,
+      Tensor out,
+      Tensor saveMean,
+      Tensor saveInvStd) {
+    String op = "batchNorm2dTraining";
+    ImageShapeChecks.batchNormTraining(
+        x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
+    ReferenceImageOps.batchNorm2dTraining(
+        data(x, op, "x"),
+        x.shape().dims(),
+        data(gamma, op, "gamma"),
+        data(beta, op, "beta"),
+        eps,
+        momentum,
+        data(runningMean, op, "runningMean"),
+        data(runningVar, op, "runningVar"),
+        data(out, op, "out"),
+        data(saveMean, op, "saveMean"),
+        data(saveInvStd, op, "saveInvStd"),
+        this::r);
+  }
+
+  @Override
+  public void batchNorm2dInference(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      Tensor runningMean,
+      Tensor runningVar,
+      float eps,
+      Tensor out) {
+    String op = "batchNorm2dInference";
+    ImageShapeChecks.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, out);
+    ReferenceImageOps.batchNorm2dInference(
+        data(x, op, "x"),
+        x.shape().dims(),
+        data(gamma, op, "gamma"),
+        data(beta, op, "beta"),
+        data(runningMean, op, "runningMean"),
+        data(runningVar, op, "runningVar"),
+        eps,
+        data(out, op, "out"),
+        this::r);
+  }
+
+  @Override
+  public void batchNorm2dBackward(
+      Tensor x,
+      Tensor gradOut,
+      Tensor gamma,
+      Tensor mean,
+      Tensor invStd,
+      boolean batchStatistics,
+      Tensor gradIn,
+      Tensor gradGamma,
+      Tensor gradBeta) {
+    String op = "batchNorm2dBackward";
+    ImageShapeChecks.batchNormBackward(
+        x, gradOut, gamma, mean, invStd, gradIn, gradGamma, gradBeta);
+    ReferenceImageOps.batchNorm2dBackward(
+        data(x, op, "x"),
+        data(gradOut, op, "gradOut"),
+        x.shape().dims(),
+        data(gamma, op, "gamma"),
+        data(mean, op, "mean"),
+        data(invStd, op, "invStd"),
+        batchStatistics,
+        data(gradIn, op, "gradIn"),
+        data(gradGamma, op, "gradGamma"),
+        data(gradBeta, op, "gradBeta"),
+        this::r);
   }
 }

@@ -4,10 +4,16 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Collections;
 import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.Conv2dParams;
+import org.mtl4j.api.backend.ImageShapeChecks;
+import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
+import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -768,5 +774,345 @@ public final class CpuBackend implements ComputeBackend {
                   s);
             },
             scratch.get());
+  }
+
+  // ---------------------------------------------------------------- images (NCHW)
+  //
+  // Convolution as im2col + cblas_sgemm (ConvKernels), pooling (PoolingKernels) and batch norm
+  // (BatchNormKernels) as staged Java loops shared with the helper threads.
+
+  /** Runs image-kernel chunks on the helpers too when there are several chunks and threads. */
+  private final ConvKernels.Parallel imageWork = this::forEachImageChunk;
+
+  private void forEachImageChunk(int count, WorkShare.Chunk chunk) {
+    if (count < 2 || threads < 2) {
+      Scratch s = scratch.get();
+      for (int i = 0; i < count; i++) {
+        chunk.run(i, s);
+      }
+    } else {
+      work().forEach(count, chunk, scratch.get());
+    }
+  }
+
+  private CpuTensor optional(Tensor x, String op, String role) {
+    return x == null ? null : t(x, op, role);
+  }
+
+  private static FloatBuffer buf(CpuTensor t) {
+    return t == null ? null : t.buf();
+  }
+
+  @Override
+  public void reshape(Tensor src, Tensor dst) {
+    CpuTensor s = t(src, "reshape", "src");
+    CpuTensor d = t(dst, "reshape", "dst");
+    ImageShapeChecks.reshape(src, dst);
+    if (s != d) {
+      d.buf().put(0, s.buf(), 0, s.size());
+    }
+  }
+
+  @Override
+  public void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
+    String op = "conv2d";
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor tw = t(weight, op, "weight");
+    CpuTensor tb = optional(bias, op, "bias");
+    CpuTensor to = t(out, op, "out");
+    ConvGeometry g = ImageShapeChecks.conv2d(x, weight, bias, params, out);
+    if (to == tx || to == tw) {
+      throw ShapeChecks.error(op, "out must not be the same tensor as x or weight");
+    }
+    int ckk = g.patchSize();
+    int plane = g.outputPlane();
+    boolean direct = ConvKernels.direct(g);
+    NativeBlock col = direct ? null : pool.acquire(ckk * plane);
+    try {
+      FloatView in = new FloatView();
+      FloatView dst = new FloatView();
+      for (int n = 0; n < g.n(); n++) {
+        FloatPointer b;
+        if (direct) {
+          b = in.at(tx.ptr(), (long) n * g.c() * g.h() * g.w());
+        } else {
+          ConvKernels.im2col(tx.buf(), n, g, col.buffer(), imageWork);
+          b = col.pointer();
+        }
+        OpenBlas.sgemm(
+            false,
+            false,
+            g.k(),
+            plane,
+            ckk,
+            1f,
+            tw.ptr(),
+            ckk,
+            b,
+            plane,
+            0f,
+            dst.at(to.ptr(), (long) n * g.k() * plane),
+            plane);
+      }
+    } finally {
+      if (col != null) {
+        pool.release(col);
+      }
+    }
+    if (tb != null) {
+      ConvKernels.addBias(to.buf(), tb.buf(), g, imageWork);
+    }
+  }
+
+  @Override
+  public void conv2dBackwardInput(
+      Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradIn) {
+    String op = "conv2dBackwardInput";
+    CpuTensor tg = t(gradOut, op, "gradOut");
+    CpuTensor tw = t(weight, op, "weight");
+    CpuTensor ti = t(gradIn, op, "gradIn");
+    ConvGeometry g = ImageShapeChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
+    if (ti == tg || ti == tw) {
+      throw ShapeChecks.error(op, "gradIn must not be the same tensor as gradOut or weight");
+    }
+    int ckk = g.patchSize();
+    int plane = g.outputPlane();
+    boolean direct = ConvKernels.direct(g);
+    NativeBlock col = direct ? null : pool.acquire(ckk * plane);
+    try {
+      FloatView go = new FloatView();
+      FloatView dst = new FloatView();
+      for (int n = 0; n < g.n(); n++) {
+        FloatPointer c =
+            direct ? dst.at(ti.ptr(), (long) n * g.c() * g.h() * g.w()) : col.pointer();
+        OpenBlas.sgemm(
+            true,
+            false,
+            ckk,
+            plane,
+            g.k(),
+            1f,
+            tw.ptr(),
+            ckk,
+            go.at(tg.ptr(), (long) n * g.k() * plane),
+            plane,
+            0f,
+            c,
+            plane);
+        if (!direct) {
+          ConvKernels.col2im(col.buffer(), n, g, ti.buf(), imageWork);
+        }
+      }
+    } finally {
+      if (col != null) {
+        pool.release(col);
+      }
+    }
+  }
+
+  @Override
+  public void conv2dBackwardWeight(
+      Tensor x,
+      Tensor gradOut,
+      Conv2dParams params,
+      float beta,
+      Tensor gradWeight,
+      Tensor gradBias) {
+    String op = "conv2dBackwardWeight";
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor tg = t(gradOut, op, "gradOut");
+    CpuTensor tw = t(gradWeight, op, "gradWeight");
+    CpuTensor tb = optional(gradBias, op, "gradBias");
+    ConvGeometry g =
+        ImageShapeChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
+    if (tw == tx || tw == tg || (tb != null && (tb == tx || tb == tg || tb == tw))) {
+      throw ShapeChecks.error(op, "the gradients must not be the same tensors as x or gradOut");
+    }
+    int ckk = g.patchSize();
+    int plane = g.outputPlane();
+    boolean direct = ConvKernels.direct(g);
+    NativeBlock col = direct ? null : pool.acquire(ckk * plane);
+    try {
+      FloatView in = new FloatView();
+      FloatView go = new FloatView();
+      for (int n = 0; n < g.n(); n++) {
+        FloatPointer b;
+        if (direct) {
+          b = in.at(tx.ptr(), (long) n * g.c() * g.h() * g.w());
+        } else {
+          ConvKernels.im2col(tx.buf(), n, g, col.buffer(), imageWork);
+          b = col.pointer();
+        }
+        // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old gradient dies
+        OpenBlas.sgemm(
+            false,
+            true,
+            g.k(),
+            ckk,
+            plane,
+            1f,
+            go.at(tg.ptr(), (long) n * g.k() * plane),
+            plane,
+            b,
+            plane,
+            n == 0 ? beta : 1f,
+            tw.ptr(),
+            ckk);
+      }
+    } finally {
+      if (col != null) {
+        pool.release(col);
+      }
+    }
+    if (tb != null) {
+      ConvKernels.biasGradient(tg.buf(), g, beta, tb.buf(), scratch.get());
+    }
+  }
+
+  @Override
+  public void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
+    String op = "maxPool2d";
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor to = t(out, op, "out");
+    CpuTensor ti = optional(indices, op, "indices");
+    PoolGeometry g = ImageShapeChecks.maxPool2d(x, params, out, indices);
+    PoolingKernels.maxPool(tx.buf(), g, to.buf(), buf(ti), imageWork);
+  }
+
+  @Override
+  public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+    String op = "maxPool2dBackward";
+    CpuTensor tg = t(gradOut, op, "gradOut");
+    CpuTensor ti = t(indices, op, "indices");
+    CpuTensor tin = t(gradIn, op, "gradIn");
+    int[] d = ImageShapeChecks.maxPool2dBackward(gradOut, indices, gradIn);
+    int outPlane = gradOut.shape().dim(2) * gradOut.shape().dim(3);
+    PoolingKernels.maxPoolBackward(
+        tg.buf(), ti.buf(), d[0] * d[1], d[2] * d[3], outPlane, tin.buf(), imageWork);
+  }
+
+  @Override
+  public void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
+    CpuTensor tx = t(x, "avgPool2d", "x");
+    CpuTensor to = t(out, "avgPool2d", "out");
+    PoolGeometry g = ImageShapeChecks.pool("avgPool2d", x, "x", params, out, "out");
+    PoolingKernels.avgPool(tx.buf(), g, to.buf(), imageWork);
+  }
+
+  @Override
+  public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradIn) {
+    String op = "avgPool2dBackward";
+    CpuTensor tg = t(gradOut, op, "gradOut");
+    CpuTensor ti = t(gradIn, op, "gradIn");
+    PoolGeometry g = ImageShapeChecks.pool(op, gradIn, "gradIn", params, gradOut, "gradOut");
+    PoolingKernels.avgPoolBackward(tg.buf(), g, ti.buf(), imageWork);
+  }
+
+  @Override
+  public void globalAvgPool2d(Tensor x, Tensor out) {
+    CpuTensor tx = t(x, "globalAvgPool2d", "x");
+    CpuTensor to = t(out, "globalAvgPool2d", "out");
+    int[] d = ImageShapeChecks.globalAvgPool2d("globalAvgPool2d", x, "x", out, "out");
+    PoolingKernels.globalAvgPool(tx.buf(), d[0] * d[1], d[2] * d[3], to.buf(), imageWork);
+  }
+
+  @Override
+  public void globalAvgPool2dBackward(Tensor gradOut, Tensor gradIn) {
+    String op = "globalAvgPool2dBackward";
+    CpuTensor tg = t(gradOut, op, "gradOut");
+    CpuTensor ti = t(gradIn, op, "gradIn");
+    int[] d = ImageShapeChecks.globalAvgPool2d(op, gradIn, "gradIn", gradOut, "gradOut");
+    PoolingKernels.globalAvgPoolBackward(tg.buf(), d[0] * d[1], d[2] * d[3], ti.buf(), imageWork);
+  }
+
+  @Override
+  public void batchNorm2dTraining(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      float eps,
+      float momentum,
+      Tensor runningMean,
+      Tensor runningVar,
+      Tensor out,
+      Tensor saveMean,
+      Tensor saveInvStd) {
+    String op = "batchNorm2dTraining";
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor tg = t(gamma, op, "gamma");
+    CpuTensor tb = t(beta, op, "beta");
+    CpuTensor rm = optional(runningMean, op, "runningMean");
+    CpuTensor rv = optional(runningVar, op, "runningVar");
+    CpuTensor to = t(out, op, "out");
+    CpuTensor sm = t(saveMean, op, "saveMean");
+    CpuTensor si = t(saveInvStd, op, "saveInvStd");
+    int[] d =
+        ImageShapeChecks.batchNormTraining(
+            x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
+    BatchNormKernels.training(
+        tx.buf(), d, tg.buf(), tb.buf(), eps, momentum, buf(rm), buf(rv), to.buf(), sm.buf(),
+        si.buf(), imageWork);
+  }
+
+  @Override
+  public void batchNorm2dInference(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      Tensor runningMean,
+      Tensor runningVar,
+      float eps,
+      Tensor out) {
+    String op = "batchNorm2dInference";
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor tg = t(gamma, op, "gamma");
+    CpuTensor tb = t(beta, op, "beta");
+    CpuTensor rm = t(runningMean, op, "runningMean");
+    CpuTensor rv = t(runningVar, op, "runningVar");
+    CpuTensor to = t(out, op, "out");
+    int[] d =
+        ImageShapeChecks.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, out);
+    BatchNormKernels.inference(
+        tx.buf(), d, tg.buf(), tb.buf(), rm.buf(), rv.buf(), eps, to.buf(), imageWork);
+  }
+
+  @Override
+  public void batchNorm2dBackward(
+      Tensor x,
+      Tensor gradOut,
+      Tensor gamma,
+      Tensor mean,
+      Tensor invStd,
+      boolean batchStatistics,
+      Tensor gradIn,
+      Tensor gradGamma,
+      Tensor gradBeta) {
+    String op = "batchNorm2dBackward";
+    CpuTensor tx = t(x, op, "x");
+    CpuTensor tgo = t(gradOut, op, "gradOut");
+    CpuTensor tg = t(gamma, op, "gamma");
+    CpuTensor tm = t(mean, op, "mean");
+    CpuTensor ti = t(invStd, op, "invStd");
+    CpuTensor gi = optional(gradIn, op, "gradIn");
+    CpuTensor gg = optional(gradGamma, op, "gradGamma");
+    CpuTensor gb = optional(gradBeta, op, "gradBeta");
+    int[] d =
+        ImageShapeChecks.batchNormBackward(
+            x, gradOut, gamma, mean, invStd, gradIn, gradGamma, gradBeta);
+    if (gi != null && gi == tx && batchStatistics) {
+      throw ShapeChecks.error(op, "gradIn must not be the same tensor as x");
+    }
+    BatchNormKernels.backward(
+        tx.buf(),
+        tgo.buf(),
+        d,
+        tg.buf(),
+        tm.buf(),
+        ti.buf(),
+        batchStatistics,
+        buf(gi),
+        buf(gg),
+        buf(gb),
+        imageWork);
   }
 }

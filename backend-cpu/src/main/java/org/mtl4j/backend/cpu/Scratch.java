@@ -19,6 +19,39 @@ final class Scratch {
 
   private double[] row = new double[CHUNK];
 
+  private float[] image0 = new float[CHUNK];
+  private float[] image1 = new float[CHUNK];
+  private float[] image2 = new float[CHUNK];
+
+  /**
+   * Float arrays of at least {@code n} values with unspecified contents, for the image kernels (an
+   * input plane, an output plane, a row of the im2col matrix); {@code slot} 0, 1 or 2 picks one of
+   * three independent arrays. They grow on first use and are then reused.
+   */
+  float[] image(int slot, int n) {
+    switch (slot) {
+      case 0 -> {
+        if (image0.length < n) {
+          image0 = new float[n];
+        }
+        return image0;
+      }
+      case 1 -> {
+        if (image1.length < n) {
+          image1 = new float[n];
+        }
+        return image1;
+      }
+      case 2 -> {
+        if (image2.length < n) {
+          image2 = new float[n];
+        }
+        return image2;
+      }
+      default -> throw new IllegalArgumentException("image scratch slot " + slot);
+    }
+  }
+
   /** A zeroed double accumulator of at least {@code n} values. */
   double[] accumulator(int n) {
     if (acc.length < n) {

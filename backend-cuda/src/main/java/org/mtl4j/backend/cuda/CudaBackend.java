@@ -42,7 +42,7 @@ import org.mtl4j.api.tensor.TensorScope;
  * #upload}, {@link #download}, scalar results ({@link #dot}, {@link #sumSquares}) and index checks
  * of tensors that were not uploaded from the host. Reductions are deterministic.
  */
-public final class CudaBackend implements ComputeBackend {
+public final class CudaBackend implements ComputeBackend, CudaImagePrimitivesPending {
   private static final int THREADS = 256;
   private static final int MAX_GRID = 8192;
   private static final int MAX_PARTIALS = 1024;
