@@ -43,6 +43,7 @@ final class CudaImageOps {
   private final Kernels kernels;
   private final int multiprocessors;
   private final DeviceCall device;
+  private final long workspaceFloats;
 
   CudaImageOps(
       TensorTracker tracker,
@@ -50,11 +51,27 @@ final class CudaImageOps {
       Kernels kernels,
       int multiprocessors,
       DeviceCall device) {
+    this(tracker, allocator, kernels, multiprocessors, device, WORKSPACE_FLOATS);
+  }
+
+  private CudaImageOps(
+      TensorTracker tracker,
+      DeviceAllocator allocator,
+      Kernels kernels,
+      int multiprocessors,
+      DeviceCall device,
+      long workspaceFloats) {
     this.tracker = tracker;
     this.allocator = allocator;
     this.kernels = kernels;
     this.multiprocessors = multiprocessors;
     this.device = device;
+    this.workspaceFloats = workspaceFloats;
+  }
+
+  /** The same operations with another convolution workspace bound (tests of the chunk loop). */
+  CudaImageOps withWorkspaceFloats(long floats) {
+    return new CudaImageOps(tracker, allocator, kernels, multiprocessors, device, floats);
   }
 
   private CudaTensor in(Tensor t, String op, String role) {
@@ -104,9 +121,9 @@ final class CudaImageOps {
   // ---------------------------------------------------------------- convolution
 
   /** Images per chunk: as many as fit the workspace, at least one. */
-  static int chunk(ConvGeometry g) {
+  int chunk(ConvGeometry g) {
     long perImage = ((long) g.patchSize() + g.k()) * g.outputPlane();
-    return (int) Math.max(1, Math.min(g.n(), WORKSPACE_FLOATS / Math.max(1, perImage)));
+    return (int) Math.max(1, Math.min(g.n(), workspaceFloats / Math.max(1, perImage)));
   }
 
   /** The im2col and channel-major workspace of one chunk of {@code images} images. */
