@@ -72,9 +72,12 @@ static void check(const Case& c, const std::string& what, const Arr& exp, const 
   std::printf("ok   %s\n", label.c_str());
 }
 
-// Small grids: the kernels are grid-stride loops, and few blocks keep the emulation fast.
-static dim3 g1(long long n) { return dim3{(unsigned)std::max(1LL, std::min(13LL, (n + 255) / 256)), 1, 1}; }
+// Small grids of small blocks: the kernels are grid-stride loops (and their block reductions take
+// any multiple of 32 threads), and few emulated threads keep the emulation fast. Only sgemm needs
+// its 256 threads.
+static dim3 g1(long long n) { return dim3{(unsigned)std::max(1LL, std::min(13LL, (n + 63) / 64)), 1, 1}; }
 static const dim3 B256{256, 1, 1};
+static const dim3 B64{64, 1, 1};
 
 static void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
                   const float* b, int ldb, float beta, float* c, int ldc) {
@@ -96,11 +99,11 @@ struct Conv {
   int patch() const { return c * kh * kw; }
   int ohw() const { return oh * ow; }
   void im2col_(const float* x, int g, float* col) const {
-    emu::launch(im2col, g1((long long)patch() * g * ohw()), B256, x, g, c, h, w, kh, kw, sh, sw, ph,
+    emu::launch(im2col, g1((long long)patch() * g * ohw()), B64, x, g, c, h, w, kh, kw, sh, sw, ph,
                 pw, dh, dw, oh, ow, col);
   }
   void col2im_(const float* col, int g, float* x) const {
-    emu::launch(col2im, g1((long long)g * c * h * w), B256, col, g, c, h, w, kh, kw, sh, sw, ph, pw,
+    emu::launch(col2im, g1((long long)g * c * h * w), B64, col, g, c, h, w, kh, kw, sh, sw, ph, pw,
                 dh, dw, oh, ow, x);
   }
 };
@@ -117,7 +120,7 @@ static void conv_forward(const Case& cs) {
     g.im2col_(x.data() + (size_t)s0 * g.c * g.h * g.w, imgs, col.data());
     sgemm(false, false, g.k, cols, g.patch(), 1.f, w.data(), g.patch(), col.data(), cols, 0.f,
           kmaj.data(), cols);
-    emu::launch(kmajor_to_nchw, g1((long long)imgs * g.k * g.ohw()), B256, (const float*)kmaj.data(),
+    emu::launch(kmajor_to_nchw, g1((long long)imgs * g.k * g.ohw()), B64, (const float*)kmaj.data(),
                 g.bias ? bias.data() : (const float*)nullptr, imgs, g.k, g.ohw(),
                 out.data() + (size_t)s0 * g.k * g.ohw());
   }
@@ -132,7 +135,7 @@ static void conv_backward_input(const Case& cs) {
     int imgs = std::min(g.chunk, g.n - s0), cols = imgs * g.ohw();
     col.assign((size_t)g.patch() * cols, NAN);
     kmaj.assign((size_t)g.k * cols, NAN);
-    emu::launch(nchw_to_kmajor, g1((long long)imgs * g.k * g.ohw()), B256,
+    emu::launch(nchw_to_kmajor, g1((long long)imgs * g.k * g.ohw()), B64,
                 go.data() + (size_t)s0 * g.k * g.ohw(), imgs, g.k, g.ohw(), kmaj.data());
     sgemm(true, false, g.patch(), cols, g.k, 1.f, w.data(), g.patch(), kmaj.data(), cols, 0.f,
           col.data(), cols);
@@ -151,14 +154,14 @@ static void conv_backward_weight(const Case& cs) {
     col.assign((size_t)g.patch() * cols, NAN);
     kmaj.assign((size_t)g.k * cols, NAN);
     g.im2col_(x.data() + (size_t)s0 * g.c * g.h * g.w, imgs, col.data());
-    emu::launch(nchw_to_kmajor, g1((long long)imgs * g.k * g.ohw()), B256,
+    emu::launch(nchw_to_kmajor, g1((long long)imgs * g.k * g.ohw()), B64,
                 go.data() + (size_t)s0 * g.k * g.ohw(), imgs, g.k, g.ohw(), kmaj.data());
     sgemm(false, true, g.k, g.patch(), cols, 1.f, kmaj.data(), cols, col.data(), cols,
           s0 == 0 ? beta : 1.f, gw.data(), g.patch());
   }
   check(cs, "gradWeight", cs.a[5], gw);
   if (g.bias) {
-    emu::launch(conv_bias_grad, dim3{(unsigned)g.k, 1, 1}, B256, go.data(), g.n, g.k, g.ohw(), beta,
+    emu::launch(conv_bias_grad, dim3{(unsigned)g.k, 1, 1}, B64, go.data(), g.n, g.k, g.ohw(), beta,
                 gb.data());
     check(cs, "gradBias", cs.a[6], gb);
   }
@@ -179,12 +182,12 @@ static void max_pool_case(const Case& cs) {
   Pool p(cs.v);
   size_t no = (size_t)p.planes() * p.oh * p.ow;
   Arr out(no, NAN), idx(no, NAN);
-  emu::launch(max_pool, g1(no), B256, cs.a[0].data(), p.planes(), p.h, p.w, p.kh, p.kw, p.sh, p.sw,
+  emu::launch(max_pool, g1(no), B64, cs.a[0].data(), p.planes(), p.h, p.w, p.kh, p.kw, p.sh, p.sw,
               p.ph, p.pw, p.oh, p.ow, out.data(), idx.data());
   check(cs, "out", cs.a[1], out);
   check(cs, "indices", cs.a[2], idx);
   Arr out2(no, NAN);
-  emu::launch(max_pool, g1(no), B256, cs.a[0].data(), p.planes(), p.h, p.w, p.kh, p.kw, p.sh, p.sw,
+  emu::launch(max_pool, g1(no), B64, cs.a[0].data(), p.planes(), p.h, p.w, p.kh, p.kw, p.sh, p.sw,
               p.ph, p.pw, p.oh, p.ow, out2.data(), (float*)nullptr);
   check(cs, "out without indices", cs.a[1], out2);
 }
@@ -194,15 +197,15 @@ static void max_pool_backward_case(const Case& cs) {
   int planes = cs.v[0] * cs.v[1], hw = cs.v[2] * cs.v[3], ohw = cs.v[4] * cs.v[5];
   Arr gi((size_t)planes * hw, NAN);
   int bad = planes * ohw;
-  emu::launch(pool_index_check, g1((long long)planes * ohw), B256, cs.a[1].data(), (long long)planes * ohw,
+  emu::launch(pool_index_check, g1((long long)planes * ohw), B64, cs.a[1].data(), (long long)planes * ohw,
               hw, &bad);
   checks++;
   if (bad != planes * ohw) {
     std::printf("FAIL %s: valid indices reported bad at %d\n", cs.name.c_str(), bad);
     failures++;
   }
-  emu::launch(fill_f32, g1(gi.size()), B256, gi.data(), (int)gi.size(), 0.f);
-  emu::launch(max_pool_backward, g1(planes), B256, cs.a[0].data(), cs.a[1].data(), planes, ohw, hw,
+  emu::launch(fill_f32, g1(gi.size()), B64, gi.data(), (int)gi.size(), 0.f);
+  emu::launch(max_pool_backward, g1(planes), B64, cs.a[0].data(), cs.a[1].data(), planes, ohw, hw,
               gi.data());
   check(cs, "gradIn", cs.a[2], gi);
 }
@@ -211,14 +214,14 @@ static void max_pool_backward_case(const Case& cs) {
 static void index_check_case(const Case& cs) {
   long long total = cs.v[0];
   int bad = (int)total;
-  emu::launch(pool_index_check, g1(total), B256, cs.a[0].data(), total, cs.v[1], &bad);
+  emu::launch(pool_index_check, g1(total), B64, cs.a[0].data(), total, cs.v[1], &bad);
   check(cs, "first invalid index", cs.a[1], Arr{(float)bad});
 }
 
 static void avg_pool_case(const Case& cs) {
   Pool p(cs.v);
   Arr out((size_t)p.planes() * p.oh * p.ow, NAN);
-  emu::launch(avg_pool, g1(out.size()), B256, cs.a[0].data(), p.planes(), p.h, p.w, p.kh, p.kw, p.sh,
+  emu::launch(avg_pool, g1(out.size()), B64, cs.a[0].data(), p.planes(), p.h, p.w, p.kh, p.kw, p.sh,
               p.sw, p.ph, p.pw, p.oh, p.ow, out.data());
   check(cs, "out", cs.a[1], out);
 }
@@ -226,7 +229,7 @@ static void avg_pool_case(const Case& cs) {
 static void avg_pool_backward_case(const Case& cs) {
   Pool p(cs.v);
   Arr gi((size_t)p.planes() * p.h * p.w, NAN);
-  emu::launch(avg_pool_backward, g1(gi.size()), B256, cs.a[0].data(), p.planes(), p.h, p.w, p.kh,
+  emu::launch(avg_pool_backward, g1(gi.size()), B64, cs.a[0].data(), p.planes(), p.h, p.w, p.kh,
               p.kw, p.sh, p.sw, p.ph, p.pw, p.oh, p.ow, gi.data());
   check(cs, "gradIn", cs.a[1], gi);
 }
@@ -235,12 +238,12 @@ static void global_avg_case(const Case& cs, bool backward) {
   int planes = cs.v[0] * cs.v[1], hw = cs.v[2] * cs.v[3];
   if (!backward) {
     Arr out(planes, NAN);
-    emu::launch(global_avg_pool, dim3{(unsigned)(planes + 7) / 8, 1, 1}, B256, cs.a[0].data(), planes,
+    emu::launch(global_avg_pool, dim3{(unsigned)(planes + 1) / 2, 1, 1}, B64, cs.a[0].data(), planes,
                 hw, out.data());
     check(cs, "out", cs.a[1], out);
   } else {
     Arr gi((size_t)planes * hw, NAN);
-    emu::launch(global_avg_pool_backward, g1(gi.size()), B256, cs.a[0].data(), planes, hw, gi.data());
+    emu::launch(global_avg_pool_backward, g1(gi.size()), B64, cs.a[0].data(), planes, hw, gi.data());
     check(cs, "gradIn", cs.a[1], gi);
   }
 }
@@ -253,11 +256,11 @@ static void bn_training_case(const Case& cs) {
   Arr x = cs.a[0], rm = cs.a[3], rv = cs.a[4], sm(c, NAN), si(c, NAN);
   std::vector<double> stats(2 * c);
   float eps = cs.a[5][0], momentum = cs.a[5][1];
-  emu::launch(bn_stats, dim3{(unsigned)c, 1, 1}, B256, x.data(), n, c, hw, eps, momentum,
+  emu::launch(bn_stats, dim3{(unsigned)c, 1, 1}, B64, x.data(), n, c, hw, eps, momentum,
               running ? rm.data() : (float*)nullptr, running ? rv.data() : (float*)nullptr, sm.data(),
               si.data(), stats.data());
   // in place, as batchNorm2dTraining allows (out = x)
-  emu::launch(bn_apply, g1(x.size()), B256, (const float*)x.data(), n, c, hw, (const double*)stats.data(),
+  emu::launch(bn_apply, g1(x.size()), B64, (const float*)x.data(), n, c, hw, (const double*)stats.data(),
               cs.a[1].data(), cs.a[2].data(), x.data());
   check(cs, "out (in place)", cs.a[6], x);
   check(cs, "saveMean", cs.a[7], sm);
@@ -271,8 +274,8 @@ static void bn_inference_case(const Case& cs) {
   int n = cs.v[0], c = cs.v[1], hw = cs.v[2] * cs.v[3];
   Arr out(cs.a[0].size(), NAN);
   std::vector<double> stats(2 * c);
-  emu::launch(bn_fixed_stats, g1(c), B256, cs.a[3].data(), cs.a[4].data(), c, cs.a[5][0], stats.data());
-  emu::launch(bn_apply, g1(out.size()), B256, cs.a[0].data(), n, c, hw, (const double*)stats.data(),
+  emu::launch(bn_fixed_stats, g1(c), B64, cs.a[3].data(), cs.a[4].data(), c, cs.a[5][0], stats.data());
+  emu::launch(bn_apply, g1(out.size()), B64, cs.a[0].data(), n, c, hw, (const double*)stats.data(),
               cs.a[1].data(), cs.a[2].data(), out.data());
   check(cs, "out", cs.a[6], out);
 }
@@ -283,9 +286,9 @@ static void bn_backward_case(const Case& cs) {
   int n = cs.v[0], c = cs.v[1], hw = cs.v[2] * cs.v[3], batch = cs.v[4];
   Arr gi(cs.a[0].size(), NAN), gg(c, NAN), gb(c, NAN);
   std::vector<double> sums(2 * c);
-  emu::launch(bn_backward_reduce, dim3{(unsigned)c, 1, 1}, B256, cs.a[0].data(), cs.a[1].data(), n, c,
+  emu::launch(bn_backward_reduce, dim3{(unsigned)c, 1, 1}, B64, cs.a[0].data(), cs.a[1].data(), n, c,
               hw, cs.a[3].data(), cs.a[4].data(), sums.data(), gg.data(), gb.data());
-  emu::launch(bn_backward_input, g1(gi.size()), B256, cs.a[0].data(), cs.a[1].data(), n, c, hw,
+  emu::launch(bn_backward_input, g1(gi.size()), B64, cs.a[0].data(), cs.a[1].data(), n, c, hw,
               cs.a[2].data(), cs.a[3].data(), cs.a[4].data(), (const double*)sums.data(), batch,
               gi.data());
   check(cs, "gradIn", cs.a[5], gi);
