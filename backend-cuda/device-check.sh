@@ -11,8 +11,13 @@
 #                                        carried: the whole test suite (contract, gradient checks,
 #                                        GPU-vs-reference tests, PTX checks), the 100-step parity run
 #                                        against the reference backend, the benchmark and the same
-#                                        model in PyTorch (fp32, TF32 off), then the ratios.
+#                                        model in PyTorch (fp32, TF32 off), then the ratios; then the
+#                                        image kernels (issue 16): LeNet training parity with the
+#                                        reference, LeNet step time at batch 256 and the 3x3 64->64
+#                                        convolution GFLOP/s, beside the same in PyTorch.
 #                                        Everything is written under $OUT.
+#   backend-cuda/device-check.sh images  on the GPU machine: only the image part of `run` (the image
+#                                        GPU tests, the CUDA contract, LeNetCheck, torch_lenet_gpu.py).
 #   backend-cuda/device-check.sh local   runs the bundle here (what `build` ends with).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,7 +63,7 @@ build() {
     "$bundle/jre/bin/java" -cp "$(classpath)" org.mtl4j.backend.cuda.tools.ParityRun \
       reference "$losses" 100 256
   fi
-  cp "$losses" "$here/device/torch_hps_gpu.py" "$bundle/"
+  cp "$losses" "$here/device/torch_hps_gpu.py" "$here/device/torch_lenet_gpu.py" "$bundle/"
   local mib
   mib=$(du -sm "$bundle" | cut -f1)
   echo "bundle: $bundle, $mib MiB"
@@ -94,6 +99,23 @@ local_run() {
   return "$status"
 }
 
+# The RESULT key=value lines of two logs side by side with their ratio (mtl4j / PyTorch).
+ratios() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+def results(path):
+    try:
+        return dict(re.findall(r"^RESULT (\S+)=(\S+)$", open(path).read(), re.M))
+    except OSError:
+        return {}
+m, t = results(sys.argv[1]), results(sys.argv[2])
+for key in sorted(set(m) | set(t)):
+    a, b = m.get(key), t.get(key)
+    ratio = "%.3f" % (float(a) / float(b)) if a and b and float(b) else "n/a"
+    print("%-40s mtl4j %12s   torch %12s   ratio %s" % (key, a, b, ratio))
+PY
+}
+
 run() {
   local out="${OUT:?run on the GPU machine with OUT set}"
   local java="$bundle/jre/bin/java"
@@ -117,20 +139,44 @@ run() {
   timeout 240 python3 "$bundle/torch_hps_gpu.py" 3 60000 2>&1 | tee "$out/bench-torch.log" \
     || status=1
   echo "== mtl4j / PyTorch =="
-  python3 - "$out/bench-mtl4j.log" "$out/bench-torch.log" <<'PY' | tee "$out/summary.txt"
-import re, sys
-def results(path):
-    try:
-        return dict(re.findall(r"^RESULT (\S+)=(\S+)$", open(path).read(), re.M))
-    except OSError:
-        return {}
-m, t = results(sys.argv[1]), results(sys.argv[2])
-for key in sorted(set(m) | set(t)):
-    a, b = m.get(key), t.get(key)
-    ratio = "%.3f" % (float(a) / float(b)) if a and b and float(b) else "n/a"
-    print("%-28s mtl4j %12s   torch %12s   ratio %s" % (key, a, b, ratio))
-PY
+  ratios "$out/bench-mtl4j.log" "$out/bench-torch.log" | tee "$out/summary.txt"
+  echo "== images: LeNet parity with the reference, LeNet step, 3x3 64->64 convolution =="
+  image_checks "$out" || status=1
   echo "device-check status: $status"
+  return "$status"
+}
+
+# LeNetCheck (parity with the reference, step time, convolution GFLOP/s) and the same in PyTorch.
+image_checks() {
+  local out="$1" java="$bundle/jre/bin/java" status=0
+  timeout 300 "$java" -Xmx8g -cp "$(classpath)" org.mtl4j.backend.cuda.tools.LeNetCheck 5 200 \
+    2>&1 | tee "$out/lenet-mtl4j.log" || status=1
+  timeout 240 python3 "$bundle/torch_lenet_gpu.py" 200 2>&1 | tee "$out/lenet-torch.log" || status=1
+  echo "== images: mtl4j / PyTorch =="
+  ratios "$out/lenet-mtl4j.log" "$out/lenet-torch.log" | tee "$out/summary-images.txt"
+  return "$status"
+}
+
+# Only the image part of `run` (issue 16), for a short device session: the image GPU tests and
+# the CUDA contract, then image_checks.
+images() {
+  local out="${OUT:?run on the GPU machine with OUT set}"
+  local status=0
+  mkdir -p "$out"
+  exec > >(tee "$out/device-check-images.log") 2>&1
+  date -u
+  nvidia-smi 2>&1 | tee "$out/nvidia-smi.txt" | head -15
+  echo "== tests: CudaImageGpuTest, CudaBackendContractTest =="
+  (cd "$here" && timeout 300 "$bundle/jre/bin/java" -Xmx8g \
+    -jar "$bundle"/lib/junit-platform-console-standalone-*.jar execute \
+    --class-path "$(classpath)" --select-class org.mtl4j.backend.cuda.CudaImageGpuTest \
+    --select-class org.mtl4j.backend.cuda.CudaBackendContractTest --details=tree \
+    --disable-banner --disable-ansi-colors --reports-dir "$out/junit-images") \
+    > "$out/tests-images.log" 2>&1 || status=1
+  grep -E "tests (successful|failed|skipped|aborted)|containers (aborted|failed)|Assumption failed|MethodSource|✘" "$out/tests-images.log" | tail -40
+  echo "== images: LeNet parity with the reference, LeNet step, 3x3 64->64 convolution =="
+  image_checks "$out" || status=1
+  echo "device-check images status: $status"
   return "$status"
 }
 
@@ -138,5 +184,6 @@ case "${1:-}" in
   build) build ;;
   local) local_run ;;
   run) run ;;
-  *) echo "usage: $0 build|local|run" >&2; exit 2 ;;
+  images) images ;;
+  *) echo "usage: $0 build|local|run|images" >&2; exit 2 ;;
 esac

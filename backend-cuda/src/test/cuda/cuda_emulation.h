@@ -89,6 +89,14 @@ template <class T>
 T __shfl_sync(unsigned, T v, int src) {
   return emu::exchange(v, [src](int) { return src; });
 }
+// Atomics serialise on one lock (the emulation checks results, not throughput).
+inline int atomicMin(int* a, int v) {
+  static std::mutex m;
+  std::lock_guard<std::mutex> lock(m);
+  int old = *a;
+  if (v < old) *a = v;
+  return old;
+}
 inline int __any_sync(unsigned, int pred) {
   int any = 0;
   for (int o = 0; o < 32; o++) any |= __shfl_sync(0u, pred, o);

@@ -42,7 +42,7 @@ import org.mtl4j.api.tensor.TensorScope;
  * #upload}, {@link #download}, scalar results ({@link #dot}, {@link #sumSquares}) and index checks
  * of tensors that were not uploaded from the host. Reductions are deterministic.
  */
-public final class CudaBackend implements ComputeBackend, CudaImagePrimitivesPending {
+public final class CudaBackend implements ComputeBackend, CudaImagePrimitives {
   private static final int THREADS = 256;
   private static final int MAX_GRID = 8192;
   private static final int MAX_PARTIALS = 1024;
@@ -54,6 +54,7 @@ public final class CudaBackend implements ComputeBackend, CudaImagePrimitivesPen
   private final String description;
   private final int multiprocessors;
   private final AdamTable adamTable = new AdamTable();
+  private final CudaImageOps imageOps;
 
   /** Host staging of {@link #uploadRows}, reused while the batch size stays the same. */
   private float[] rowStaging = new float[0];
@@ -71,6 +72,7 @@ public final class CudaBackend implements ComputeBackend, CudaImagePrimitivesPen
       kernels = new Kernels();
       multiprocessors =
           CudaProbe.attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+      imageOps = new CudaImageOps(tracker, allocator, kernels, multiprocessors, this::run);
       long[] total = new long[1];
       cuDeviceTotalMem(total, dev);
       description =
@@ -110,6 +112,12 @@ public final class CudaBackend implements ComputeBackend, CudaImagePrimitivesPen
       cuDevicePrimaryCtxRetain(context, dev);
       return dev;
     }
+  }
+
+  /** Internal: the image primitives' implementation (see {@link CudaImagePrimitives}). */
+  @Override
+  public CudaImageOps imageOps() {
+    return imageOps;
   }
 
   // ------------------------------------------------------------------------------ plumbing

@@ -17,6 +17,9 @@ final class CudaTensor extends AbstractTensor {
   private final DeviceAllocator.Block block;
   private volatile float[] hostShadow;
 
+  /** {@code H * W} when this tensor holds the argmax indices maxPool2d wrote, else 0. */
+  private volatile int poolIndexPlane;
+
   CudaTensor(Shape shape, TensorTracker tracker, DeviceAllocator allocator) {
     super(shape, tracker);
     this.allocator = allocator;
@@ -42,11 +45,26 @@ final class CudaTensor extends AbstractTensor {
 
   void uploaded(float[] values) {
     hostShadow = values.length <= SHADOW_LIMIT ? values.clone() : null;
+    poolIndexPlane = 0;
   }
 
   /** Called before any kernel or copy writes this tensor. */
   void deviceWritten() {
     hostShadow = null;
+    poolIndexPlane = 0;
+  }
+
+  /**
+   * Records that the max-pool kernel has just written valid argmax indices of {@code H * W = plane}
+   * positions into this tensor, so that maxPool2dBackward needs no device check of them; any later
+   * write ({@link #deviceWritten}, {@link #uploaded}) forgets it.
+   */
+  void poolIndicesWritten(int plane) {
+    poolIndexPlane = plane;
+  }
+
+  int poolIndexPlane() {
+    return poolIndexPlane;
   }
 
   @Override

@@ -29,7 +29,7 @@ import jcuda.driver.CUmodule;
 final class Kernels {
   /** The PTX modules, one per {@code .cu} source. */
   static final List<String> MODULES =
-      List.of("gemm", "elementwise", "reductions", "losses", "optimizers");
+      List.of("gemm", "elementwise", "reductions", "losses", "optimizers", "images");
 
   /** Every kernel the backend launches; {@link #launch} refuses any other name. */
   static final Set<String> LAUNCHED =
@@ -66,7 +66,24 @@ final class Kernels {
           "elem_loss_grad",
           "sgd_step",
           "adam_step",
-          "adam_step_all");
+          "adam_step_all",
+          "im2col",
+          "col2im",
+          "kmajor_to_nchw",
+          "nchw_to_kmajor",
+          "conv_bias_grad",
+          "max_pool",
+          "pool_index_check",
+          "max_pool_backward",
+          "avg_pool",
+          "avg_pool_backward",
+          "global_avg_pool",
+          "global_avg_pool_backward",
+          "bn_stats",
+          "bn_fixed_stats",
+          "bn_apply",
+          "bn_backward_reduce",
+          "bn_backward_input");
 
   private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
 

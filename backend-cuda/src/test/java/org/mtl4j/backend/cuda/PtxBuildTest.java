@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The committed PTX against its sources: it is what {@code build-ptx.sh} produces, it assembles for
- * sm_80 and sm_90, the gemm kernels do not spill at sm_90, and every kernel the Java side launches
- * is defined. The toolkit checks skip, with the reason, where nvcc or ptxas is missing.
+ * sm_80 and sm_90, the gemm and image kernels do not spill at sm_90, and every kernel the Java side
+ * launches is defined. The toolkit checks skip, with the reason, where nvcc or ptxas is missing.
  */
 class PtxBuildTest {
   private static final Path MODULE = Path.of("").toAbsolutePath();
@@ -152,6 +152,16 @@ class PtxBuildTest {
 
   @Test
   void gemmKernelsDoNotSpillAtSm90(@TempDir Path tmp) throws Exception {
+    assertNoSpills("gemm", 8, tmp);
+  }
+
+  @Test
+  void imageKernelsDoNotSpillAtSm90(@TempDir Path tmp) throws Exception {
+    assertNoSpills("images", 17, tmp);
+  }
+
+  private static void assertNoSpills(String module, int expectedKernels, Path tmp)
+      throws Exception {
     assumeTool("ptxas");
     Result r =
         exec(
@@ -159,10 +169,10 @@ class PtxBuildTest {
                 tool("ptxas"),
                 "-arch=sm_90",
                 "-v",
-                RESOURCES.resolve("gemm.ptx").toString(),
+                RESOURCES.resolve(module + ".ptx").toString(),
                 "-o",
-                tmp.resolve("gemm.cubin").toString()));
-    System.out.println("ptxas -arch=sm_90 -v gemm.ptx:\n" + r.output());
+                tmp.resolve(module + ".cubin").toString()));
+    System.out.println("ptxas -arch=sm_90 -v " + module + ".ptx:\n" + r.output());
     assertEquals(0, r.exit(), r.output());
     Matcher m =
         Pattern.compile(
@@ -177,6 +187,14 @@ class PtxBuildTest {
       assertEquals("0", m.group(3), m.group(1) + " spills stores: " + line);
       assertEquals("0", m.group(4), m.group(1) + " spills loads: " + line);
     }
-    assertEquals(8, kernels, "expected ptxas figures for 8 sgemm kernels:\n" + r.output());
+    assertEquals(
+        expectedKernels,
+        kernels,
+        "expected ptxas figures for "
+            + expectedKernels
+            + " kernels of "
+            + module
+            + ":\n"
+            + r.output());
   }
 }

@@ -6,32 +6,30 @@ import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.tensor.Tensor;
 
 /**
- * PLACEHOLDER, TO BE REPLACED (issue 16 item 3): the image primitives of {@link ComputeBackend}
- * (reshape, convolution, pooling, batch normalisation) are not yet implemented as CUDA kernels.
- * Each throws {@link UnsupportedOperationException} so that the cuda backend compiles and fails
- * loudly, never silently, on a convolutional network. The CUDA implementation replaces this file
- * (and the {@code implements} clause of {@link CudaBackend} naming it).
+ * The image primitives of {@link ComputeBackend} (reshape, convolution, pooling, batch
+ * normalisation) on {@link CudaBackend}, each delegated to its {@link CudaImageOps}, which launches
+ * the kernels of {@code images.cu}. An internal seam that keeps the image code out of {@link
+ * CudaBackend}; not for use outside this package.
  */
-interface CudaImagePrimitivesPending extends ComputeBackend {
+interface CudaImagePrimitives extends ComputeBackend {
 
-  private static UnsupportedOperationException pending() {
-    return new UnsupportedOperationException("conv2d is not yet implemented on the cuda backend");
-  }
+  /** The backend's image operations (its allocator, kernels and context). */
+  CudaImageOps imageOps();
 
   @Override
   default void reshape(Tensor src, Tensor dst) {
-    throw pending();
+    imageOps().reshape(src, dst);
   }
 
   @Override
   default void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
-    throw pending();
+    imageOps().conv2d(x, weight, bias, params, out);
   }
 
   @Override
   default void conv2dBackwardInput(
       Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradIn) {
-    throw pending();
+    imageOps().conv2dBackwardInput(gradOut, weight, params, gradIn);
   }
 
   @Override
@@ -42,37 +40,37 @@ interface CudaImagePrimitivesPending extends ComputeBackend {
       float beta,
       Tensor gradWeight,
       Tensor gradBias) {
-    throw pending();
+    imageOps().conv2dBackwardWeight(x, gradOut, params, beta, gradWeight, gradBias);
   }
 
   @Override
   default void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
-    throw pending();
+    imageOps().maxPool2d(x, params, out, indices);
   }
 
   @Override
   default void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
-    throw pending();
+    imageOps().maxPool2dBackward(gradOut, indices, gradIn);
   }
 
   @Override
   default void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
-    throw pending();
+    imageOps().avgPool2d(x, params, out);
   }
 
   @Override
   default void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradIn) {
-    throw pending();
+    imageOps().avgPool2dBackward(gradOut, params, gradIn);
   }
 
   @Override
   default void globalAvgPool2d(Tensor x, Tensor out) {
-    throw pending();
+    imageOps().globalAvgPool2d(x, out);
   }
 
   @Override
   default void globalAvgPool2dBackward(Tensor gradOut, Tensor gradIn) {
-    throw pending();
+    imageOps().globalAvgPool2dBackward(gradOut, gradIn);
   }
 
   @Override
@@ -87,7 +85,9 @@ interface CudaImagePrimitivesPending extends ComputeBackend {
       Tensor out,
       Tensor saveMean,
       Tensor saveInvStd) {
-    throw pending();
+    imageOps()
+        .batchNorm2dTraining(
+            x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
   }
 
   @Override
@@ -99,7 +99,7 @@ interface CudaImagePrimitivesPending extends ComputeBackend {
       Tensor runningVar,
       float eps,
       Tensor out) {
-    throw pending();
+    imageOps().batchNorm2dInference(x, gamma, beta, runningMean, runningVar, eps, out);
   }
 
   @Override
@@ -113,6 +113,8 @@ interface CudaImagePrimitivesPending extends ComputeBackend {
       Tensor gradIn,
       Tensor gradGamma,
       Tensor gradBeta) {
-    throw pending();
+    imageOps()
+        .batchNorm2dBackward(
+            x, gradOut, gamma, mean, invStd, batchStatistics, gradIn, gradGamma, gradBeta);
   }
 }
