@@ -47,6 +47,15 @@ abstract class GradientBalancing implements TaskWeighting {
    */
   abstract double[] coefficients(double[][] gram, double[] losses, WeightingStep step);
 
+  /**
+   * The per-task objectives whose gradients are balanced: the step's losses, unless the method
+   * transforms them first (IMTL-L's learned scales). Their gradients also reach the method's own
+   * {@link #parameters()}, unweighted, like the task-specific parameters.
+   */
+  List<Var> objectives(WeightingStep step) {
+    return step.losses();
+  }
+
   final int taskCount() {
     return taskCount;
   }
@@ -83,11 +92,15 @@ abstract class GradientBalancing implements TaskWeighting {
     for (Parameter p : step.taskParameters()) {
       own.add(g.param(p));
     }
+    for (Parameter p : parameters()) {
+      own.add(g.param(p));
+    }
+    List<Var> objectives = objectives(step);
     List<Var> wrt = new ArrayList<>(shared);
     wrt.addAll(own);
     try (TensorScope scope = backend.openScope()) {
       List<List<Tensor>> perTask = new ArrayList<>();
-      for (Var loss : step.losses()) {
+      for (Var loss : objectives) {
         Map<Var, Tensor> grads = g.grad(loss, wrt);
         List<Tensor> parts = new ArrayList<>();
         for (Var v : shared) {
