@@ -56,6 +56,14 @@ abstract class GradientBalancing implements TaskWeighting {
     return step.losses();
   }
 
+  /**
+   * The task weights {@link #backward} reports for coefficients β of the objectives' gradients: β
+   * itself unless the objectives are scaled losses (IMTL-L), whose scale then multiplies in.
+   */
+  double[] reportedWeights(double[] beta) {
+    return beta;
+  }
+
   final int taskCount() {
     return taskCount;
   }
@@ -129,7 +137,7 @@ abstract class GradientBalancing implements TaskWeighting {
       if (step.penalty() != null) {
         g.backward(step.penalty());
       }
-      return beta;
+      return reportedWeights(beta);
     }
   }
 }
