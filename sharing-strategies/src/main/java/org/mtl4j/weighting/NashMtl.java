@@ -6,12 +6,12 @@ import org.mtl4j.api.weighting.WeightingStep;
 /**
  * Nash-MTL (Navon, Shamsian, Achituve, Maron, Kawaguchi, Chechik and Fetaya, "Multi-Task Learning
  * as a Bargaining Game", ICML 2022): the update {@code d = Σ_t α_t g_t} is the Nash bargaining
- * solution, {@code α_t (G α)_t = 1} ({@link NashBargaining}). As in the authors' code the Gram
- * matrix is first divided by its Frobenius norm, the weights are recomputed every {@code
- * update_weights_every} steps (warm-started from, and otherwise equal to, the previous ones), and
- * the combined gradient is clipped to norm {@code max_norm} (0: no clipping), here exactly from the
- * Gram matrix. The bargaining solution makes the update invariant to the scale of each loss: with
- * orthogonal gradients it is the sum of the unit gradients.
+ * solution, {@code α_t (G α)_t = 1} ({@link AlphaFairAllocation} with p = 1). As in the authors'
+ * code the Gram matrix is first divided by its Frobenius norm, the weights are recomputed every
+ * {@code update_weights_every} steps (warm-started from, and otherwise equal to, the previous
+ * ones), and the combined gradient is clipped to norm {@code max_norm} (0: no clipping), here
+ * exactly from the Gram matrix. The bargaining solution makes the update invariant to the scale of
+ * each loss: with orthogonal gradients it is the sum of the unit gradients.
  *
  * <p>A solve that does not converge within {@code optim_niter} Newton iterations is reported in the
  * run log; its last iterate is used when finite, else the previous weights.
@@ -21,7 +21,7 @@ final class NashMtl extends GradientBalancing {
 
   private final int every;
   private final double maxNorm;
-  private final NashBargaining solver;
+  private final AlphaFairAllocation solver;
   private final SolverReport report = new SolverReport("nash-mtl");
   private final double[][] normalized;
   private final double[] alpha;
@@ -31,11 +31,11 @@ final class NashMtl extends GradientBalancing {
     super(taskCount, repGrad, "nash-mtl");
     this.every = every;
     this.maxNorm = maxNorm;
-    this.solver = new NashBargaining(taskCount, iterations);
+    this.solver = new AlphaFairAllocation(taskCount, iterations, 1);
     this.normalized = new double[taskCount][taskCount];
     this.alpha = new double[taskCount];
     this.candidate = new double[taskCount];
-    NashBargaining.reset(alpha);
+    AlphaFairAllocation.reset(alpha);
   }
 
   @Override
