@@ -48,6 +48,18 @@ abstract class GradientBalancing implements TaskWeighting {
   abstract double[] coefficients(double[][] gram, double[] losses, WeightingStep step);
 
   /**
+   * Adds the combined gradient into {@code targets} (one per gradient part) and returns the
+   * coefficients to report: by default {@code Σ_t β_t g_t} with β from {@link #coefficients}.
+   * Methods that combine other vectors than this step's gradients (MoCo's tracked gradients)
+   * override it.
+   */
+  double[] combine(TaskGradients gradients, WeightingStep step, List<Tensor> targets) {
+    double[] beta = coefficients(gradients.gram(), step.lossValues(), step);
+    gradients.addCombination(beta, targets);
+    return beta;
+  }
+
+  /**
    * The per-task objectives whose gradients are balanced: the step's losses, unless the method
    * transforms them first (IMTL-L's learned scales). Their gradients also reach the method's own
    * {@link #parameters()}, unweighted, like the task-specific parameters.
@@ -122,17 +134,17 @@ abstract class GradientBalancing implements TaskWeighting {
         }
       }
       TaskGradients taskGradients = new TaskGradients(backend, perTask);
-      double[] beta = coefficients(taskGradients.gram(), step.lossValues(), step);
+      double[] beta;
       if (representationGradients) {
         Tensor combined = backend.zeros(rep.shape());
-        taskGradients.addCombination(beta, List.of(combined));
+        beta = combine(taskGradients, step, List.of(combined));
         g.backward(Map.of(rep, combined));
       } else {
         List<Tensor> targets = new ArrayList<>();
         for (Var v : shared) {
           targets.add(v.parameter().grad());
         }
-        taskGradients.addCombination(beta, targets);
+        beta = combine(taskGradients, step, targets);
       }
       if (step.penalty() != null) {
         g.backward(step.penalty());
