@@ -17,7 +17,7 @@ import org.mtl4j.api.weighting.WeightingContext;
 
 class ProviderOptionsTest {
   /** The gradient-level methods added for issue 17, registered after the first nine. */
-  static final List<String> GRADIENT_LEVEL_METHODS_OF_ISSUE_17 = List.of("upgrad", "imtl", "nash-mtl", "aligned-mtl", "gradvac", "fairgrad", "sdmgrad", "moco");
+  static final List<String> GRADIENT_LEVEL_METHODS_OF_ISSUE_17 = List.of("upgrad", "imtl", "nash-mtl", "aligned-mtl", "gradvac", "fairgrad", "sdmgrad", "moco", "graddrop");
 
   private final ReferenceBackend backend = new ReferenceBackend();
 

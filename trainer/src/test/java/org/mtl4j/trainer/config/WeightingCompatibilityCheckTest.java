@@ -129,12 +129,21 @@ class WeightingCompatibilityCheckTest {
   }
 
   @Test
-  void sparkSyncAcceptsEveryBuiltInMethodOnTheSharedParameters() {
-    for (String m : Mtl4j.plugins().weightings().keySet()) {
-      assertEquals(
-          List.of(),
-          WeightingCompatibilityCheck.sparkSyncProblems(parse("{method: " + m + "}"), catalog()),
-          m);
+  void sparkSyncAcceptsEveryBuiltInMethodThatStatesIt() {
+    for (var p : Mtl4j.plugins().weightings().values()) {
+      List<String> problems =
+          WeightingCompatibilityCheck.sparkSyncProblems(
+              parse("{method: " + p.name() + "}"), catalog());
+      assertEquals(p.compatibility().sparkSync(), problems.isEmpty(), p.name() + ": " + problems);
     }
+  }
+
+  @Test
+  void gradDropNeedsTheRepresentationSoSparkSyncRefusesIt() {
+    List<String> p =
+        WeightingCompatibilityCheck.sparkSyncProblems(parse("{method: graddrop}"), catalog());
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("weighting.method: 'graddrop' does not support"), p.get(0));
+    assertTrue(p.get(0).contains("upgrad") && !p.get(0).contains("graddrop,"), p.get(0));
   }
 }
