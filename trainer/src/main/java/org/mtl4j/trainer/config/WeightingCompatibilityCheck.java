@@ -59,7 +59,7 @@ public final class WeightingCompatibilityCheck {
               + " for it); use --mode average, or one of: "
               + names(catalog, WeightingCompatibility::sparkSync));
     }
-    if (Boolean.TRUE.equals(config.weighting().options().get(REP_GRAD))) {
+    if (problems.isEmpty() && Boolean.TRUE.equals(config.weighting().options().get(REP_GRAD))) {
       problems.add(
           "weighting.options.rep_grad: true balances per-example gradients of the shared"
               + " representation, which synchronous Spark training does not aggregate; set"
