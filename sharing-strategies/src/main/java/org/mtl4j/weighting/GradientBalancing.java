@@ -60,9 +60,16 @@ abstract class GradientBalancing implements TaskWeighting {
   }
 
   /**
+   * The method's own parameters that task t's objective reaches (IMTL-L's scale s_t); they receive
+   * that objective's gradient, unweighted, like the task-specific parameters. Empty by default.
+   */
+  List<Parameter> parametersOf(int task) {
+    return List.of();
+  }
+
+  /**
    * The per-task objectives whose gradients are balanced: the step's losses, unless the method
-   * transforms them first (IMTL-L's learned scales). Their gradients also reach the method's own
-   * {@link #parameters()}, unweighted, like the task-specific parameters.
+   * transforms them first (IMTL-L's learned scales, see {@link #parametersOf}).
    */
   List<Var> objectives(WeightingStep step) {
     return step.losses();
@@ -112,16 +119,29 @@ abstract class GradientBalancing implements TaskWeighting {
     for (Parameter p : step.taskParameters()) {
       own.add(g.param(p));
     }
-    for (Parameter p : parameters()) {
-      own.add(g.param(p));
-    }
     List<Var> objectives = objectives(step);
     List<Var> wrt = new ArrayList<>(shared);
     wrt.addAll(own);
     try (TensorScope scope = backend.openScope()) {
       List<List<Tensor>> perTask = new ArrayList<>();
-      for (Var loss : objectives) {
-        Map<Var, Tensor> grads = g.grad(loss, wrt);
+      for (int t = 0; t < objectives.size(); t++) {
+        Var loss = objectives.get(t);
+        List<Var> mine = wrt;
+        List<Parameter> extra = parametersOf(t);
+        if (!extra.isEmpty()) {
+          mine = new ArrayList<>(wrt);
+          for (Parameter p : extra) {
+            Var v = g.param(p);
+            mine.add(v);
+          }
+        }
+        Map<Var, Tensor> grads = g.grad(loss, mine);
+        for (int k = wrt.size(); k < mine.size(); k++) {
+          Var v = mine.get(k);
+          Tensor d = grads.get(v);
+          backend.axpby(1f, d, 1f, v.parameter().grad());
+          d.close();
+        }
         List<Tensor> parts = new ArrayList<>();
         for (Var v : shared) {
           parts.add(grads.get(v));

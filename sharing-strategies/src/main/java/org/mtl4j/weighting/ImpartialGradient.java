@@ -50,6 +50,11 @@ final class ImpartialGradient extends GradientBalancing {
   }
 
   @Override
+  List<Parameter> parametersOf(int task) {
+    return scales == null ? List.of() : List.of(scales.parameters().get(task));
+  }
+
+  @Override
   List<Var> objectives(WeightingStep step) {
     return scales == null ? step.losses() : scales.scaledLosses(step);
   }
