@@ -47,6 +47,42 @@ abstract class GradientBalancing implements TaskWeighting {
    */
   abstract double[] coefficients(double[][] gram, double[] losses, WeightingStep step);
 
+  /**
+   * Adds the combined gradient into {@code targets} (one per gradient part) and returns the
+   * coefficients to report: by default {@code Σ_t β_t g_t} with β from {@link #coefficients}.
+   * Methods that combine other vectors than this step's gradients (MoCo's tracked gradients)
+   * override it.
+   */
+  double[] combine(TaskGradients gradients, WeightingStep step, List<Tensor> targets) {
+    double[] beta = coefficients(gradients.gram(), step.lossValues(), step);
+    gradients.addCombination(beta, targets);
+    return beta;
+  }
+
+  /**
+   * The method's own parameters that task t's objective reaches (IMTL-L's scale s_t); they receive
+   * that objective's gradient, unweighted, like the task-specific parameters. Empty by default.
+   */
+  List<Parameter> parametersOf(int task) {
+    return List.of();
+  }
+
+  /**
+   * The per-task objectives whose gradients are balanced: the step's losses, unless the method
+   * transforms them first (IMTL-L's learned scales, see {@link #parametersOf}).
+   */
+  List<Var> objectives(WeightingStep step) {
+    return step.losses();
+  }
+
+  /**
+   * The task weights {@link #backward} reports for coefficients β of the objectives' gradients: β
+   * itself unless the objectives are scaled losses (IMTL-L), whose scale then multiplies in.
+   */
+  double[] reportedWeights(double[] beta) {
+    return beta;
+  }
+
   final int taskCount() {
     return taskCount;
   }
@@ -83,12 +119,29 @@ abstract class GradientBalancing implements TaskWeighting {
     for (Parameter p : step.taskParameters()) {
       own.add(g.param(p));
     }
+    List<Var> objectives = objectives(step);
     List<Var> wrt = new ArrayList<>(shared);
     wrt.addAll(own);
     try (TensorScope scope = backend.openScope()) {
       List<List<Tensor>> perTask = new ArrayList<>();
-      for (Var loss : step.losses()) {
-        Map<Var, Tensor> grads = g.grad(loss, wrt);
+      for (int t = 0; t < objectives.size(); t++) {
+        Var loss = objectives.get(t);
+        List<Var> mine = wrt;
+        List<Parameter> extra = parametersOf(t);
+        if (!extra.isEmpty()) {
+          mine = new ArrayList<>(wrt);
+          for (Parameter p : extra) {
+            Var v = g.param(p);
+            mine.add(v);
+          }
+        }
+        Map<Var, Tensor> grads = g.grad(loss, mine);
+        for (int k = wrt.size(); k < mine.size(); k++) {
+          Var v = mine.get(k);
+          Tensor d = grads.get(v);
+          backend.axpby(1f, d, 1f, v.parameter().grad());
+          d.close();
+        }
         List<Tensor> parts = new ArrayList<>();
         for (Var v : shared) {
           parts.add(grads.get(v));
@@ -101,22 +154,22 @@ abstract class GradientBalancing implements TaskWeighting {
         }
       }
       TaskGradients taskGradients = new TaskGradients(backend, perTask);
-      double[] beta = coefficients(taskGradients.gram(), step.lossValues(), step);
+      double[] beta;
       if (representationGradients) {
         Tensor combined = backend.zeros(rep.shape());
-        taskGradients.addCombination(beta, List.of(combined));
+        beta = combine(taskGradients, step, List.of(combined));
         g.backward(Map.of(rep, combined));
       } else {
         List<Tensor> targets = new ArrayList<>();
         for (Var v : shared) {
           targets.add(v.parameter().grad());
         }
-        taskGradients.addCombination(beta, targets);
+        beta = combine(taskGradients, step, targets);
       }
       if (step.penalty() != null) {
         g.backward(step.penalty());
       }
-      return beta;
+      return reportedWeights(beta);
     }
   }
 }

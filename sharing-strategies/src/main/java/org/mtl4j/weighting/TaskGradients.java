@@ -26,6 +26,11 @@ final class TaskGradients {
     return grads.size();
   }
 
+  /** Task t's gradient parts (device tensors owned by the caller's scope). */
+  List<Tensor> parts(int t) {
+    return grads.get(t);
+  }
+
   /** {@code G[i][j] = g_i · g_j}. */
   double[][] gram() {
     int t = grads.size();

@@ -16,6 +16,9 @@ import org.mtl4j.api.weighting.TaskWeightingProvider;
 import org.mtl4j.api.weighting.WeightingContext;
 
 class ProviderOptionsTest {
+  /** The gradient-level methods added for issue 17, registered after the first nine. */
+  static final List<String> GRADIENT_LEVEL_METHODS_OF_ISSUE_17 = List.of("upgrad", "imtl", "nash-mtl", "aligned-mtl", "gradvac", "fairgrad", "sdmgrad", "moco", "graddrop");
+
   private final ReferenceBackend backend = new ReferenceBackend();
 
   @AfterEach
@@ -41,7 +44,11 @@ class ProviderOptionsTest {
     assertEquals(
         List.of(
             "equal", "static", "uncertainty", "dwa", "rlw", "gradnorm", "pcgrad", "mgda", "cagrad"),
-        names);
+        names.subList(0, 9));
+    for (String added : GRADIENT_LEVEL_METHODS_OF_ISSUE_17) {
+      assertTrue(names.contains(added), added + " is not registered: " + names);
+    }
+    assertEquals(names.size(), new java.util.HashSet<>(names).size(), "a name twice: " + names);
   }
 
   @Test

@@ -1,0 +1,26 @@
+package org.mtl4j.weighting;
+
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
+import org.mtl4j.api.weighting.TaskWeightingProvider;
+
+/** {@code fairgrad} against the api test-jar's contract and this module's exact checks. */
+class FairGradContractTest extends TaskWeightingContract {
+  @Override
+  protected TaskWeightingProvider provider() {
+    return new FairGradProvider();
+  }
+
+  @Nested
+  class ExactCombination extends GradientLevelContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new FairGradProvider();
+    }
+
+    @Override
+    String expectedName() {
+      return "fairgrad";
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package org.mtl4j.weighting;
+
+import org.junit.jupiter.api.Nested;
+import org.mtl4j.api.testing.TaskWeightingContract;
+import org.mtl4j.api.weighting.TaskWeightingProvider;
+
+/** {@code upgrad} against the api test-jar's contract and this module's exact checks. */
+class UpGradContractTest extends TaskWeightingContract {
+  @Override
+  protected TaskWeightingProvider provider() {
+    return new UpGradProvider();
+  }
+
+  @Nested
+  class ExactCombination extends GradientLevelContractChecks {
+    @Override
+    TaskWeightingProvider provider() {
+      return new UpGradProvider();
+    }
+
+    @Override
+    String expectedName() {
+      return "upgrad";
+    }
+  }
+}
