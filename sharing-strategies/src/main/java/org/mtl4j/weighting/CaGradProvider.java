@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code cagrad}: Conflict-Averse Gradient descent of Liu et al., NeurIPS 2021. */
@@ -40,5 +41,11 @@ public final class CaGradProvider implements TaskWeightingProvider {
         options.getBoolean("rep_grad"),
         Checks.nonNegative(options, "c"),
         rescale);
+  }
+
+  /** Stateless. */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.GRADIENT_LEVEL;
   }
 }

@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code dwa}: Dynamic Weight Average of Liu, Johns and Davison, CVPR 2019. */
@@ -30,5 +31,11 @@ public final class DwaProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     return new DynamicWeightAverage(
         Checks.taskCount(context, name()), Checks.positive(options, "temperature"));
+  }
+
+  /** Its loss history is in state(). */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.LOSS_LEVEL;
   }
 }

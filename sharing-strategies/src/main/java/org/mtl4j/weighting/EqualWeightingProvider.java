@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code equal}: the sum of the task losses (α_t = 1), the multi-task learning baseline. */
@@ -27,5 +28,11 @@ public final class EqualWeightingProvider implements TaskWeightingProvider {
   @Override
   public TaskWeighting create(Options options, WeightingContext context) {
     return new EqualWeighting(Checks.taskCount(context, name()));
+  }
+
+  /** Stateless. */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.LOSS_LEVEL;
   }
 }

@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code gradnorm}: GradNorm of Chen et al., ICML 2018. */
@@ -31,5 +32,13 @@ public final class GradNormProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     return new GradNorm(
         Checks.taskCount(context, name()), Checks.nonNegative(options, "alpha"), context.backend());
+  }
+
+  /**
+   * Per-task gradients of the last shared layer; weights are parameters, initial losses in state().
+   */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.LOSS_LEVEL.withPerTaskGradients(true);
   }
 }

@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code mgda}: MGDA-UB of Sener and Koltun, NeurIPS 2018. */
@@ -40,5 +41,11 @@ public final class MgdaProvider implements TaskWeightingProvider {
         Checks.taskCount(context, name()),
         options.getBoolean("rep_grad"),
         MultipleGradientDescent.Normalization.parse(options.getString("normalization")));
+  }
+
+  /** Stateless. */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.GRADIENT_LEVEL;
   }
 }

@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code pcgrad}: gradient surgery of Yu et al., NeurIPS 2020. */
@@ -33,5 +34,11 @@ public final class PcGradProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     return new ProjectingConflictingGradients(
         Checks.taskCount(context, name()), options.getBoolean("rep_grad"), context.seed());
+  }
+
+  /** Stateless; its orders follow from (seed, step). */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.GRADIENT_LEVEL;
   }
 }

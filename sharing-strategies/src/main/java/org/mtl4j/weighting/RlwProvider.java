@@ -6,6 +6,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code rlw}: Random Loss Weighting of Lin et al. (arXiv:2111.10603, 2021; TMLR 2022). */
@@ -40,5 +41,11 @@ public final class RlwProvider implements TaskWeightingProvider {
         RandomLossWeighting.Distribution.valueOf(
             options.getString("distribution").toUpperCase(Locale.ROOT));
     return new RandomLossWeighting(Checks.taskCount(context, name()), d, context.seed());
+  }
+
+  /** Its draws follow from (seed, step): nothing to carry. */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.LOSS_LEVEL;
   }
 }

@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code static}: each task's loss scaled by the weight α_t given in its task definition. */
@@ -28,5 +29,11 @@ public final class StaticWeightingProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     Checks.taskCount(context, name());
     return new StaticWeighting(context.tasks());
+  }
+
+  /** Stateless. */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.LOSS_LEVEL;
   }
 }

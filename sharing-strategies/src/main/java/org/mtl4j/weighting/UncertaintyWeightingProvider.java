@@ -5,6 +5,7 @@ import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
 /** {@code uncertainty}: homoscedastic uncertainty weighting of Kendall et al., CVPR 2018. */
@@ -31,5 +32,11 @@ public final class UncertaintyWeightingProvider implements TaskWeightingProvider
     Checks.taskCount(context, name());
     double init = options.getDouble("init_log_var");
     return new UncertaintyWeighting(context.tasks(), context.backend(), init);
+  }
+
+  /** Its log-variances are parameters, checkpointed with the network. */
+  @Override
+  public WeightingCompatibility compatibility() {
+    return WeightingCompatibility.LOSS_LEVEL;
   }
 }

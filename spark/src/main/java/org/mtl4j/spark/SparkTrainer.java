@@ -28,8 +28,10 @@ import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.checkpoint.SafeTensors;
+import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.ConfigWriter;
 import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.config.WeightingCompatibilityCheck;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
 import org.mtl4j.trainer.data.Examples;
@@ -112,6 +114,9 @@ public final class SparkTrainer {
    * written by a local or a distributed run) when not null.
    */
   public SparkTrainingResult train(Path resumeFrom) {
+    if (options.mode() == TrainingMode.SYNC) {
+      WeightingCompatibilityCheck.requireSparkSync(config, Mtl4j.plugins());
+    }
     Checkpoint resume =
         resumeFrom == null ? null : new CheckpointStore().load(Trainer.checkpointDir(resumeFrom));
     String yaml = new ConfigWriter().toYaml(config);
@@ -161,11 +166,13 @@ public final class SparkTrainer {
         Optimizer optimizer = OptimizerFactory.create(config.optimizer(), backend)) {
       if (options.mode() == TrainingMode.SYNC
           && weighting.gradientSource() == GradientSource.REPRESENTATION) {
-        throw new IllegalArgumentException(
-            "weighting.options.rep_grad: true balances per-example gradients of the shared"
-                + " representation, which synchronous Spark training does not aggregate; set"
-                + " rep_grad: false (balance the shared parameters' gradients) or use --mode"
-                + " average");
+        // a method that balances the representation without a rep_grad option
+        throw new ConfigException(
+            List.of(
+                "weighting.method: '"
+                    + config.weighting().method()
+                    + "' balances gradients of the shared representation, which synchronous"
+                    + " Spark training does not aggregate; use --mode average"));
       }
       Driver d = new Driver(backend, net, weighting, optimizer, tasks, specB, rows, yaml, pre);
       try {

@@ -24,4 +24,15 @@ public interface TaskWeightingProvider {
    * given tasks.
    */
   TaskWeighting create(Options options, WeightingContext context);
+
+  /**
+   * What the method needs (per-task gradients) and supports (representation gradients, Spark sync
+   * mode, an exact resume from checkpoints), for {@code mtl4j plugins} and for the trainer's check
+   * of a config. The default, {@link WeightingCompatibility#UNDECLARED}, claims nothing: a provider
+   * written before this method existed keeps compiling and is refused only where the trainer cannot
+   * know it works (representation gradients, Spark sync mode).
+   */
+  default WeightingCompatibility compatibility() {
+    return WeightingCompatibility.UNDECLARED;
+  }
 }

@@ -36,6 +36,7 @@ import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.GradientSource;
 import org.mtl4j.api.weighting.TaskWeighting;
 import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 import org.mtl4j.api.weighting.WeightingStep;
 
@@ -469,6 +470,37 @@ public abstract class TaskWeightingContract {
     for (List<Task> tasks : taskSets()) {
       try (TaskWeighting w = p.create(defaults, new WeightingContext(tasks, backend, 1L))) {
         assertNotNull(w.gradientSource());
+      }
+    }
+  }
+
+  @Test
+  void statedCompatibilityMatchesWhatTheMethodDoes() {
+    TaskWeightingProvider p = provider();
+    WeightingCompatibility c = p.compatibility();
+    assertNotNull(c, "compatibility() returned null");
+    if (c.representationGradients()) {
+      assertNotNull(
+          representationOptions(),
+          p.name()
+              + " states representation-gradient support but declares no boolean rep_grad"
+              + " option to select it");
+    }
+    for (Map<String, Object> opts : configurations()) {
+      for (List<Task> tasks : taskSets()) {
+        try (TaskWeighting w = create(opts, tasks, 1L)) {
+          if (!c.perTaskGradients()) {
+            assertEquals(
+                GradientSource.NONE,
+                w.gradientSource(),
+                where(opts, tasks) + ": states no per-task gradients but differentiates per task");
+          }
+          if (w.gradientSource() != GradientSource.NONE) {
+            assertTrue(
+                c.perTaskGradients(),
+                where(opts, tasks) + ": differentiates per task but states it does not");
+          }
+        }
       }
     }
   }

@@ -1,8 +1,12 @@
 package org.mtl4j.trainer.cli;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mtl4j.api.options.OptionSpec;
+import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.PluginCatalog;
 import picocli.CommandLine.Command;
@@ -20,9 +24,60 @@ final class PluginsCommand implements Callable<Integer> {
     c.strategies().values().forEach(p -> print(p.name(), p.description(), p.options()));
     System.out.println("weighting methods (weighting.method, weighting.options):");
     c.weightings().values().forEach(p -> print(p.name(), p.description(), p.options()));
+    System.out.print(compatibilityMatrix(c.weightings().values()));
     System.out.println("data sources (data.source, data.options):");
     c.dataSources().values().forEach(p -> print(p.name(), p.description(), p.options()));
     return Main.OK;
+  }
+
+  private static final String[] MATRIX_HEADER = {
+    "method", "per-task gradients", "rep_grad", "spark sync", "checkpointed state"
+  };
+
+  /**
+   * The weighting methods' compatibility matrix, as their providers state it, in aligned columns.
+   */
+  static String compatibilityMatrix(Collection<TaskWeightingProvider> providers) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(MATRIX_HEADER);
+    for (TaskWeightingProvider p : providers) {
+      WeightingCompatibility c = p.compatibility();
+      rows.add(
+          new String[] {
+            p.name(),
+            yesNo(c.perTaskGradients()),
+            yesNo(c.representationGradients()),
+            yesNo(c.sparkSync()),
+            yesNo(c.checkpointedState())
+          });
+    }
+    int[] width = new int[MATRIX_HEADER.length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("weighting compatibility (per-task gradients: one backward per task;")
+        .append(" rep_grad: can balance representation gradients;")
+        .append(" spark sync: synchronous Spark training;")
+        .append(" checkpointed state: a resumed run continues exactly):")
+        .append(System.lineSeparator());
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int i = 0; i < r.length; i++) {
+        line.append(r[i]);
+        if (i < r.length - 1) {
+          line.append(" ".repeat(width[i] - r[i].length() + 2));
+        }
+      }
+      out.append(line.toString().stripTrailing()).append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  private static String yesNo(boolean b) {
+    return b ? "yes" : "no";
   }
 
   private static void print(String name, String description, List<OptionSpec> options) {

@@ -324,6 +324,12 @@ public final class ConfigReader {
                   ? "(no weighting method was discovered)"
                   : String.join(", ", catalog.weightings().keySet())));
     } else {
+      String repGrad = WeightingCompatibilityCheck.representationProblem(provider, raw, catalog);
+      if (repGrad != null) {
+        f.raw(f.at("options") + "." + WeightingCompatibilityCheck.REP_GRAD + ": " + repGrad);
+        raw = new java.util.LinkedHashMap<>(raw);
+        raw.remove(WeightingCompatibilityCheck.REP_GRAD);
+      }
       opts = options(raw, provider.options(), f.at("options"), f);
     }
     return new WeightingConfig(method, opts);

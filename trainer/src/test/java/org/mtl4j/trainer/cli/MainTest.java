@@ -174,5 +174,25 @@ class MainTest {
     assertTrue(stdout().contains("      experts          int          default 4"), stdout());
     assertTrue(stdout().contains("  equal "), stdout());
     assertTrue(stdout().contains("  fashion-mnist "), stdout());
+    assertTrue(stdout().contains("weighting compatibility"), stdout());
+  }
+
+  @Test
+  void representationGradientsWithAMethodWithoutThemExitWithTwoAndSayWhatWorks() throws Exception {
+    Path cfg = tmp.resolve("rep.yaml");
+    Files.writeString(
+        cfg,
+        "data: {source: synthetic-mmoe, options: {train_size: 50, test_size: 10, input_size: 4}}\n"
+            + "tasks: [{name: a, type: regression, label: task1}]\n"
+            + "weighting: {method: dwa, options: {rep_grad: true}}\n");
+    assertEquals(2, run("train", "-c", cfg.toString(), "--epochs", "0", "-q"));
+    String e = err.toString();
+    assertTrue(
+        e.startsWith(
+            "mtl4j: weighting.options.rep_grad: 'true': dwa does not balance gradients of the"
+                + " shared representation"),
+        e);
+    assertTrue(e.contains("cagrad, mgda, pcgrad"), e);
+    assertFalse(e.contains("\tat "), e);
   }
 }
