@@ -2,6 +2,8 @@ package org.mtl4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.weighting.TaskWeightingProvider;
+import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.data.Permutations;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,11 +20,11 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One training step of the reference hard-parameter-sharing model (Caruana 1997) through {@link
  * HpsSession}: batch gather and upload, forward, losses, the weighting method's backward, Adam,
- * zeroed gradients. {@code weighting} selects equal weighting or a gradient method on the shared
- * representation ({@code rep_grad}): PCGrad (Yu et al., NeurIPS 2020), MGDA (Sener and Koltun,
- * NeurIPS 2018), CAGrad (Liu et al., NeurIPS 2021); {@code tasks} 2 is the reference model, 8
- * cycles category/footwear/group heads. {@code hidden} 2048-2048 is the wide trunk. Run with {@code
- * -prof gc} for heap bytes per step.
+ * zeroed gradients. {@code weighting} selects any discovered method; those that support it run on
+ * the shared representation ({@code rep_grad}), e.g. PCGrad (Yu et al., NeurIPS 2020), MGDA (Sener
+ * and Koltun, NeurIPS 2018), CAGrad (Liu et al., NeurIPS 2021); {@code tasks} 2 is the reference
+ * model, 8 cycles category/footwear/group heads. {@code hidden} 2048-2048 is the wide trunk. Run
+ * with {@code -prof gc} for heap bytes per step.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,7 +62,7 @@ public class TrainingStepBenchmark {
                 r.seed(),
                 hidden,
                 weighting,
-                !weighting.equals("equal"),
+                representationGradients(weighting),
                 tasks,
                 r.data(),
                 r.backend()),
@@ -68,6 +70,20 @@ public class TrainingStepBenchmark {
     int n = session.data.train().size();
     order = Permutations.of(n, CounterRng.derive(r.seed(), 1000));
     batch = r.batch();
+  }
+
+  /**
+   * Whether the method runs with {@code rep_grad: true}: every method whose provider states
+   * representation-gradient support; the others (loss-level methods, DB-MTL) as configured by
+   * default.
+   */
+  static boolean representationGradients(String method) {
+    TaskWeightingProvider p = Mtl4j.plugins().weightings().get(method);
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "unknown weighting '" + method + "'; known: " + Mtl4j.plugins().weightings().keySet());
+    }
+    return p.compatibility().representationGradients();
   }
 
   @TearDown(Level.Trial)

@@ -8,7 +8,14 @@ import org.mtl4j.api.weighting.TaskWeightingProvider;
 import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.api.weighting.WeightingContext;
 
-/** {@code db-mtl}: Dual-Balancing Multi-Task Learning of Lin et al., 2023. */
+/**
+ * {@code db-mtl}: Dual-Balancing Multi-Task Learning of Lin et al., 2023. The default {@code
+ * beta_sigma} is 0.5 (β_k = 0.9 / √k), a schedule of the paper's Algorithm 1 whose momentum fades;
+ * LibMTL's command line defaults to σ = 0 (constant β = 0.9). Measured on the MultiFashion
+ * integration run (hard sharing, Adam 1e-3, 3000 composites, 11 steps per epoch): with σ = 0 the
+ * accuracies stayed at 0.27 / 0.22 after 6 epochs (the undecayed gradient momentum under Adam's own
+ * momentum), with σ = 0.5 they reached 0.53 / 0.48 after 3, as {@code equal} does.
+ */
 public final class DbMtlProvider implements TaskWeightingProvider {
   @Override
   public String name() {
@@ -26,7 +33,7 @@ public final class DbMtlProvider implements TaskWeightingProvider {
     return List.of(
         OptionSpec.ofDouble("beta", 0.9, "momentum β of the task gradients, in [0, 1)"),
         OptionSpec.ofDouble(
-            "beta_sigma", 0.0, "decay σ >= 0 of the momentum: β_k = β / k^σ at step k"));
+            "beta_sigma", 0.5, "decay σ >= 0 of the momentum: β_k = β / k^σ at step k"));
   }
 
   @Override

@@ -161,8 +161,8 @@ class LossLevelMethodsPaperTest {
   // ---------------------------------------------------------------------------------- DB-MTL
 
   /**
-   * L = (7, 1): log-loss gradients g1/7 = (3, 4)/7 (norm 5/7) and g2 = (1, 0). Step 1 (β = 0.9):
-   * momenta 0.1·(3, 4)/7 and 0.1·(1, 0), α = (max norm / norm) = (7/5, 1), update 0.02·(3, 4) +
+   * L = (7, 1): log-loss gradients g1/7 = (3, 4)/7 (norm 5/7) and g2 = (1, 0). Step 1 (β = 0.9, σ =
+   * 0): momenta 0.1·(3, 4)/7 and 0.1·(1, 0), α = (max norm / norm) = (7/5, 1), update 0.02·(3, 4) +
    * 0.1·(1, 0) = (0.16, 0.08). Step 2 at the same θ: momenta 0.19·g/L, the same α: 1.9 times it.
    */
   @Test
@@ -170,7 +170,7 @@ class LossLevelMethodsPaperTest {
     try (ReferenceBackend b = new ReferenceBackend(ReferenceBackend.Precision.DOUBLE);
         LinearLosses f =
             new LinearLosses(b, PcGradClosedFormTest.TWO, new double[] {1, 1}, G1, G2);
-        TaskWeighting w = create(new DbMtlProvider(), Map.of(), b)) {
+        TaskWeighting w = create(new DbMtlProvider(), Map.of("beta_sigma", 0.0), b)) {
       assertArrayEquals(new double[] {1.4, 1}, step(w, f, 0, 0), 1e-6);
       assertArrayEquals(new double[] {0.16, 0.08}, f.thetaGrad(), 1e-7);
       assertArrayEquals(new double[] {1.4, 1}, step(w, f, 0, 1), 1e-6);
