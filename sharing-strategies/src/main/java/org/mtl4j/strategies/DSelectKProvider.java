@@ -28,7 +28,9 @@ import org.mtl4j.api.task.Task;
  * NeurIPS 2021). {@code experts} expert MLPs (the spec's hidden layers) read the input; task t's
  * example-conditioned gate ({@link DSelectGate}: {@code selectors} = k smooth-step binary-encoded
  * selectors mixed by a softmax) weights them, and task t's tower reads the mixture. Unlike MMoE's
- * softmax gate, the DSelect-k gate reaches exactly k non-zero weights during training.
+ * softmax gate, which keeps every expert, the DSelect-k gate has at most k non-zero weights once
+ * its selectors' logits leave the smooth-step's ramp, where the entropy regulariser drives them; it
+ * stays differentiable until then.
  *
  * <p>Ω is the paper's entropy regulariser, which drives each selector to a single expert: {@code Ω
  * = λ · Σ_t Σ_i mean_rows(−Σ_j r_ij log(r_ij + 10⁻⁶))} with λ = option {@code entropy}, plus, when
