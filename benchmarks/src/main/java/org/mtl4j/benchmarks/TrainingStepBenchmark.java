@@ -74,15 +74,17 @@ public class TrainingStepBenchmark {
   }
 
   /**
-   * Whether {@code weighting} runs on representation gradients here: every gradient-level method
-   * whose plugin states it supports them (GradVac and MoCo balance the shared parameters).
+   * Whether the method runs with {@code rep_grad: true}: every method whose provider states
+   * representation-gradient support; the others (loss-level methods, DB-MTL) as configured by
+   * default.
    */
-  static boolean representationGradients(String weighting) {
-    TaskWeightingProvider p = Mtl4j.plugins().weightings().get(weighting);
+  static boolean representationGradients(String method) {
+    TaskWeightingProvider p = Mtl4j.plugins().weightings().get(method);
     if (p == null) {
-      throw new IllegalArgumentException("unknown weighting method '" + weighting + "'");
+      throw new IllegalArgumentException(
+          "unknown weighting '" + method + "'; known: " + Mtl4j.plugins().weightings().keySet());
     }
-    return p.compatibility().perTaskGradients() && p.compatibility().representationGradients();
+    return p.compatibility().representationGradients();
   }
 
   @TearDown(Level.Trial)

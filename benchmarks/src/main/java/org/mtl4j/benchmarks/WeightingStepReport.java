@@ -1,120 +1,138 @@
 package org.mtl4j.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.Locale;
-import org.mtl4j.api.backend.CounterRng;
-import org.mtl4j.trainer.data.Permutations;
 
 /**
- * Per-step time of weighting methods against {@code equal} on the reference model ({@link
- * HpsSession}, as {@link TrainingStepBenchmark}), measured the way {@link GemmReport} measures gemm
- * on a shared machine: both sessions live in one JVM and rounds of {@code steps} training steps
- * alternate between {@code equal} and the method; the figure is the median of the per-round ratios,
- * which load drift affects far less than separate JMH trials. Gradient-level methods run on
- * representation gradients where their plugin supports it.
+ * Per-step cost of weighting methods against {@code equal} on the reference model (issue 17's
+ * budget: loss-level methods at most 1.05x, gradient-level at most 1.3x with 2 tasks and 2x with 8;
+ * heap under 64 KiB per step). For each method it builds two {@link HpsSession}s, equal and the
+ * method (with {@code rep_grad} where the provider states support, as {@link TrainingStepBenchmark}
+ * does), and alternates, in one JVM, rounds of training steps of each, swapping the order every
+ * round; it prints the median of the per-round time ratios, which keeps the load drift of a shared
+ * machine out of the ratio (separate JMH forks swing by 2x there), and the heap each side allocates
+ * per step (the thread's allocation counter).
  *
- * <pre>
- * java -cp benchmarks.jar org.mtl4j.benchmarks.WeightingStepReport METHODS TASKS [ROUNDS] [STEPS]
- *   e.g. upgrad,imtl 2,8 15 8
- * </pre>
+ * <p>Usage: {@code java -cp benchmarks.jar org.mtl4j.benchmarks.WeightingStepReport METHODS [tasks]
+ * [rounds] [steps per round] [threads]}, METHODS comma separated (defaults: 2 tasks, 15 rounds, 8
+ * steps, 2 threads).
  */
 public final class WeightingStepReport {
   private WeightingStepReport() {}
 
   public static void main(String[] args) {
-    String[] methods = args[0].split(",");
-    int[] taskCounts = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+    String[] methods = args.length > 0 ? args[0].split(",") : new String[] {"famo"};
+    int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     System.out.printf(
-        Locale.ROOT,
-        "paired rounds: %d rounds of %d steps each side; median ms/step and median per-round"
-            + " ratio (min-max)%n",
-        rounds,
-        steps);
-    System.out.println(
-        "| method | tasks | equal ms/step | method ms/step | ratio (median) | range |");
-    System.out.println("|---|---:|---:|---:|---:|---|");
-    for (int tasks : taskCounts) {
-      try (HpsSession equal = session("equal", tasks)) {
-        int[] order = Permutations.of(equal.data.train().size(), CounterRng.derive(42, 1000));
-        int batch = HpsSession.Spec.reference().batch();
-        Cursor ce = new Cursor(order, batch);
-        run(equal, ce, 20);
-        for (String m : methods) {
-          try (HpsSession method = session(m, tasks)) {
-            Cursor cm = new Cursor(order, batch);
-            run(method, cm, 20);
-            double[] te = new double[rounds];
-            double[] tm = new double[rounds];
-            double[] ratio = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-              te[r] = run(equal, ce, steps) / steps;
-              tm[r] = run(method, cm, steps) / steps;
-              ratio[r] = tm[r] / te[r];
-            }
-            double[] sorted = ratio.clone();
-            Arrays.sort(sorted);
-            System.out.printf(
-                Locale.ROOT,
-                "| %s | %d | %.2f | %.2f | %.2f | %.2f-%.2f |%n",
-                m,
-                tasks,
-                median(te),
-                median(tm),
-                median(ratio),
-                sorted[0],
-                sorted[rounds - 1]);
-          }
-        }
-      }
+        "method | tasks | equal ms/step | method ms/step | median ratio | ratios min-max |"
+            + " heap B/step equal | heap B/step method%n");
+    for (String method : methods) {
+      report(method, tasks, rounds, steps, threads);
     }
   }
 
-  private static HpsSession session(String weighting, int tasks) {
+  private static HpsSession session(String method, int tasks, int threads) {
     HpsSession.Spec r = HpsSession.Spec.reference();
     return new HpsSession(
         new HpsSession.Spec(
             r.batch(),
-            r.threads(),
+            threads,
             r.seed(),
-            "512-256",
-            weighting,
-            TrainingStepBenchmark.representationGradients(weighting),
+            r.hidden(),
+            method,
+            TrainingStepBenchmark.representationGradients(method),
             tasks,
             r.data(),
             r.backend()),
         1);
   }
 
-  /** Where each session is in the shared batch order. */
-  private static final class Cursor {
-    final int[] order;
-    final int batch;
-    int from;
-
-    Cursor(int[] order, int batch) {
-      this.order = order;
-      this.batch = batch;
+  private static void report(String method, int tasks, int rounds, int steps, int threads) {
+    try (HpsSession equal = session("equal", tasks, threads);
+        HpsSession other = session(method, tasks, threads)) {
+      Side a = new Side(equal, steps);
+      Side b = new Side(other, steps);
+      a.run();
+      b.run(); // warm-up
+      a.run();
+      b.run();
+      double[] ta = new double[rounds];
+      double[] tb = new double[rounds];
+      double[] ratio = new double[rounds];
+      long heapA = 0;
+      long heapB = 0;
+      for (int i = 0; i < rounds; i++) {
+        if (i % 2 == 0) {
+          ta[i] = a.run();
+          heapA += a.allocated;
+          tb[i] = b.run();
+          heapB += b.allocated;
+        } else {
+          tb[i] = b.run();
+          heapB += b.allocated;
+          ta[i] = a.run();
+          heapA += a.allocated;
+        }
+        ratio[i] = tb[i] / ta[i];
+      }
+      double[] sorted = ratio.clone();
+      Arrays.sort(sorted);
+      System.out.printf(
+          "%s | %d | %.2f | %.2f | %.3f | %.2f-%.2f | %d | %d%n",
+          method,
+          tasks,
+          median(ta) * 1e3 / steps,
+          median(tb) * 1e3 / steps,
+          median(ratio),
+          sorted[0],
+          sorted[sorted.length - 1],
+          heapA / ((long) rounds * steps),
+          heapB / ((long) rounds * steps));
     }
   }
 
-  /** Milliseconds for {@code n} steps. */
-  private static double run(HpsSession s, Cursor c, int n) {
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      if (c.from + c.batch > c.order.length) {
-        c.from = 0;
-      }
-      s.step(c.order, c.from, c.batch, 1);
-      c.from += c.batch;
+  /** One session's rounds of steps over a fixed example order. */
+  private static final class Side {
+    private final HpsSession session;
+    private final int steps;
+    private final int[] order;
+    private int cursor;
+    long allocated;
+
+    Side(HpsSession session, int steps) {
+      this.session = session;
+      this.steps = steps;
+      int n = session.data.train().size();
+      this.order = new int[n];
+      Arrays.setAll(order, i -> i);
     }
-    return (System.nanoTime() - t0) / 1e6;
+
+    /** Seconds for {@code steps} steps; {@link #allocated} is the heap they allocated. */
+    double run() {
+      com.sun.management.ThreadMXBean mx =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      int batch = HpsSession.Spec.reference().batch();
+      long h0 = mx.getCurrentThreadAllocatedBytes();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < steps; i++) {
+        if (cursor + batch > order.length) {
+          cursor = 0;
+        }
+        session.step(order, cursor, batch, 0);
+        cursor += batch;
+      }
+      double s = (System.nanoTime() - t0) * 1e-9;
+      allocated = mx.getCurrentThreadAllocatedBytes() - h0;
+      return s;
+    }
   }
 
   private static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return s[s.length / 2];
   }
 }

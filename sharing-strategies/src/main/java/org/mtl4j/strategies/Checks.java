@@ -44,7 +44,8 @@ final class Checks {
   private static String sharedPartName(String strategy) {
     return switch (strategy) {
       case "hard" -> "shared trunk";
-      case "mmoe", "ple" -> "layers of each expert";
+      case "mmoe", "ple", "cgc", "dselect-k" -> "layers of each expert";
+      case "learning-to-branch" -> "layers of the branching tree";
       default -> "layers of each task column";
     };
   }

@@ -29,8 +29,8 @@ import org.mtl4j.api.task.Task;
  * layers. Task t's gate (softmax of a linear map of task t's level input) mixes task t's experts
  * and the shared experts; on every level but the last a shared gate (on the shared level input)
  * mixes all experts of the level. Task t's experts read task t's previous gated output, the shared
- * experts the previous shared output (level 0: the network input). {@code levels = 1} is CGC;
- * towers read the final task outputs.
+ * experts the previous shared output (level 0: the network input). {@code levels = 1} is CGC, also
+ * available under its own name {@link CgcProvider cgc}; towers read the final task outputs.
  *
  * <p>Parameter partition by what each task's loss depends on: shared experts and shared gates are
  * shared; on the last level, task t's experts and gate are task t's. On earlier levels the shared
@@ -60,28 +60,34 @@ public final class PleProvider implements SharingStrategyProvider {
 
   @Override
   public List<OptionSpec> options() {
+    List<OptionSpec> specs = new ArrayList<>(expertOptions("per level"));
+    specs.add(OptionSpec.ofInt("levels", 2, "number of extraction levels, >= 1 (1 = CGC)"));
+    return List.copyOf(specs);
+  }
+
+  /** The expert counts of one extraction layer, shared by {@code ple} and {@code cgc}. */
+  static List<OptionSpec> expertOptions(String where) {
     return List.of(
-        OptionSpec.ofInt("shared_experts", 1, "shared experts per level, >= 1"),
-        OptionSpec.ofInt("task_experts", 1, "experts per task per level, >= 1"),
-        OptionSpec.ofInt("levels", 2, "number of extraction levels, >= 1 (1 = CGC)"));
+        OptionSpec.ofInt("shared_experts", 1, "shared experts " + where + ", >= 1"),
+        OptionSpec.ofInt("task_experts", 1, "experts per task " + where + ", >= 1"));
+  }
+
+  /** The integer option {@code name}, checked to be at least 1. */
+  static int atLeastOne(Options options, String name) {
+    int v = options.getInt(name);
+    if (v < 1) {
+      throw Options.invalid(PATH, name, v, "an integer >= 1");
+    }
+    return v;
   }
 
   @Override
   public SharingStrategy create(Options options) {
-    int shared = options.getInt("shared_experts");
-    int perTask = options.getInt("task_experts");
-    int levels = options.getInt("levels");
-    if (shared < 1) {
-      throw Options.invalid(PATH, "shared_experts", shared, "an integer >= 1");
-    }
-    if (perTask < 1) {
-      throw Options.invalid(PATH, "task_experts", perTask, "an integer >= 1");
-    }
-    if (levels < 1) {
-      throw Options.invalid(PATH, "levels", levels, "an integer >= 1");
-    }
+    int shared = atLeastOne(options, "shared_experts");
+    int perTask = atLeastOne(options, "task_experts");
+    int levels = atLeastOne(options, "levels");
     return (spec, tasks, backend, seed) ->
-        build(spec, tasks, backend, seed, shared, perTask, levels);
+        build(NAME, spec, tasks, backend, seed, shared, perTask, levels);
   }
 
   /** One extraction level; {@code sharedGate} is null on the last. */
@@ -91,7 +97,12 @@ public final class PleProvider implements SharingStrategyProvider {
       Map<String, Linear> taskGates,
       Linear sharedGate) {}
 
+  /**
+   * Builds {@code levels} CGC levels and the towers; {@code strategy} names the strategy in error
+   * messages ({@code ple}, or {@code cgc} for its single-level form).
+   */
   static MultiTaskNetwork build(
+      String strategy,
       NetworkSpec spec,
       List<Task> tasks,
       ComputeBackend backend,
@@ -99,7 +110,7 @@ public final class PleProvider implements SharingStrategyProvider {
       int shared,
       int perTask,
       int levels) {
-    Checks.specAndTasks(NAME, spec, tasks, 1);
+    Checks.specAndTasks(strategy, spec, tasks, 1);
     int nt = tasks.size();
     Parts parts = new Parts();
     try {

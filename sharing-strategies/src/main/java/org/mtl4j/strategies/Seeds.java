@@ -15,6 +15,8 @@ final class Seeds {
   private static final long EXPERT = 3_000;
   private static final long GATE = 4_000;
   private static final long LEVEL = 5_000;
+  private static final long SELECTOR = 6_000;
+  private static final long NODE = 7_000;
 
   private Seeds() {}
 
@@ -46,5 +48,15 @@ final class Seeds {
   /** The seed from which every component of PLE level {@code l} derives its own. */
   static long level(long seed, int l) {
     return CounterRng.derive(seed, LEVEL + l);
+  }
+
+  /** The selector-weight gate of task {@code t} (DSelect-k's α logits). */
+  static long selectorWeights(long seed, int t) {
+    return CounterRng.derive(seed, SELECTOR + t);
+  }
+
+  /** Node {@code j} of layer {@code l} of a branching tree (learning to branch). */
+  static long node(long seed, int l, int j) {
+    return CounterRng.derive(CounterRng.derive(seed, NODE + l), j);
   }
 }

@@ -12,7 +12,13 @@
  *   <li>{@code mmoe}: multi-gate mixture of experts (Ma et al. 2018), {@link
  *       org.mtl4j.strategies.MmoeProvider};
  *   <li>{@code ple}: progressive layered extraction with customised gate control (Tang et al.
- *       2020), {@link org.mtl4j.strategies.PleProvider}.
+ *       2020), {@link org.mtl4j.strategies.PleProvider};
+ *   <li>{@code cgc}: customised gate control, PLE's single extraction level (Tang et al. 2020),
+ *       {@link org.mtl4j.strategies.CgcProvider};
+ *   <li>{@code dselect-k}: mixture of experts with differentiable top-k gates (Hazimeh et al.
+ *       2021), {@link org.mtl4j.strategies.DSelectKProvider};
+ *   <li>{@code learning-to-branch}: tree-structured sharing with learned Gumbel-softmax branching
+ *       (Guo et al. 2020), {@link org.mtl4j.strategies.LearningToBranchProvider}.
  * </ul>
  */
 package org.mtl4j.strategies;

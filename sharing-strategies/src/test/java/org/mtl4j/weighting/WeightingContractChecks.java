@@ -138,7 +138,7 @@ abstract class WeightingContractChecks {
   }
 
   /** Runs three steps (one epoch each) and returns the weights and a parameter gradient. */
-  private List<double[]> run(TaskWeighting w, int from, int to) {
+  List<double[]> run(TaskWeighting w, int from, int to) {
     List<double[]> out = new ArrayList<>();
     Sgd sgd = new Sgd(backend, 0.05, 0, 0, false);
     for (int s = from; s < to; s++) {

@@ -580,6 +580,15 @@ public final class Graph {
   // regularisation
 
   /**
+   * A fresh seed for one random operation of this graph, derived from the graph's seed and a
+   * per-graph call counter: dropout masks and the Gumbel noise of learned branching draw from it,
+   * so the same graph seed replays the same draws in the same order.
+   */
+  public long randomStream() {
+    return CounterRng.derive(seed, randomStreams++);
+  }
+
+  /**
    * Inverted dropout with rate {@code p} (Srivastava et al., JMLR 2014). Each call draws a fresh
    * mask from the graph's seed and a per-graph call counter, so a run is reproducible.
    */
@@ -589,7 +598,7 @@ public final class Graph {
       return a;
     }
     Tensor mask = alloc(a.shape());
-    backend.dropoutMask(CounterRng.derive(seed, randomStreams++), p, mask);
+    backend.dropoutMask(randomStream(), p, mask);
     Tensor out = alloc(a.shape());
     backend.binary(BinaryOp.MUL, a.value, mask, out);
     return op(

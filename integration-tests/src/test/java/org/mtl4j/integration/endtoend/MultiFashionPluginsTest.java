@@ -60,7 +60,17 @@ class MultiFashionPluginsTest {
   }
 
   @ParameterizedTest(name = "strategy {0}")
-  @ValueSource(strings = {"hard", "cross-stitch", "soft", "mmoe", "ple"})
+  @ValueSource(
+      strings = {
+        "hard",
+        "cross-stitch",
+        "soft",
+        "mmoe",
+        "ple",
+        "cgc",
+        "dselect-k",
+        "learning-to-branch"
+      })
   void eachStrategyTrains(String strategy) throws IOException {
     String yaml = example(strategy);
     assertTrue(yaml.contains("strategy: " + strategy), yaml);

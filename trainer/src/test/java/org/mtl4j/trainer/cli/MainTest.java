@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,21 +175,6 @@ class MainTest {
     assertTrue(stdout().contains("      experts          int          default 4"), stdout());
     assertTrue(stdout().contains("  equal "), stdout());
     assertTrue(stdout().contains("  fashion-mnist "), stdout());
-    assertTrue(
-        stdout().contains("metrics (tasks[i].metrics; the first is the task's main metric):"),
-        stdout());
-    for (String m : org.mtl4j.api.task.Metrics.names()) {
-      assertTrue(stdout().contains("\n  " + m + " "), m + " in " + stdout());
-    }
-    assertTrue(
-        stdout()
-            .contains(
-                "  rmse           root mean squared error, in the target's original units;"
-                    + " lower is better; for regression"),
-        stdout());
-    assertTrue(
-        stdout().contains("auto|pytorch|he-uniform|he-normal|xavier-uniform|xavier-normal"),
-        stdout());
     assertTrue(stdout().contains("weighting compatibility"), stdout());
   }
 
@@ -207,7 +193,9 @@ class MainTest {
             "mtl4j: weighting.options.rep_grad: 'true': dwa does not balance gradients of the"
                 + " shared representation"),
         e);
-    assertTrue(e.contains("cagrad") && e.contains("mgda") && e.contains("pcgrad"), e);
+    for (String method : List.of("cagrad", "excess-mtl", "mgda", "pcgrad")) {
+      assertTrue(e.contains(method), e);
+    }
     assertFalse(e.contains("\tat "), e);
   }
 }

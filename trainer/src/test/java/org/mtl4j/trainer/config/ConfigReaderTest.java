@@ -154,7 +154,8 @@ class ConfigReaderTest {
                 s ->
                     s.startsWith(
                         "model.strategy: 'com.example.MyStrategy'"
-                            + " is not one of cross-stitch, hard, mmoe, ple, soft")),
+                            + " is not one of cgc, cross-stitch, dselect-k, hard,"
+                            + " learning-to-branch, mmoe, ple, soft")),
         e.toString());
     assertTrue(
         e.stream()
