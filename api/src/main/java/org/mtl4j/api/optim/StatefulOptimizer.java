@@ -68,11 +68,7 @@ abstract class StatefulOptimizer implements Optimizer {
   @Override
   public Map<String, float[]> state() {
     Map<String, float[]> out = new LinkedHashMap<>();
-    out.put(
-        "steps",
-        new float[] {
-          Float.intBitsToFloat((int) (steps >>> 32)), Float.intBitsToFloat((int) steps)
-        });
+    out.put(STEPS, Optimizer.encodeSteps(steps));
     for (Map.Entry<String, Parameter> e : byName.entrySet()) {
       Tensor[] s = slots.get(e.getValue());
       for (int i = 0; i < s.length; i++) {
@@ -84,13 +80,7 @@ abstract class StatefulOptimizer implements Optimizer {
 
   @Override
   public void restore(Map<String, float[]> state, List<Parameter> parameters) {
-    float[] st = state.get("steps");
-    if (st == null || st.length != 2) {
-      throw new IllegalArgumentException("optimiser state has no 'steps' entry");
-    }
-    steps =
-        ((long) Float.floatToRawIntBits(st[0]) << 32)
-            | (Float.floatToRawIntBits(st[1]) & 0xFFFFFFFFL);
+    steps = Optimizer.decodeSteps(state.get(STEPS));
     for (Parameter p : parameters) {
       boolean any = false;
       for (String slot : slotNames) {

@@ -1,5 +1,9 @@
 package org.mtl4j.integration.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -176,6 +180,22 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage(SPARK)
         .because("the trainer finds Spark through the DistributedTraining service, never by name")
+        .check(production);
+  }
+
+  @Test
+  void onlyTheTrainingStepCallsAWeightingMethodsBackward() {
+    String weighting = "org.mtl4j.api.weighting.TaskWeighting";
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("org.mtl4j.trainer.training.TrainingStep")
+        .and()
+        .areNotAssignableTo(weighting)
+        .should()
+        .callMethodWhere(target(name("backward")).and(target(owner(assignableTo(weighting)))))
+        .because(
+            "one training step (TrainingStep) serves the local loop, both Spark modes and the"
+                + " benchmarks; a second caller would be a second copy of the step")
         .check(production);
   }
 
