@@ -12,7 +12,6 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BackendOptions;
-import org.mtl4j.api.backend.Backends;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.optim.Optimizer;
@@ -22,13 +21,13 @@ import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.TaskWeighting;
-import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.BatchAssembler;
 import org.mtl4j.trainer.data.Examples;
 import org.mtl4j.trainer.data.Permutations;
 import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.data.TaskFactory;
+import org.mtl4j.trainer.training.BackendFactory;
 import org.mtl4j.trainer.training.LearningRateSchedule;
 import org.mtl4j.trainer.training.NetworkFactory;
 import org.mtl4j.trainer.training.OptimizerFactory;
@@ -62,15 +61,14 @@ final class ShardState implements AutoCloseable {
 
   private ShardState(RunSpec spec, Examples examples, int[] localOf) {
     this.spec = spec;
-    this.config =
-        Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(), spec.runName());
+    this.config = spec.config();
     List<Task> ts = new ArrayList<>();
     for (int t = 0; t < config.tasks().size(); t++) {
       ts.add(TaskFactory.build(config.tasks().get(t), spec.outputSizes()[t]));
     }
     this.tasks = List.copyOf(ts);
-    this.networks = Mtl4j.component(config, NetworkFactory.class);
-    this.backend = Backends.discover().create(config.backend(), executorOptions());
+    this.networks = NetworkFactory.discover(loader());
+    this.backend = BackendFactory.discover().open(config.backend(), executorOptions()).backend();
     this.net = networks.network(config, spec.layout(), tasks, backend);
     this.weighting = networks.weighting(config, tasks, backend);
     this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
@@ -100,6 +98,12 @@ final class ShardState implements AutoCloseable {
       device = Integer.parseInt(gpu.addresses()[0]);
     }
     return new BackendOptions(ctx.cpus(), device, Map.of());
+  }
+
+  /** The executor's plugin class loader: the task's context loader, as the trainer's modules. */
+  private static ClassLoader loader() {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    return cl != null ? cl : ShardState.class.getClassLoader();
   }
 
   /** Builds the shard from its partition's rows. */
@@ -139,8 +143,7 @@ final class ShardState implements AutoCloseable {
       }
       localOf[r.position()] = i;
     }
-    Mtl4jConfig c =
-        Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(), spec.runName());
+    Mtl4jConfig c = spec.config();
     Map<String, float[]> targets = new HashMap<>();
     Map<String, float[]> masks = new HashMap<>();
     for (int t = 0; t < tasks; t++) {

@@ -127,8 +127,7 @@ public final class SparkTrainer {
     RunSpec spec =
         new RunSpec(
             runId,
-            yaml,
-            config.name(),
+            config,
             outputSizes,
             masked,
             data.inputLayout(),

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +18,8 @@ public record ModelConfig(
     List<Integer> tower,
     Activation activation,
     double dropout,
-    boolean layerNorm) {
+    boolean layerNorm)
+    implements Serializable {
   public ModelConfig {
     Objects.requireNonNull(strategy, "strategy");
     options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));

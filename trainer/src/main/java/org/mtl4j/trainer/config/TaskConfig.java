@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import org.mtl4j.api.task.TaskType;
@@ -14,7 +15,8 @@ import org.mtl4j.api.task.TaskType;
  * @param metrics metric names; the first is the task's main metric
  */
 public record TaskConfig(
-    String name, TaskType type, String label, double weight, List<String> metrics) {
+    String name, TaskType type, String label, double weight, List<String> metrics)
+    implements Serializable {
   public TaskConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
