@@ -565,13 +565,11 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor tt = t(table, op, "table");
     RefTensor ti = t(indices, op, "indices");
     RefTensor to = t(out, op, "out");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, out, "out", n, d);
+    int[] rows = ShapeChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
     for (int i = 0; i < n; i++) {
-      int row = ShapeChecks.index(op, i, (float) ti.data[i], table.shape().rows());
-      System.arraycopy(tt.data, row * d, to.data, i * d, d);
+      System.arraycopy(tt.data, rows[i] * d, to.data, i * d, d);
     }
   }
 
@@ -581,14 +579,9 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor ts = t(src, op, "src");
     RefTensor ti = t(indices, op, "indices");
     RefTensor tt = t(table, op, "table");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, src, "src", n, d);
-    int[] rows = new int[n];
-    for (int i = 0; i < n; i++) {
-      rows[i] = ShapeChecks.index(op, i, (float) ti.data[i], table.shape().rows());
-    }
+    int[] rows = ShapeChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) {
         tt.data[rows[i] * d + j] = r(tt.data[rows[i] * d + j] + ts.data[i * d + j]);

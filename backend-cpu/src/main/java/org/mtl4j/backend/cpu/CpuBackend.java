@@ -577,20 +577,14 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tt = t(table, op, "table");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor to = t(out, op, "out");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, out, "out", n, d);
-    int limit = table.shape().rows();
     FloatBuffer ib = ti.buf();
-    for (int i = 0; i < n; i++) {
-      ShapeChecks.index(op, i, ib.get(i), limit);
-    }
+    int[] rows = ShapeChecks.rowIndices(op, ib::get, n, table.shape().rows());
     FloatBuffer tb = tt.buf();
     FloatBuffer ob = to.buf();
     for (int i = 0; i < n; i++) {
-      int row = (int) ib.get(i);
-      ob.put(i * d, tb, row * d, d);
+      ob.put(i * d, tb, rows[i] * d, d);
     }
   }
 
@@ -600,19 +594,14 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ts = t(src, op, "src");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor tt = t(table, op, "table");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, src, "src", n, d);
-    int limit = table.shape().rows();
     FloatBuffer ib = ti.buf();
-    for (int i = 0; i < n; i++) {
-      ShapeChecks.index(op, i, ib.get(i), limit);
-    }
+    int[] rows = ShapeChecks.rowIndices(op, ib::get, n, table.shape().rows());
     FloatBuffer sb = ts.buf();
     FloatBuffer tb = tt.buf();
     for (int i = 0; i < n; i++) {
-      int row = (int) ib.get(i) * d;
+      int row = rows[i] * d;
       int s = i * d;
       for (int j = 0; j < d; j++) {
         tb.put(row + j, tb.get(row + j) + sb.get(s + j));

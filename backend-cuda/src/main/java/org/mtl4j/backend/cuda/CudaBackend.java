@@ -840,17 +840,13 @@ public final class CudaBackend implements ComputeBackend {
     CudaTensor tt = in(table, op, "table");
     CudaTensor ti = in(indices, op, "indices");
     in(out, op, "out");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, out, "out", n, d);
     run(
         op,
         () -> {
           float[] idx = hostValues(ti);
-          for (int i = 0; i < n; i++) {
-            ShapeChecks.index(op, i, idx[i], table.shape().rows());
-          }
+          ShapeChecks.rowIndices(op, i -> idx[i], n, table.shape().rows());
           CudaTensor to = out(out, op, "out");
           launch1("gather_rows", (long) n * d, tt.address(), ti.address(), to.address(), n, d);
         },
@@ -865,18 +861,13 @@ public final class CudaBackend implements ComputeBackend {
     CudaTensor ts = in(src, op, "src");
     CudaTensor ti = in(indices, op, "indices");
     in(table, op, "table");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, src, "src", n, d);
     run(
         op,
         () -> {
           float[] idx = hostValues(ti);
-          int[] rows = new int[n];
-          for (int i = 0; i < n; i++) {
-            rows[i] = ShapeChecks.index(op, i, idx[i], table.shape().rows());
-          }
+          int[] rows = ShapeChecks.rowIndices(op, i -> idx[i], n, table.shape().rows());
           CudaTensor tt = out(table, op, "table");
           if (n == 0 || d == 0) {
             return;
