@@ -200,6 +200,51 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheTrainingStepClipsAndOnlyTrainingStateWritesRunState() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("org.mtl4j.trainer.training.TrainingStep")
+        .should()
+        .callMethodWhere(
+            target(name("clip"))
+                .and(target(owner(assignableTo("org.mtl4j.trainer.training.GradientClipping")))))
+        .because("clipping is part of the one training step")
+        .check(production);
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("org.mtl4j.trainer.training.TrainingState")
+        .and()
+        .resideOutsideOfPackage("org.mtl4j.trainer.checkpoint..")
+        .should()
+        .callConstructorWhere(
+            target(owner(assignableTo("org.mtl4j.trainer.checkpoint.Checkpoint"))))
+        .because("one snapshot of a run's state serves local and Spark training")
+        .check(production);
+  }
+
+  @Test
+  void sparkShardsNeitherParseConfigNorBuildInjectors() {
+    noClasses()
+        .that()
+        .haveFullyQualifiedName("org.mtl4j.spark.ShardState")
+        .or()
+        .haveFullyQualifiedName("org.mtl4j.spark.ShardTasks")
+        .or()
+        .haveFullyQualifiedName("org.mtl4j.spark.ShardCache")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.mtl4j.trainer.Mtl4j")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.mtl4j.trainer.config.ConfigReader")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("com.google.inject..")
+        .because("shards receive the typed config the driver parsed once (RunSpec)")
+        .check(production);
+  }
+
+  @Test
   void noPackageCycles() {
     slices().matching("org.mtl4j.(**)").should().beFreeOfCycles().check(production);
   }
