@@ -100,7 +100,7 @@ public final class ShapeChecks {
 
   /** The broadcast of {@code b} over {@code a}, checking {@code out} has the shape of {@code a}. */
   public static Broadcast binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
+    String name = OpNames.binary(op);
     sameShape(name, a, "a", out, "out");
     Shape sa = a.shape();
     Shape sb = b.shape();
@@ -175,6 +175,16 @@ public final class ShapeChecks {
     if (!(p >= 0f && p < 1f)) {
       throw error(op, "p must be in [0, 1), got " + p);
     }
+  }
+
+  /**
+   * The shapes of {@code unaryBackward(op, x, y, gradOut, gradIn)}: {@code y}, {@code gradOut} and
+   * {@code gradIn} each shaped like {@code x}; {@code name} is {@link OpNames#unaryBackward}.
+   */
+  public static void unaryBackward(String name, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
+    sameShape(name, x, "x", y, "y");
+    sameShape(name, x, "x", gradOut, "gradOut");
+    sameShape(name, x, "x", gradIn, "gradIn");
   }
 
   /**

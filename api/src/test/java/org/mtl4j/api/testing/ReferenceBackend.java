@@ -6,6 +6,7 @@ import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.OpNames;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -265,7 +266,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
+    String name = OpNames.binary(op);
     RefTensor ta = t(a, name, "a");
     RefTensor tb = t(b, name, "b");
     RefTensor to = t(out, name, "out");
@@ -300,9 +301,10 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor out) {
-    RefTensor tx = t(x, "unary " + op, "x");
-    RefTensor to = t(out, "unary " + op, "out");
-    ShapeChecks.sameShape("unary " + op, x, "x", out, "out");
+    String name = OpNames.unary(op);
+    RefTensor tx = t(x, name, "x");
+    RefTensor to = t(out, name, "out");
+    ShapeChecks.sameShape(name, x, "x", out, "out");
     for (int i = 0; i < tx.data.length; i++) {
       to.data[i] = r(op.apply(tx.data[i]));
     }
@@ -310,14 +312,12 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
-    String name = "unaryBackward " + op;
+    String name = OpNames.unaryBackward(op);
     RefTensor tx = t(x, name, "x");
     RefTensor ty = t(y, name, "y");
     RefTensor tg = t(gradOut, name, "gradOut");
     RefTensor ti = t(gradIn, name, "gradIn");
-    ShapeChecks.sameShape(name, x, "x", y, "y");
-    ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
-    ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
     for (int i = 0; i < tx.data.length; i++) {
       ti.data[i] = r(tg.data[i] * op.derivative(tx.data[i], ty.data[i]));
     }

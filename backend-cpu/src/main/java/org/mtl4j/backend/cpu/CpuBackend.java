@@ -8,6 +8,7 @@ import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.OpNames;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -407,9 +408,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ty = t(y, name, "y");
     CpuTensor tg = t(gradOut, name, "gradOut");
     CpuTensor ti = t(gradIn, name, "gradIn");
-    ShapeChecks.sameShape(name, x, "x", y, "y");
-    ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
-    ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
     if (op == UnaryOp.RELU) {
       IntBuffer xb = tx.bits();
       IntBuffer gb = tg.bits();

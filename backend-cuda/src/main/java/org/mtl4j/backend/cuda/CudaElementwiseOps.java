@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import jcuda.Pointer;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
+import org.mtl4j.api.backend.OpNames;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.tensor.Tensor;
@@ -95,7 +96,7 @@ abstract class CudaElementwiseOps extends CudaContext {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
+    String name = OpNames.binary(op);
     CudaTensor ta = in(a, name, "a");
     CudaTensor tb = in(b, name, "b");
     Broadcast mode = ShapeChecks.binary(op, a, b, out);
@@ -122,7 +123,7 @@ abstract class CudaElementwiseOps extends CudaContext {
 
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor out) {
-    String name = "unary " + op;
+    String name = OpNames.unary(op);
     CudaTensor tx = in(x, name, "x");
     CudaTensor to = out(out, name, "out");
     ShapeChecks.sameShape(name, x, "x", out, "out");
@@ -135,13 +136,11 @@ abstract class CudaElementwiseOps extends CudaContext {
 
   @Override
   public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
-    String name = "unaryBackward " + op;
+    String name = OpNames.unaryBackward(op);
     CudaTensor tx = in(x, name, "x");
     CudaTensor ty = in(y, name, "y");
     CudaTensor tg = in(gradOut, name, "gradOut");
-    ShapeChecks.sameShape(name, x, "x", y, "y");
-    ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
-    ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
     CudaTensor ti = out(gradIn, name, "gradIn");
     run(
         name,
