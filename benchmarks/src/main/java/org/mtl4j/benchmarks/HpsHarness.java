@@ -17,10 +17,10 @@ import org.mtl4j.trainer.training.Evaluator;
  * by a 10-class category head and a binary footwear head on Fashion-MNIST, equal weighting, Adam
  * 1e-3, batch 256, 5 epochs. It uses mtl4j's real pieces: the trainer's config reader,
  * Fashion-MNIST source, {@code BatchAssembler} and {@link Permutations}, the {@code hard} strategy
- * and {@code equal} weighting found as plugins, and the per-step sequence of the trainer's {@code
- * TrainingLoop} (scope, graph, forward, task losses, weighting backward, optimiser step, zeroed
- * gradients), without its validation and checkpoints, which PyTorch's reference script does not do
- * either.
+ * and {@code equal} weighting found as plugins, and the trainer's {@code TrainingStep}, the step
+ * every local and Spark run executes (scope, graph, forward, task losses, weighting backward,
+ * clipping, the scheduled optimiser step, zeroed gradients), without validation and checkpoints,
+ * which PyTorch's reference script does not do either.
  *
  * <p>Prints {@code key=value} lines like {@code torch_hps.py}: samples/s (median of epochs 2..N,
  * shuffle and batch assembly included), test accuracy of both tasks, peak RSS and the backend's

@@ -2,24 +2,16 @@ package org.mtl4j.benchmarks;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import java.util.ArrayList;
 import java.util.List;
-import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
-import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BackendOptions;
 import org.mtl4j.api.backend.Backends;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.backend.CounterRng;
-import org.mtl4j.api.nn.Mode;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
-import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.task.Batch;
 import org.mtl4j.api.task.Task;
-import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.TaskWeighting;
-import org.mtl4j.api.weighting.WeightingStep;
 import org.mtl4j.trainer.config.ConfigReader;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.BatchAssembler;
@@ -27,15 +19,18 @@ import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
 import org.mtl4j.trainer.inject.CatalogModule;
 import org.mtl4j.trainer.inject.Mtl4jModule;
+import org.mtl4j.trainer.training.LearningRateSchedule;
 import org.mtl4j.trainer.training.NetworkFactory;
 import org.mtl4j.trainer.training.OptimizerFactory;
+import org.mtl4j.trainer.training.TrainingStep;
 
 /**
  * One hard-parameter-sharing model (Caruana 1997) on Fashion-MNIST, built from mtl4j's real pieces
  * (the trainer's config reader, data source and {@link BatchAssembler}, the {@code hard} strategy
  * and the configured weighting plugin) and trained one step at a time with the per-step sequence of
- * the trainer's {@code TrainingLoop}: scope, graph, forward, task losses, weighting backward,
- * optimiser step, zeroed gradients. Shared by {@link HpsHarness} and the JMH benchmarks.
+ * the trainer's {@link TrainingStep} (the step of every local and Spark run): scope, graph,
+ * forward, task losses, weighting backward, clipping, the scheduled optimiser step, zeroed
+ * gradients. Shared by {@link HpsHarness} and the JMH benchmarks.
  */
 final class HpsSession implements AutoCloseable {
   /** What to build. {@code tasks} cycles through category, footwear and group labels. */
@@ -117,7 +112,8 @@ final class HpsSession implements AutoCloseable {
   final List<Task> tasks;
   final List<Parameter> params;
   private final BatchAssembler assembler;
-  private final double[] losses;
+  private final TrainingStep unit;
+  private final long[] marks = new long[5];
   private long step;
 
   /** Phases of a step that {@link #step} times when asked to ({@link #timePhases}). */
@@ -142,54 +138,50 @@ final class HpsSession implements AutoCloseable {
     weighting = networks.weighting(config, data.tasks(), backend);
     optimizer = OptimizerFactory.create(config.optimizer(), backend);
     tasks = net.tasks();
-    List<Parameter> all = new ArrayList<>(net.parameters());
-    all.addAll(weighting.parameters());
-    params = List.copyOf(all);
+    unit =
+        new TrainingStep(
+            backend,
+            net,
+            weighting,
+            optimizer,
+            LearningRateSchedule.forRun(config, data.train().size()),
+            config.optimizer().clipNorm(),
+            config.seed());
+    params = unit.parameters();
     assembler = new BatchAssembler(tasks);
-    losses = new double[tasks.size()];
   }
 
   /**
-   * One training step on rows {@code order[from .. from+count)} of the training split; returns the
-   * sum of the task losses.
+   * One training step on rows {@code order[from .. from+count)} of the training split, the {@link
+   * TrainingStep} a user's run executes (clipping and the learning-rate schedule included); returns
+   * the sum of the task losses.
    */
   double step(int[] order, int from, int count, int epoch) {
-    double sum = 0;
     long[] ph = phaseNanos;
-    long t0 = ph == null ? 0 : System.nanoTime();
-    long t1;
-    long t2;
-    try (TensorScope scope = backend.openScope()) {
-      Batch b = assembler.assemble(backend, data.train(), order, from, count);
-      t1 = ph == null ? 0 : System.nanoTime();
-      Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
-      NetworkOutput out = net.forward(g, g.constant(b.features()), Mode.TRAIN);
-      List<Var> ls = new ArrayList<>(tasks.size());
-      for (int t = 0; t < losses.length; t++) {
-        Task task = tasks.get(t);
-        Var l =
-            task.loss()
-                .apply(g, out.output(task.name()), b.target(task.name()), b.mask(task.name()));
-        ls.add(l);
-        losses[t] = backend.scalar(l.value());
-        sum += losses[t];
-      }
-      WeightingStep ws = WeightingStep.of(net, g, ls, out.representation(), epoch, step);
-      t2 = ph == null ? 0 : System.nanoTime();
-      weighting.backward(ws);
-    }
-    long t3 = ph == null ? 0 : System.nanoTime();
-    optimizer.step(params);
-    weighting.afterOptimizerStep();
-    long t4 = ph == null ? 0 : System.nanoTime();
-    optimizer.zeroGrad(params);
+    long[] gathered = new long[1];
+    TrainingStep.Result r =
+        unit.run(
+            epoch,
+            step,
+            g -> {
+              Batch b = assembler.assemble(backend, data.train(), order, from, count);
+              if (ph != null) {
+                gathered[0] = System.nanoTime();
+              }
+              return unit.forward(g, b);
+            },
+            TrainingStep.LossCheck.NONE);
     step++;
     if (ph != null) {
-      ph[0] += t1 - t0;
-      ph[1] += t2 - t1;
-      ph[2] += t3 - t2;
-      ph[3] += t4 - t3;
-      ph[4] += System.nanoTime() - t4;
+      ph[0] += gathered[0] - marks[0];
+      ph[1] += marks[1] - gathered[0];
+      ph[2] += marks[2] - marks[1];
+      ph[3] += marks[3] - marks[2];
+      ph[4] += marks[4] - marks[3];
+    }
+    double sum = 0;
+    for (double l : r.losses()) {
+      sum += l;
     }
     return sum;
   }
@@ -200,6 +192,7 @@ final class HpsSession implements AutoCloseable {
    */
   void timePhases() {
     phaseNanos = new long[PHASES.length];
+    unit.recordPhases(marks);
   }
 
   /** Nanoseconds spent in each of {@link #PHASES} since {@link #timePhases}, or null. */

@@ -1,16 +1,16 @@
 package org.mtl4j.spark;
 
 import java.io.Serializable;
+import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.InputLayout;
 
 /**
  * What every executor needs to rebuild the run's model next to its data partition, broadcast once
- * per run: the resolved config as YAML (parsed again against the executor's plugins), each task's
- * output size and whether it has a label mask, and the size of the shuffle index space.
+ * per run: the resolved, typed config (parsed once, on the driver), each task's output size and
+ * whether it has a label mask, and the size of the shuffle index space.
  *
  * @param runId unique per run; keys the executors' {@link ShardCache} entries
- * @param configYaml the resolved config
- * @param runName the run's name (the config's default name when parsing it again)
+ * @param config the resolved config
  * @param outputSizes per task its output size, as the data source resolved it
  * @param masked per task whether its labels come with a mask
  * @param layout the input's columns (features per example, index columns to embed)
@@ -20,8 +20,7 @@ import org.mtl4j.trainer.data.InputLayout;
  */
 record RunSpec(
     String runId,
-    String configYaml,
-    String runName,
+    Mtl4jConfig config,
     int[] outputSizes,
     boolean[] masked,
     InputLayout layout,

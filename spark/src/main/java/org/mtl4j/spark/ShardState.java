@@ -12,30 +12,26 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BackendOptions;
-import org.mtl4j.api.backend.Backends;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
-import org.mtl4j.api.nn.Mode;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
-import org.mtl4j.api.sharing.NetworkOutput;
 import org.mtl4j.api.task.Batch;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.TaskWeighting;
-import org.mtl4j.api.weighting.WeightingStep;
-import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.BatchAssembler;
 import org.mtl4j.trainer.data.Examples;
 import org.mtl4j.trainer.data.Permutations;
 import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.data.TaskFactory;
-import org.mtl4j.trainer.training.GradientClipping;
+import org.mtl4j.trainer.training.BackendFactory;
 import org.mtl4j.trainer.training.LearningRateSchedule;
 import org.mtl4j.trainer.training.NetworkFactory;
 import org.mtl4j.trainer.training.OptimizerFactory;
+import org.mtl4j.trainer.training.TrainingStep;
 
 /**
  * One data partition on an executor with everything it keeps between steps: its rows (as trainer
@@ -65,15 +61,14 @@ final class ShardState implements AutoCloseable {
 
   private ShardState(RunSpec spec, Examples examples, int[] localOf) {
     this.spec = spec;
-    this.config =
-        Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(), spec.runName());
+    this.config = spec.config();
     List<Task> ts = new ArrayList<>();
     for (int t = 0; t < config.tasks().size(); t++) {
       ts.add(TaskFactory.build(config.tasks().get(t), spec.outputSizes()[t]));
     }
     this.tasks = List.copyOf(ts);
-    this.networks = Mtl4j.component(config, NetworkFactory.class);
-    this.backend = Backends.discover().create(config.backend(), executorOptions());
+    this.networks = NetworkFactory.discover(loader());
+    this.backend = BackendFactory.discover().open(config.backend(), executorOptions()).backend();
     this.net = networks.network(config, spec.layout(), tasks, backend);
     this.weighting = networks.weighting(config, tasks, backend);
     this.optimizer = OptimizerFactory.create(config.optimizer(), backend);
@@ -103,6 +98,12 @@ final class ShardState implements AutoCloseable {
       device = Integer.parseInt(gpu.addresses()[0]);
     }
     return new BackendOptions(ctx.cpus(), device, Map.of());
+  }
+
+  /** The executor's plugin class loader: the task's context loader, as the trainer's modules. */
+  private static ClassLoader loader() {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    return cl != null ? cl : ShardState.class.getClassLoader();
   }
 
   /** Builds the shard from its partition's rows. */
@@ -142,8 +143,7 @@ final class ShardState implements AutoCloseable {
       }
       localOf[r.position()] = i;
     }
-    Mtl4jConfig c =
-        Mtl4j.configReader().parse(spec.configYaml(), "spark run " + spec.runId(), spec.runName());
+    Mtl4jConfig c = spec.config();
     Map<String, float[]> targets = new HashMap<>();
     Map<String, float[]> masks = new HashMap<>();
     for (int t = 0; t < tasks; t++) {
@@ -154,6 +154,12 @@ final class ShardState implements AutoCloseable {
       }
     }
     return new ShardState(spec, new Examples(n, d, x, targets, masks), localOf);
+  }
+
+  /** The training step of this shard's network with {@code weighting} and {@code optimizer}. */
+  private TrainingStep step(TaskWeighting weighting, Optimizer optimizer) {
+    return new TrainingStep(
+        backend, net, weighting, optimizer, schedule, config.optimizer().clipNorm(), config.seed());
   }
 
   /** 1 the first time it is asked after being built, then 0: counts (re)builds in the metrics. */
@@ -213,20 +219,17 @@ final class ShardState implements AutoCloseable {
       return sum;
     }
     sum.examples = rows.length;
+    TrainingStep unit = step(weighting, optimizer);
     try (TensorScope scope = backend.openScope()) {
       Batch batch = assembler.assemble(backend, local, rows, 0, rows.length);
-      Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
-      NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
+      Graph g = unit.graph(step);
+      List<Var> losses = unit.forward(g, batch).losses();
       for (int t = 0; t < tasks.size(); t++) {
         double c = labelledCount(t, rows);
         if (c == 0) {
           continue;
         }
-        Task task = tasks.get(t);
-        Var loss =
-            task.loss()
-                .apply(
-                    g, out.output(task.name()), batch.target(task.name()), batch.mask(task.name()));
+        Var loss = losses.get(t);
         List<Var> wrt = new ArrayList<>();
         for (Parameter p : layout.taskParameters(t)) {
           wrt.add(g.param(p));
@@ -271,6 +274,7 @@ final class ShardState implements AutoCloseable {
     RoundSum sum = new RoundSum(tasks.size());
     sum.partitions = 1;
     sum.shardBuilds = takeBuild();
+    TrainingStep unit = step(weighting, optimizer);
     int b = config.training().batchSize();
     long examples = 0;
     for (int j = 0; j < steps; j++) {
@@ -281,32 +285,19 @@ final class ShardState implements AutoCloseable {
         continue;
       }
       long step = firstStep + j;
-      try (TensorScope scope = backend.openScope()) {
-        Batch batch = assembler.assemble(backend, local, rows, 0, rows.length);
-        Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
-        NetworkOutput out = net.forward(g, g.constant(batch.features()), Mode.TRAIN);
-        List<Var> losses = new ArrayList<>();
-        for (Task t : tasks) {
-          losses.add(
-              t.loss()
-                  .apply(g, out.output(t.name()), batch.target(t.name()), batch.mask(t.name())));
+      TrainingStep.Result r =
+          unit.run(
+              epoch,
+              step,
+              g -> unit.forward(g, assembler.assemble(backend, local, rows, 0, rows.length)),
+              TrainingStep.LossCheck.NONE);
+      for (int t = 0; t < tasks.size(); t++) {
+        double c = labelledCount(t, rows);
+        if (c > 0) {
+          sum.lossSums[t] += r.losses()[t] * c;
+          sum.counts[t] += c;
         }
-        for (int t = 0; t < tasks.size(); t++) {
-          double c = labelledCount(t, rows);
-          if (c > 0) {
-            sum.lossSums[t] += backend.scalar(losses.get(t).value()) * c;
-            sum.counts[t] += c;
-          }
-        }
-        weighting.backward(WeightingStep.of(net, g, losses, out.representation(), epoch, step));
       }
-      if (config.optimizer().clipNorm() > 0) {
-        GradientClipping.clip(backend, params, config.optimizer().clipNorm());
-      }
-      optimizer.setLearningRate(schedule.at(step));
-      optimizer.step(params);
-      weighting.afterOptimizerStep();
-      optimizer.zeroGrad(params);
       examples += rows.length;
     }
     sum.examples = examples;

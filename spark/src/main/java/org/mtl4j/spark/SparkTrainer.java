@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -14,20 +15,15 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.Shape;
-import org.mtl4j.api.tensor.TensorScope;
 import org.mtl4j.api.weighting.GradientSource;
 import org.mtl4j.api.weighting.TaskWeighting;
-import org.mtl4j.api.weighting.WeightingStep;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
-import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
-import org.mtl4j.trainer.checkpoint.SafeTensors;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.ConfigWriter;
 import org.mtl4j.trainer.config.Mtl4jConfig;
@@ -40,14 +36,16 @@ import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.training.BackendFactory;
-import org.mtl4j.trainer.training.EarlyStopping;
+import org.mtl4j.trainer.training.EpochDriver;
 import org.mtl4j.trainer.training.Evaluator;
-import org.mtl4j.trainer.training.GradientClipping;
 import org.mtl4j.trainer.training.LearningRateSchedule;
 import org.mtl4j.trainer.training.NetworkFactory;
 import org.mtl4j.trainer.training.OptimizerFactory;
 import org.mtl4j.trainer.training.Trainer;
+import org.mtl4j.trainer.training.TrainingListener;
 import org.mtl4j.trainer.training.TrainingLoop;
+import org.mtl4j.trainer.training.TrainingState;
+import org.mtl4j.trainer.training.TrainingStep;
 
 /**
  * Data-parallel multi-task training on Apache Spark for any config the local trainer accepts. The
@@ -141,8 +139,7 @@ public final class SparkTrainer {
     RunSpec spec =
         new RunSpec(
             runId,
-            yaml,
-            config.name(),
+            config,
             outputSizes,
             masked,
             data.inputLayout(),
@@ -225,11 +222,14 @@ public final class SparkTrainer {
     private final List<Task> tasks;
     private final Broadcast<RunSpec> spec;
     private final JavaRDD<ExampleRow> rows;
-    private final String yaml;
-    private final Map<String, Object> preprocessing;
     private final List<Parameter> params;
     private final List<Parameter> netParams;
     private final ParameterLayout layout;
+    private final TrainingState state;
+    private LearningRateSchedule schedule;
+    private TrainingStep step;
+    private int trainSize;
+    private long stepsTaken;
     private long broadcasts;
     private long broadcastBytes;
     private long aggregatedBytes;
@@ -254,86 +254,42 @@ public final class SparkTrainer {
       this.tasks = tasks;
       this.spec = spec;
       this.rows = rows;
-      this.yaml = yaml;
-      this.preprocessing = preprocessing;
       this.layout = ParameterLayout.of(net, List.of());
       this.netParams = layout.all();
-      List<Parameter> all = new ArrayList<>(net.parameters());
-      all.addAll(weighting.parameters());
-      this.params = List.copyOf(all);
+      this.params = TrainingStep.parameters(net, weighting);
+      this.state =
+          new TrainingState(
+              backend, tasks, params, optimizer, weighting, yaml, config.seed(), preprocessing);
     }
 
     SparkTrainingResult run(int trainSize, Split validation, Split test, Checkpoint resume) {
-      int batchSize = config.training().batchSize();
-      int epochs = config.training().epochs();
-      int stepsPerEpoch = (trainSize + batchSize - 1) / batchSize;
-      LearningRateSchedule schedule = LearningRateSchedule.forRun(config, trainSize);
-      List<EpochRecord> history = new ArrayList<>();
-      int startEpoch = 0;
-      long step = 0;
-      EarlyStopping stopping = EarlyStopping.forRun(config.training().earlyStopping(), resume);
-      if (resume != null) {
-        restore(resume);
-        history.addAll(resume.history());
-        startEpoch = resume.epoch();
-        step = resume.step();
-      }
-      Evaluator evaluator = new Evaluator(backend, Math.max(batchSize, 256));
-      CheckpointStore store = new CheckpointStore();
-      double[] taskWeights = new double[tasks.size()];
-      double lr = config.optimizer().lr();
-      long stepsTaken = 0;
-      String stopReason = "completed";
-      for (int epoch = startEpoch; epoch < epochs; epoch++) {
-        long t0 = System.nanoTime();
-        double[] lossSum = new double[tasks.size()];
-        double[] countSum = new double[tasks.size()];
-        int s = 0;
-        while (s < stepsPerEpoch) {
-          long ts = System.nanoTime();
-          int k =
-              options.mode() == TrainingMode.SYNC
-                  ? 1
-                  : Math.min(options.averageEvery(), stepsPerEpoch - s);
-          int from = s * batchSize;
-          if (options.mode() == TrainingMode.SYNC) {
-            int n = Math.min(batchSize, trainSize - from);
-            lr = schedule.at(step);
-            taskWeights = syncStep(epoch, step, from, n, lr, lossSum, countSum);
-          } else {
-            averageRound(epoch, step, from, k, lossSum, countSum);
-            lr = schedule.at(step + k - 1);
-          }
-          s += k;
-          step += k;
-          stepsTaken += k;
-          exchanges++;
-          seconds += (System.nanoTime() - ts) / 1e9;
-        }
-        double[] mean = new double[tasks.size()];
-        for (int t = 0; t < mean.length; t++) {
-          mean[t] = lossSum[t] / Math.max(1, countSum[t]);
-        }
-        weighting.endEpoch(epoch, mean);
-        Map<String, TaskScores> val =
-            validation.size() > 0 ? evaluator.evaluate(net, validation) : Map.of();
-        EpochRecord rec =
-            EpochRecord.of(
-                epoch + 1, tasks.stream().map(Task::name).toList(), mean, val, taskWeights, lr, t0);
-        history.add(rec);
-        LOG.log(
-            System.Logger.Level.INFO,
-            "epoch " + (epoch + 1) + ": train loss " + rec.trainLoss() + ", validation " + val);
-        boolean stop = stopping.update(val);
-        store.save(
-            checkpointDir(),
-            snapshot(epoch + 1, step, history, stopping.best(), stopping.badEpochs()));
-        if (stop) {
-          LOG.log(System.Logger.Level.INFO, stopping.reason());
-          stopReason = "early-stopped";
-          break;
-        }
-      }
+      EpochDriver epochs =
+          new EpochDriver(
+              config,
+              backend,
+              net,
+              weighting,
+              state,
+              List.of(new LoggingListener()),
+              new AtomicBoolean(),
+              checkpointDir());
+      schedule = LearningRateSchedule.forRun(config, trainSize);
+      step =
+          new TrainingStep(
+              backend,
+              net,
+              weighting,
+              optimizer,
+              schedule,
+              config.optimizer().clipNorm(),
+              config.seed());
+      this.trainSize = trainSize;
+      EpochDriver.Outcome outcome =
+          epochs.run(
+              trainSize,
+              validation,
+              resume,
+              options.mode() == TrainingMode.SYNC ? this::syncStep : this::averageRound);
       Map<String, TaskScores> scores =
           test.size() > 0 ? new Evaluator(backend, 512).evaluate(net, test) : Map.of();
       Map<String, float[]> values = new LinkedHashMap<>();
@@ -350,12 +306,21 @@ public final class SparkTrainer {
               broadcastBytes,
               aggregatedBytes,
               shardBuilds);
-      return new SparkTrainingResult(history, scores, values, metrics, checkpointDir(), stopReason);
+      return new SparkTrainingResult(
+          outcome.history(),
+          scores,
+          values,
+          metrics,
+          checkpointDir(),
+          outcome.stopReason().label());
     }
 
-    /** One synchronous step; returns the weighting method's task weights. */
-    private double[] syncStep(
-        int epoch, long step, int from, int n, double lr, double[] lossSum, double[] countSum) {
+    /** One synchronous step: aggregate the per-task gradients, then the driver's step. */
+    private int syncStep(int epoch, int s, long step, EpochDriver.EpochTotals totals) {
+      long ts = System.nanoTime();
+      int batchSize = config.training().batchSize();
+      int from = s * batchSize;
+      int n = Math.min(batchSize, trainSize - from);
       float[] theta = ParameterLayout.flatten(backend, netParams);
       Broadcast<float[]> b = sc.broadcast(theta);
       broadcasts++;
@@ -374,28 +339,33 @@ public final class SparkTrainer {
       }
       aggregatedBytes += sum.sentBytes;
       shardBuilds += sum.shardBuilds;
-      double[] weights;
-      try (TensorScope scope = backend.openScope()) {
-        Graph g = new Graph(backend, CounterRng.derive(config.seed(), 1_000_000L + step));
-        List<Var> losses = new ArrayList<>();
-        for (int t = 0; t < tasks.size(); t++) {
-          losses.add(surrogateLoss(g, t, sum));
-          if (sum.counts[t] > 0) {
-            lossSum[t] += sum.lossSums[t] / sum.counts[t];
-            countSum[t] += 1;
-          }
+      TrainingStep.Result r =
+          this.step.run(
+              epoch,
+              step,
+              g -> {
+                List<Var> losses = new ArrayList<>();
+                for (int t = 0; t < tasks.size(); t++) {
+                  losses.add(surrogateLoss(g, t, sum));
+                }
+                return new TrainingStep.TaskLosses(losses, null);
+              },
+              TrainingStep.LossCheck.NONE);
+      for (int t = 0; t < tasks.size(); t++) {
+        if (sum.counts[t] > 0) {
+          totals.addLoss(t, sum.lossSums[t] / sum.counts[t], 1);
         }
-        WeightingStep ws = WeightingStep.of(net, g, losses, null, epoch, step);
-        weights = weighting.backward(ws);
       }
-      if (config.optimizer().clipNorm() > 0) {
-        GradientClipping.clip(backend, params, config.optimizer().clipNorm());
-      }
-      optimizer.setLearningRate(lr);
-      optimizer.step(params);
-      weighting.afterOptimizerStep();
-      optimizer.zeroGrad(params);
-      return weights;
+      totals.weights(r.weights());
+      totals.learningRate(r.learningRate());
+      count(1, ts);
+      return 1;
+    }
+
+    private void count(int steps, long startNanos) {
+      stepsTaken += steps;
+      exchanges++;
+      seconds += (System.nanoTime() - startNanos) / 1e9;
     }
 
     /**
@@ -424,15 +394,20 @@ public final class SparkTrainer {
       return g.addScalar(acc, (float) (sum.lossSums[t] / c));
     }
 
-    /** One averaging round of {@code k} local steps starting at global step {@code step}. */
-    private void averageRound(
-        int epoch, long step, int from, int k, double[] lossSum, double[] countSum) {
-      RoundState state =
+    /** One averaging round of up to k local steps from step {@code s} of the epoch. */
+    private int averageRound(int epoch, int s, long step, EpochDriver.EpochTotals totals) {
+      long ts = System.nanoTime();
+      int batchSize = config.training().batchSize();
+      int k = Math.min(options.averageEvery(), EpochDriver.stepsPerEpoch(trainSize, batchSize) - s);
+      int from = s * batchSize;
+      RoundState round =
           new RoundState(
-              ParameterLayout.flatten(backend, params), optimizerState(step), weighting.state());
-      Broadcast<RoundState> b = sc.broadcast(state);
+              ParameterLayout.flatten(backend, params),
+              state.optimizerState(step),
+              weighting.state());
+      Broadcast<RoundState> b = sc.broadcast(round);
       broadcasts++;
-      broadcastBytes += state.bytes();
+      broadcastBytes += round.bytes();
       RoundSum sum;
       try {
         sum =
@@ -470,52 +445,32 @@ public final class SparkTrainer {
       for (int t = 0; t < tasks.size(); t++) {
         if (sum.counts[t] > 0) {
           // mean over the round's examples, counted once per step like local training
-          lossSum[t] += sum.lossSums[t] / sum.counts[t] * k;
-          countSum[t] += k;
+          totals.addLoss(t, sum.lossSums[t] / sum.counts[t] * k, k);
         }
       }
+      totals.learningRate(schedule.at(step + k - 1));
+      count(k, ts);
+      return k;
     }
 
-    /** The driver optimiser's state with the step counter set to {@code step}. */
-    private Map<String, float[]> optimizerState(long step) {
-      Map<String, float[]> s = new LinkedHashMap<>(optimizer.state());
-      s.put(Optimizer.STEPS, Optimizer.encodeSteps(step));
-      return s;
-    }
-
-    private Checkpoint snapshot(
-        int epoch, long step, List<EpochRecord> history, double best, int bad) {
-      Map<String, SafeTensors.Entry> weights = new LinkedHashMap<>();
-      for (Parameter p : params) {
-        weights.put(p.name(), new SafeTensors.Entry(p.shape().dims(), backend.toHost(p.value())));
+    /** Logs epochs and messages (early stop, resume) as the local trainer's listeners show them. */
+    private static final class LoggingListener implements TrainingListener {
+      @Override
+      public void epoch(EpochRecord rec) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "epoch "
+                + rec.epoch()
+                + ": train loss "
+                + rec.trainLoss()
+                + ", validation "
+                + rec.validation());
       }
-      List<Checkpoint.TaskInfo> infos =
-          tasks.stream()
-              .map(t -> new Checkpoint.TaskInfo(t.name(), t.type().configName(), t.outputSize()))
-              .toList();
-      return new Checkpoint(
-          yaml,
-          config.seed(),
-          epoch,
-          step,
-          weights,
-          optimizerState(step),
-          weighting.state(),
-          history,
-          infos,
-          preprocessing,
-          best,
-          bad);
-    }
 
-    private void restore(Checkpoint c) {
-      if (c.seed() != config.seed()) {
-        throw new CheckpointException(
-            "checkpoint seed " + c.seed() + " differs from config seed " + config.seed());
+      @Override
+      public void message(String text) {
+        LOG.log(System.Logger.Level.INFO, text);
       }
-      TrainingLoop.restoreWeights(backend, params, c.weights());
-      optimizer.restore(c.optimizerState(), params);
-      weighting.restore(c.weightingState());
     }
   }
 }

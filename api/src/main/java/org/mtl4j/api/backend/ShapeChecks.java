@@ -1,5 +1,6 @@
 package org.mtl4j.api.backend;
 
+import java.util.function.IntToDoubleFunction;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 
@@ -99,7 +100,7 @@ public final class ShapeChecks {
 
   /** The broadcast of {@code b} over {@code a}, checking {@code out} has the shape of {@code a}. */
   public static Broadcast binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
+    String name = OpNames.binary(op);
     sameShape(name, a, "a", out, "out");
     Shape sa = a.shape();
     Shape sb = b.shape();
@@ -174,6 +175,53 @@ public final class ShapeChecks {
     if (!(p >= 0f && p < 1f)) {
       throw error(op, "p must be in [0, 1), got " + p);
     }
+  }
+
+  /**
+   * The shapes of {@code unaryBackward(op, x, y, gradOut, gradIn)}: {@code y}, {@code gradOut} and
+   * {@code gradIn} each shaped like {@code x}; {@code name} is {@link OpNames#unaryBackward}.
+   */
+  public static void unaryBackward(String name, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
+    sameShape(name, x, "x", y, "y");
+    sameShape(name, x, "x", gradOut, "gradOut");
+    sameShape(name, x, "x", gradIn, "gradIn");
+  }
+
+  /**
+   * The shapes of {@code gatherRows(table, indices, out)}: {@code indices} {@code [n, 1]}, {@code
+   * out} {@code [n, table columns]}; returns n. The index values are checked by {@link
+   * #rowIndices}.
+   */
+  public static int gatherRows(Tensor table, Tensor indices, Tensor out) {
+    int n = indices.shape().rows();
+    shapeIs("gatherRows", indices, "indices", n, 1);
+    shapeIs("gatherRows", out, "out", n, table.shape().cols());
+    return n;
+  }
+
+  /**
+   * The shapes of {@code scatterAddRows(src, indices, table)}: {@code indices} {@code [n, 1]},
+   * {@code src} {@code [n, table columns]}; returns n. The index values are checked by {@link
+   * #rowIndices}.
+   */
+  public static int scatterAddRows(Tensor src, Tensor indices, Tensor table) {
+    int n = indices.shape().rows();
+    shapeIs("scatterAddRows", indices, "indices", n, 1);
+    shapeIs("scatterAddRows", src, "src", n, table.shape().cols());
+    return n;
+  }
+
+  /**
+   * The {@code n} index values {@code value.applyAsDouble(i)} as rows of a table of {@code limit}
+   * rows, each checked by {@link #index}: what {@code gatherRows} and {@code scatterAddRows} read,
+   * before either writes anything.
+   */
+  public static int[] rowIndices(String op, IntToDoubleFunction value, int n, int limit) {
+    int[] rows = new int[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = index(op, i, (float) value.applyAsDouble(i), limit);
+    }
+    return rows;
   }
 
   /** Checks that an index value is integral and within {@code [0, limit)}. */

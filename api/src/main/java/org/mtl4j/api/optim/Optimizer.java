@@ -7,9 +7,13 @@ import org.mtl4j.api.autograd.Parameter;
 /**
  * Applies parameter gradients with one of the backend's fused update steps. State tensors are
  * created on first use for each parameter and live until {@link #close()}.
+ *
+ * <p>The {@link #state()} encoding is public so that other components can read and write it (the
+ * Spark driver sets the step counter of averaged state): {@link #STEPS} holds the step counter as a
+ * {@code long} in the bits of two floats ({@link #encodeSteps}, {@link #decodeSteps}), every other
+ * entry is {@code parameterName/slot}.
  */
 public interface Optimizer extends AutoCloseable {
-
   /** Updates each parameter from its gradient, scaled by its {@link Parameter#lrScale()}. */
   void step(List<Parameter> parameters);
 

@@ -11,6 +11,7 @@ import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
 import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
 import org.mtl4j.api.backend.Pool2dParams;
+import org.mtl4j.api.backend.OpNames;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -270,7 +271,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    String name = "binary " + op;
+    String name = OpNames.binary(op);
     RefTensor ta = t(a, name, "a");
     RefTensor tb = t(b, name, "b");
     RefTensor to = t(out, name, "out");
@@ -305,9 +306,10 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor out) {
-    RefTensor tx = t(x, "unary " + op, "x");
-    RefTensor to = t(out, "unary " + op, "out");
-    ShapeChecks.sameShape("unary " + op, x, "x", out, "out");
+    String name = OpNames.unary(op);
+    RefTensor tx = t(x, name, "x");
+    RefTensor to = t(out, name, "out");
+    ShapeChecks.sameShape(name, x, "x", out, "out");
     for (int i = 0; i < tx.data.length; i++) {
       to.data[i] = r(op.apply(tx.data[i]));
     }
@@ -315,14 +317,12 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
-    String name = "unaryBackward " + op;
+    String name = OpNames.unaryBackward(op);
     RefTensor tx = t(x, name, "x");
     RefTensor ty = t(y, name, "y");
     RefTensor tg = t(gradOut, name, "gradOut");
     RefTensor ti = t(gradIn, name, "gradIn");
-    ShapeChecks.sameShape(name, x, "x", y, "y");
-    ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
-    ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
     for (int i = 0; i < tx.data.length; i++) {
       ti.data[i] = r(tg.data[i] * op.derivative(tx.data[i], ty.data[i]));
     }
@@ -570,13 +570,11 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor tt = t(table, op, "table");
     RefTensor ti = t(indices, op, "indices");
     RefTensor to = t(out, op, "out");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, out, "out", n, d);
+    int[] rows = ShapeChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
     for (int i = 0; i < n; i++) {
-      int row = ShapeChecks.index(op, i, (float) ti.data[i], table.shape().rows());
-      System.arraycopy(tt.data, row * d, to.data, i * d, d);
+      System.arraycopy(tt.data, rows[i] * d, to.data, i * d, d);
     }
   }
 
@@ -586,14 +584,9 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor ts = t(src, op, "src");
     RefTensor ti = t(indices, op, "indices");
     RefTensor tt = t(table, op, "table");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, src, "src", n, d);
-    int[] rows = new int[n];
-    for (int i = 0; i < n; i++) {
-      rows[i] = ShapeChecks.index(op, i, (float) ti.data[i], table.shape().rows());
-    }
+    int[] rows = ShapeChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) {
         tt.data[rows[i] * d + j] = r(tt.data[rows[i] * d + j] + ts.data[i * d + j]);

@@ -14,6 +14,7 @@ import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
 import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
 import org.mtl4j.api.backend.Pool2dParams;
+import org.mtl4j.api.backend.OpNames;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -413,9 +414,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ty = t(y, name, "y");
     CpuTensor tg = t(gradOut, name, "gradOut");
     CpuTensor ti = t(gradIn, name, "gradIn");
-    ShapeChecks.sameShape(name, x, "x", y, "y");
-    ShapeChecks.sameShape(name, x, "x", gradOut, "gradOut");
-    ShapeChecks.sameShape(name, x, "x", gradIn, "gradIn");
+    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
     if (op == UnaryOp.RELU) {
       IntBuffer xb = tx.bits();
       IntBuffer gb = tg.bits();
@@ -583,20 +582,14 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tt = t(table, op, "table");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor to = t(out, op, "out");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, out, "out", n, d);
-    int limit = table.shape().rows();
     FloatBuffer ib = ti.buf();
-    for (int i = 0; i < n; i++) {
-      ShapeChecks.index(op, i, ib.get(i), limit);
-    }
+    int[] rows = ShapeChecks.rowIndices(op, ib::get, n, table.shape().rows());
     FloatBuffer tb = tt.buf();
     FloatBuffer ob = to.buf();
     for (int i = 0; i < n; i++) {
-      int row = (int) ib.get(i);
-      ob.put(i * d, tb, row * d, d);
+      ob.put(i * d, tb, rows[i] * d, d);
     }
   }
 
@@ -606,19 +599,14 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ts = t(src, op, "src");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor tt = t(table, op, "table");
-    int n = indices.shape().rows();
+    int n = ShapeChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
-    ShapeChecks.shapeIs(op, indices, "indices", n, 1);
-    ShapeChecks.shapeIs(op, src, "src", n, d);
-    int limit = table.shape().rows();
     FloatBuffer ib = ti.buf();
-    for (int i = 0; i < n; i++) {
-      ShapeChecks.index(op, i, ib.get(i), limit);
-    }
+    int[] rows = ShapeChecks.rowIndices(op, ib::get, n, table.shape().rows());
     FloatBuffer sb = ts.buf();
     FloatBuffer tb = tt.buf();
     for (int i = 0; i < n; i++) {
-      int row = (int) ib.get(i) * d;
+      int row = rows[i] * d;
       int s = i * d;
       for (int j = 0; j < d; j++) {
         tb.put(row + j, tb.get(row + j) + sb.get(s + j));

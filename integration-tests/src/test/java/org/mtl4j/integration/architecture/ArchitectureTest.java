@@ -1,5 +1,9 @@
 package org.mtl4j.integration.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -176,6 +180,67 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage(SPARK)
         .because("the trainer finds Spark through the DistributedTraining service, never by name")
+        .check(production);
+  }
+
+  @Test
+  void onlyTheTrainingStepCallsAWeightingMethodsBackward() {
+    String weighting = "org.mtl4j.api.weighting.TaskWeighting";
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("org.mtl4j.trainer.training.TrainingStep")
+        .and()
+        .areNotAssignableTo(weighting)
+        .should()
+        .callMethodWhere(target(name("backward")).and(target(owner(assignableTo(weighting)))))
+        .because(
+            "one training step (TrainingStep) serves the local loop, both Spark modes and the"
+                + " benchmarks; a second caller would be a second copy of the step")
+        .check(production);
+  }
+
+  @Test
+  void onlyTheTrainingStepClipsAndOnlyTrainingStateWritesRunState() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("org.mtl4j.trainer.training.TrainingStep")
+        .should()
+        .callMethodWhere(
+            target(name("clip"))
+                .and(target(owner(assignableTo("org.mtl4j.trainer.training.GradientClipping")))))
+        .because("clipping is part of the one training step")
+        .check(production);
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("org.mtl4j.trainer.training.TrainingState")
+        .and()
+        .resideOutsideOfPackage("org.mtl4j.trainer.checkpoint..")
+        .should()
+        .callConstructorWhere(
+            target(owner(assignableTo("org.mtl4j.trainer.checkpoint.Checkpoint"))))
+        .because("one snapshot of a run's state serves local and Spark training")
+        .check(production);
+  }
+
+  @Test
+  void sparkShardsNeitherParseConfigNorBuildInjectors() {
+    noClasses()
+        .that()
+        .haveFullyQualifiedName("org.mtl4j.spark.ShardState")
+        .or()
+        .haveFullyQualifiedName("org.mtl4j.spark.ShardTasks")
+        .or()
+        .haveFullyQualifiedName("org.mtl4j.spark.ShardCache")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.mtl4j.trainer.Mtl4j")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.mtl4j.trainer.config.ConfigReader")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("com.google.inject..")
+        .because("shards receive the typed config the driver parsed once (RunSpec)")
         .check(production);
   }
 

@@ -29,6 +29,7 @@ class ServiceFilesTest {
           "org.mtl4j.api.backend.ComputeBackendProvider",
           "org.mtl4j.api.sharing.SharingStrategyProvider",
           "org.mtl4j.api.weighting.TaskWeightingProvider",
+          "org.mtl4j.trainer.data.DataSource",
           "org.mtl4j.trainer.distributed.DistributedTraining");
 
   static List<String> entries(String service) throws IOException {

@@ -3,28 +3,18 @@ package org.mtl4j.integration.plugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.integration.support.CliRun;
 import org.mtl4j.integration.support.Configs;
+import org.mtl4j.integration.support.GuideJar;
 
 /**
  * The example plugins of {@code docs/extending.md}, exactly as printed there: the blocks marked
@@ -33,19 +23,10 @@ import org.mtl4j.integration.support.Configs;
  * The CLI then lists them and trains a config that selects them by name.
  */
 class DocumentedPluginJarTest {
-  private static final Pattern BLOCK =
-      Pattern.compile("<!-- file: (src/main/[^ ]+) -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL);
-
   @TempDir Path tmp;
 
   static Map<String, String> mainBlocks() throws IOException {
-    String md = Files.readString(CliRun.repoRoot().resolve("docs/extending.md"));
-    Map<String, String> files = new LinkedHashMap<>();
-    Matcher m = BLOCK.matcher(md);
-    while (m.find()) {
-      files.put(m.group(1), m.group(2));
-    }
-    return files;
+    return GuideJar.mainBlocks("file:");
   }
 
   private Path buildJar() throws IOException {
@@ -58,63 +39,16 @@ class DocumentedPluginJarTest {
             "src/main/resources/META-INF/services/org.mtl4j.api.weighting.TaskWeightingProvider"),
         List.copyOf(blocks.keySet()),
         "the guide's main files changed; update this test");
-    Path src = tmp.resolve("plugin");
-    List<String> javaFiles = new ArrayList<>();
-    for (Map.Entry<String, String> e : blocks.entrySet()) {
-      Path f = src.resolve(e.getKey());
-      Files.createDirectories(f.getParent());
-      Files.writeString(f, e.getValue());
-      if (e.getKey().endsWith(".java")) {
-        javaFiles.add(f.toString());
-      }
-    }
-    Path classes = tmp.resolve("classes");
-    Files.createDirectories(classes);
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("--release", "17", "-Xlint:all", "-Werror"));
-    args.addAll(List.of("-cp", apiClassPath(), "-d", classes.toString()));
-    args.addAll(javaFiles);
-    java.io.ByteArrayOutputStream diag = new java.io.ByteArrayOutputStream();
-    int rc = javac.run(null, diag, diag, args.toArray(String[]::new));
-    assertEquals(0, rc, "the guide's code does not compile:\n" + diag);
-
-    Path jar = tmp.resolve("mtl-example-plugins-1.0.0.jar");
-    Path resources = src.resolve("src/main/resources");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      for (Path root : List.of(classes, resources)) {
-        try (Stream<Path> walk = Files.walk(root)) {
-          for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-            out.putNextEntry(new JarEntry(root.relativize(p).toString().replace('\\', '/')));
-            Files.copy(p, (OutputStream) out);
-            out.closeEntry();
-          }
-        }
-      }
-    }
-    return jar;
+    // only mtl4j-api: the plugin must compile against the api alone
+    return GuideJar.build(
+        tmp,
+        blocks,
+        List.of(org.mtl4j.api.sharing.SharingStrategyProvider.class),
+        "mtl-example-plugins-1.0.0.jar");
   }
 
-  /** Only mtl4j-api: the plugin must compile against the api alone. */
-  private static String apiClassPath() {
-    String api =
-        org.mtl4j.api.sharing.SharingStrategyProvider.class
-            .getProtectionDomain()
-            .getCodeSource()
-            .getLocation()
-            .getPath();
-    return new File(api).getPath();
-  }
-
-  private CliRun withPlugin(Path jar, String... args) throws IOException {
-    Thread t = Thread.currentThread();
-    ClassLoader saved = t.getContextClassLoader();
-    try (URLClassLoader loader =
-        new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
-      t.setContextClassLoader(loader);
-      return CliRun.of(args);
-    } finally {
-      t.setContextClassLoader(saved);
-    }
+  private CliRun withPlugin(Path jar, String... args) throws Exception {
+    return GuideJar.with(jar, () -> CliRun.of(args));
   }
 
   @Test
@@ -125,7 +59,7 @@ class DocumentedPluginJarTest {
   }
 
   @Test
-  void cliListsAndTrainsTheGuidesPluginsFromAJar() throws IOException {
+  void cliListsAndTrainsTheGuidesPluginsFromAJar() throws Exception {
     Path jar = buildJar();
 
     CliRun plugins = withPlugin(jar, "plugins");

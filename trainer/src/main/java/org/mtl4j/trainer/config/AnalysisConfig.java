@@ -1,5 +1,7 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
+
 /**
  * Measurements taken during training to tell which tasks help each other ({@code analysis:} in the
  * config; see {@link org.mtl4j.trainer.analysis.AffinityMeter}).
@@ -9,7 +11,8 @@ package org.mtl4j.trainer.config;
  * @param lookaheadLr step size of the lookahead, or 0 to use the optimiser's learning rate
  * @param maxGroups most networks the suggested task grouping may use
  */
-public record AnalysisConfig(boolean affinity, int sampleEvery, double lookaheadLr, int maxGroups) {
+public record AnalysisConfig(boolean affinity, int sampleEvery, double lookaheadLr, int maxGroups)
+    implements Serializable {
 
   /** Default sampling rate: one step in 20 keeps the cost near 10% of training for two tasks. */
   public static final int DEFAULT_SAMPLE_EVERY = 20;

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,8 @@ public record ModelConfig(
     Activation activation,
     double dropout,
     boolean layerNorm,
-    WeightInit init) {
+    WeightInit init)
+    implements Serializable {
 
   /** A model section with the default initialisation ({@link WeightInit#DEFAULT}). */
   public ModelConfig(

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,7 +30,8 @@ public record Mtl4jConfig(
     OptimizerConfig optimizer,
     TrainingConfig training,
     String output,
-    AnalysisConfig analysis) {
+    AnalysisConfig analysis)
+    implements Serializable {
 
   public Mtl4jConfig {
     Objects.requireNonNull(name, "name");

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,8 @@ public record OptimizerConfig(
     double beta2,
     double eps,
     double clipNorm,
-    ScheduleConfig schedule) {
+    ScheduleConfig schedule)
+    implements Serializable {
   public OptimizerConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(schedule, "schedule");

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Objects;
  * annealing to {@code minLr} over the remaining steps (Loshchilov and Hutter, SGDR, 2017).
  */
 public record ScheduleConfig(
-    String type, int warmupSteps, int stepEpochs, double gamma, double minLr) {
+    String type, int warmupSteps, int stepEpochs, double gamma, double minLr)
+    implements Serializable {
   public ScheduleConfig {
     Objects.requireNonNull(type, "type");
   }

@@ -1,5 +1,6 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import org.mtl4j.api.task.TaskType;
@@ -24,7 +25,8 @@ public record TaskConfig(
     double weight,
     List<String> metrics,
     boolean standardize,
-    String positive) {
+    String positive)
+    implements Serializable {
   public TaskConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

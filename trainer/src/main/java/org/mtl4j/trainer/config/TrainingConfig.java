@@ -1,5 +1,7 @@
 package org.mtl4j.trainer.config;
 
+import java.io.Serializable;
+
 /**
  * The training section.
  *
@@ -9,7 +11,8 @@ package org.mtl4j.trainer.config;
  * @param earlyStopping when to stop before {@code epochs}, or null for never
  */
 public record TrainingConfig(
-    int epochs, int batchSize, double validationSplit, EarlyStoppingConfig earlyStopping) {
+    int epochs, int batchSize, double validationSplit, EarlyStoppingConfig earlyStopping)
+    implements Serializable {
 
   public TrainingConfig withEpochs(int e) {
     return new TrainingConfig(e, batchSize, validationSplit, earlyStopping);

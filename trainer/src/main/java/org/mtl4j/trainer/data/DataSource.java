@@ -5,7 +5,16 @@ import org.mtl4j.api.options.Options;
 import org.mtl4j.trainer.config.DataSourceInfo;
 import org.mtl4j.trainer.config.TaskConfig;
 
-/** Where examples come from: a named data set that builds its tasks' targets. */
+/**
+ * Where examples come from: a named data set that builds its tasks' targets. A plugin SPI like
+ * {@code SharingStrategyProvider} and {@code TaskWeightingProvider}: implementations are public
+ * classes with a no-argument constructor, listed in {@code
+ * META-INF/services/org.mtl4j.trainer.data.DataSource} and found through {@link
+ * java.util.ServiceLoader} (the built-in {@code fashion-mnist}, {@code multi-fashion}, {@code csv}
+ * and {@code synthetic-mmoe} too). {@code data.options} are checked against {@link #options()}
+ * before {@link #load}; {@code mtl4j plugins} lists every source found. {@code DataSourceContract}
+ * in the trainer's test-jar checks an implementation; {@code docs/extending.md} walks through one.
+ */
 public interface DataSource extends DataSourceInfo {
 
   /**

@@ -19,6 +19,11 @@ import org.mtl4j.trainer.config.TaskConfig;
 public final class FashionMnistSource implements DataSource {
   private final FashionMnistFiles files;
 
+  /** Reads the files from the standard places ({@link FashionMnistFiles#standard()}). */
+  public FashionMnistSource() {
+    this(FashionMnistFiles.standard());
+  }
+
   public FashionMnistSource(FashionMnistFiles files) {
     this.files = files;
   }

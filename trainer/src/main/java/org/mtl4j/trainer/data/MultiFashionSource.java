@@ -22,6 +22,13 @@ import org.mtl4j.trainer.config.TaskConfig;
 public final class MultiFashionSource implements DataSource {
   private final FashionMnistFiles files;
 
+  /**
+   * Reads the Fashion-MNIST files from the standard places ({@link FashionMnistFiles#standard()}).
+   */
+  public MultiFashionSource() {
+    this(FashionMnistFiles.standard());
+  }
+
   public MultiFashionSource(FashionMnistFiles files) {
     this.files = files;
   }

@@ -16,6 +16,11 @@ public final class BackendFactory {
     this.backends = backends;
   }
 
+  /** Over the backends {@link Backends#discover()} finds: for processes without an injector. */
+  public static BackendFactory discover() {
+    return new BackendFactory(Backends.discover());
+  }
+
   public Backends backends() {
     return backends;
   }
@@ -27,12 +32,22 @@ public final class BackendFactory {
    * @throws ConfigException for an unknown or unavailable backend (a user error)
    */
   public Opened open(String name) {
+    return open(name, BackendOptions.defaults());
+  }
+
+  /**
+   * Opens {@code name} with {@code options} (threads, device): a Spark task opens its backend with
+   * the cores and the GPU Spark gave it.
+   *
+   * @throws ConfigException for an unknown or unavailable backend (a user error)
+   */
+  public Opened open(String name, BackendOptions options) {
     Backends.Selection s;
     try {
       s = backends.select(name);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(java.util.List.of(e.getMessage()));
     }
-    return new Opened(s.provider().create(BackendOptions.defaults()), s.reason());
+    return new Opened(s.provider().create(options), s.reason());
   }
 }

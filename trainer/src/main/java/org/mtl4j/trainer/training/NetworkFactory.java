@@ -1,7 +1,9 @@
 package org.mtl4j.trainer.training;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.options.Options;
@@ -27,6 +29,20 @@ public final class NetworkFactory {
       Map<String, TaskWeightingProvider> weightings) {
     this.strategies = Map.copyOf(strategies);
     this.weightings = Map.copyOf(weightings);
+  }
+
+  /**
+   * Over the strategies and weighting methods {@link ServiceLoader} finds with {@code loader}: what
+   * the injector binds, for processes without one (Spark executors).
+   */
+  public static NetworkFactory discover(ClassLoader loader) {
+    Map<String, SharingStrategyProvider> strategies = new LinkedHashMap<>();
+    ServiceLoader.load(SharingStrategyProvider.class, loader)
+        .forEach(p -> strategies.put(p.name(), p));
+    Map<String, TaskWeightingProvider> weightings = new LinkedHashMap<>();
+    ServiceLoader.load(TaskWeightingProvider.class, loader)
+        .forEach(p -> weightings.put(p.name(), p));
+    return new NetworkFactory(strategies, weightings);
   }
 
   /** The configured strategy's network over {@code inputSize} plain features. */

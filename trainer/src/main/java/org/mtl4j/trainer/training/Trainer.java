@@ -133,7 +133,7 @@ public final class Trainer {
               + opened.reason());
       Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
       pre.put("input_size", data.inputSize());
-      TrainingLoop.Outcome outcome;
+      EpochDriver.Outcome outcome;
       Map<String, TaskScores> test;
       AffinityStatistics affinity;
       double analysisSeconds;
@@ -156,7 +156,7 @@ public final class Trainer {
         affinity = loop.affinityStatistics();
         analysisSeconds = loop.analysisSeconds();
         test =
-            outcome.stopReason().equals("cancelled")
+            outcome.stopReason() == StopReason.CANCELLED
                 ? Map.of()
                 : new Evaluator(backend, 512).evaluate(net, data.test());
       }
@@ -166,11 +166,11 @@ public final class Trainer {
               backend.deviceDescription(),
               outcome.history(),
               test,
-              outcome.stopReason(),
+              outcome.stopReason().label(),
               List.of(),
               Double.NaN,
               null);
-      if (baselines && !outcome.stopReason().equals("cancelled")) {
+      if (baselines && outcome.stopReason() != StopReason.CANCELLED) {
         result = withBaselines(result, backend, data, tv, pre);
       }
       if (affinity != null) {
