@@ -93,6 +93,10 @@ final class TrainCommand implements Callable<Integer> {
           "--seeds trains from scratch; resume one seed's run folder instead (--resume"
               + " <run>/seed-<s>)");
     }
+    if (seed != null && resume != null) {
+      throw new UserErrors.UsageException(
+          "--seed cannot change a resumed run: it continues with its checkpoint's seed");
+    }
     Mtl4jConfig c;
     if (resume != null) {
       c = config != null ? Mtl4j.readConfig(config) : Cli.checkpointConfig(resume);

@@ -116,5 +116,7 @@ class SeedsTest {
     assertTrue(err.toString().contains("--seeds: '0' is not an integer >= 1"), err.toString());
     assertEquals(2, run("train", "--resume", tmp.toString(), "--seeds", "2", "-q"));
     assertTrue(err.toString().contains("--seeds trains from scratch"), err.toString());
+    assertEquals(2, run("train", "--resume", tmp.toString(), "--seed", "2", "-q"));
+    assertTrue(err.toString().contains("--seed cannot change a resumed run"), err.toString());
   }
 }
