@@ -34,6 +34,7 @@ import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
 import org.mtl4j.trainer.data.Examples;
 import org.mtl4j.trainer.data.Split;
+import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.training.BackendFactory;
@@ -116,7 +117,13 @@ public final class SparkTrainer {
         resumeFrom == null ? null : new CheckpointStore().load(Trainer.checkpointDir(resumeFrom));
     String yaml = new ConfigWriter().toYaml(config);
     Dataset data =
-        Mtl4j.component(config, Datasets.class).load(config.data(), config.tasks(), config.seed());
+        Mtl4j.component(config, Datasets.class)
+            .load(
+                config.data(),
+                resume == null
+                    ? config.tasks()
+                    : TargetScaling.asTrained(config.tasks(), resume.preprocessing()),
+                config.seed());
     Datasets.TrainValidation tv =
         Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
     List<Task> tasks = data.tasks();

@@ -9,6 +9,11 @@ public interface Metric {
   /** Config name, e.g. {@code accuracy}. */
   String name();
 
+  /** One line for listings ({@code mtl4j plugins}); empty by default. */
+  default String description() {
+    return "";
+  }
+
   /** True when larger values are better (accuracy), false otherwise (rmse). */
   boolean higherIsBetter();
 

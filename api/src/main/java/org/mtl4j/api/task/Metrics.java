@@ -63,6 +63,12 @@ public final class Metrics {
     }
 
     @Override
+    public String description() {
+      return "fraction of correct predictions (binary/multilabel: score > 0 predicts the positive"
+          + " class)";
+    }
+
+    @Override
     public boolean higherIsBetter() {
       return true;
     }
@@ -110,6 +116,12 @@ public final class Metrics {
     @Override
     public String name() {
       return "auc";
+    }
+
+    @Override
+    public String description() {
+      return "ROC AUC of the scores, Mann-Whitney statistic with ties counted half (multilabel:"
+          + " pooled)";
     }
 
     @Override
@@ -206,6 +218,12 @@ public final class Metrics {
     }
 
     @Override
+    public String description() {
+      return "F1 score: binary of the positive class, multiclass macro average, multilabel micro"
+          + " average";
+    }
+
+    @Override
     public boolean higherIsBetter() {
       return true;
     }
@@ -283,6 +301,13 @@ public final class Metrics {
     @Override
     public String name() {
       return squared ? "rmse" : "mae";
+    }
+
+    @Override
+    public String description() {
+      return squared
+          ? "root mean squared error, in the target's original units"
+          : "mean absolute error, in the target's original units";
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.mtl4j.trainer.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.mtl4j.trainer.Mtl4j;
@@ -11,6 +14,8 @@ import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
 import org.mtl4j.trainer.distributed.DistributedTraining;
 import org.mtl4j.trainer.metrics.DeltaM;
+import org.mtl4j.trainer.report.RunReporter;
+import org.mtl4j.trainer.training.SeedStatistics;
 import org.mtl4j.trainer.training.Trainer;
 import org.mtl4j.trainer.training.TrainingResult;
 import picocli.CommandLine.Command;
@@ -48,6 +53,20 @@ final class TrainCommand implements Callable<Integer> {
               + " trains nothing and evaluates the initial network")
   Integer epochs;
 
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "override the config's seed (initialisation, shuffling, dropout, data splits)")
+  Long seed;
+
+  @Option(
+      names = "--seeds",
+      paramLabel = "K",
+      description =
+          "train K times with seeds N, N+1, ... (runs in <output>/<name>/seed-<s>/) and report"
+              + " each task's metrics and Δm as mean ± std over the seeds")
+  Integer seeds;
+
   @Mixin RunOptions run;
 
   @Option(names = "--name", paramLabel = "NAME", description = "override the run name")
@@ -69,6 +88,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (seeds != null && resume != null) {
+      throw new UserErrors.UsageException(
+          "--seeds trains from scratch; resume one seed's run folder instead (--resume"
+              + " <run>/seed-<s>)");
+    }
     Mtl4jConfig c;
     if (resume != null) {
       c = config != null ? Mtl4j.readConfig(config) : Cli.checkpointConfig(resume);
@@ -88,6 +112,12 @@ final class TrainCommand implements Callable<Integer> {
       c = c.withTraining(c.training().withEpochs(epochs));
     }
     c = run.apply(c);
+    if (seed != null) {
+      c = c.withSeed(seed);
+    }
+    if (seeds != null && seeds < 1) {
+      throw new ConfigException(List.of("--seeds: '" + seeds + "' is not an integer >= 1"));
+    }
     if (name != null) {
       c = c.withName(name);
     }
@@ -95,6 +125,9 @@ final class TrainCommand implements Callable<Integer> {
       c = c.withOutput(output);
     }
     if (sparkMaster != null) {
+      if (seeds != null) {
+        throw new UserErrors.UsageException("--seeds is not supported with --spark-master");
+      }
       if (baselines) {
         throw new UserErrors.UsageException("--baselines is not supported with --spark-master");
       }
@@ -111,11 +144,54 @@ final class TrainCommand implements Callable<Integer> {
                               + " spark/README.md)"));
       return spark.train(c, sparkMaster, resume, System.out);
     }
+    if (seeds != null) {
+      return trainSeeds(c);
+    }
+    printResult(train(c, resume), c);
+    return Main.OK;
+  }
+
+  private TrainingResult train(Mtl4jConfig c, Path resumeFrom) {
     Trainer trainer = Mtl4j.trainer(c);
     List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
     trainer.addListener(
         new ConsoleProgress(System.out, System.console() != null, run.quiet, tasks));
-    TrainingResult r = trainer.train(resume, baselines);
+    return trainer.train(resumeFrom, baselines);
+  }
+
+  /** {@code --seeds K}: K runs under {@code <output>/<name>/seed-<s>/} and their summary. */
+  private int trainSeeds(Mtl4jConfig c) {
+    Path parent = Path.of(c.output(), c.name());
+    List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
+    List<Long> used = new ArrayList<>();
+    List<TrainingResult> results = new ArrayList<>();
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < seeds; i++) {
+      long s = c.seed() + i;
+      System.out.println("seed " + s + " (" + (i + 1) + " of " + seeds + "):");
+      Mtl4jConfig ci = c.withSeed(s).withOutput(parent.toString()).withName("seed-" + s);
+      TrainingResult r = train(ci, null);
+      printResult(r, ci);
+      used.add(s);
+      results.add(r);
+      runs.add("seed-" + s);
+    }
+    SeedStatistics stats = SeedStatistics.of(used, results, tasks);
+    System.out.println("test results over " + seeds + " seeds (mean ± sample std):");
+    for (String line : stats.lines()) {
+      System.out.println("  " + line);
+    }
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("name", c.name());
+    summary.put("runs", runs);
+    summary.putAll(stats.toMap());
+    new RunReporter().writeSummary(parent, summary);
+    System.out.println("summary: " + parent.resolve("summary.json"));
+    return Main.OK;
+  }
+
+  private void printResult(TrainingResult r, Mtl4jConfig c) {
+    List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
     System.out.println(
         "test results ("
             + r.stopReason()
@@ -128,7 +204,10 @@ final class TrainCommand implements Callable<Integer> {
             + "):");
     System.out.print(Cli.scores(r.test(), tasks));
     if (!r.baselines().isEmpty()) {
-      System.out.println("single-task baselines (same budget):");
+      System.out.println(
+          "single-task baselines (same budget; checkpoints in "
+              + r.runDir().resolve("baselines")
+              + "):");
       for (DeltaM.Comparison b : r.baselines()) {
         System.out.printf(
             Locale.ROOT,
@@ -140,7 +219,8 @@ final class TrainCommand implements Callable<Integer> {
             100 * b.gain(),
             b.gain() < 0 ? " (negative transfer)" : "");
       }
-      System.out.printf(Locale.ROOT, "  Δm = %+.2f%%%n", 100 * r.deltaM());
+      System.out.printf(
+          Locale.ROOT, "  Δm = %+.2f%% (each task's first metric)%n", 100 * r.deltaM());
     }
     if (r.analysis() != null) {
       System.out.printf(
@@ -156,6 +236,5 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     System.out.println("run folder: " + r.runDir());
-    return Main.OK;
   }
 }

@@ -49,6 +49,11 @@ public record Mtl4jConfig(
         n, backend, seed, data, tasks, model, weighting, optimizer, training, output, analysis);
   }
 
+  public Mtl4jConfig withSeed(long s) {
+    return new Mtl4jConfig(
+        name, backend, s, data, tasks, model, weighting, optimizer, training, output, analysis);
+  }
+
   public Mtl4jConfig withBackend(String b) {
     return new Mtl4jConfig(
         name, b, seed, data, tasks, model, weighting, optimizer, training, output, analysis);

@@ -12,7 +12,8 @@ import org.mtl4j.api.task.Task;
  * @param train rows to train on (a validation part is split off by the trainer)
  * @param test held-out rows evaluated once at the end
  * @param preprocessing JSON-ready description of feature preparation (CSV: column statistics and
- *     categories; class names of label columns); empty for image data
+ *     categories; class names of label columns; id columns) and of the target scaling ({@link
+ *     TargetScaling#KEY}); empty for image data without regression tasks
  */
 public record Dataset(
     List<Task> tasks, Split train, Split test, Map<String, Object> preprocessing) {

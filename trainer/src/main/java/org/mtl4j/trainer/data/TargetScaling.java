@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.task.Task;
+import org.mtl4j.api.task.TaskType;
 import org.mtl4j.trainer.config.TaskConfig;
 
 /**
@@ -61,6 +62,23 @@ public final class TargetScaling {
     Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
     pre.put(KEY, s.toMap());
     return new Dataset(data.tasks(), train, test, pre);
+  }
+
+  /**
+   * The tasks as a checkpoint was trained: a regression task is standardised exactly when the
+   * checkpoint's preprocessing holds its statistics, whatever the config says now. A checkpoint
+   * written before target scaling existed holds none, so its tasks train, evaluate and resume on
+   * raw targets as they were trained.
+   */
+  public static List<TaskConfig> asTrained(
+      List<TaskConfig> tasks, Map<String, Object> checkpointPreprocessing) {
+    TargetScaling stored = of(checkpointPreprocessing);
+    return tasks.stream()
+        .map(
+            t ->
+                t.withStandardize(
+                    t.type() == TaskType.REGRESSION && stored.stats(t.name()) != null))
+        .toList();
   }
 
   /** The statistics stored in a preprocessing map (a checkpoint's), or {@link #NONE}. */

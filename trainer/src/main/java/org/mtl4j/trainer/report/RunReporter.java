@@ -56,6 +56,16 @@ public final class RunReporter {
     }
   }
 
+  /** Writes {@code summary.json} alone (the summary of several seeds' runs). */
+  public void writeSummary(Path runDir, Map<String, Object> summary) {
+    try {
+      Files.createDirectories(runDir);
+      AtomicFiles.write(runDir.resolve("summary.json"), JSON.writeValueAsBytes(summary));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + runDir.resolve("summary.json"), e);
+    }
+  }
+
   /**
    * Writes {@code affinity.csv}, {@code affinity.png}, {@code conflict.png} and {@code
    * affinity.json} (the raw statistics {@code mtl4j analyse} reads back).

@@ -30,6 +30,7 @@ import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
@@ -110,7 +111,13 @@ public final class Trainer {
       resume = new CheckpointStore().load(checkpointDir(resumeFrom));
     }
     String yaml = new ConfigWriter().toYaml(config);
-    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    Dataset data =
+        datasets.load(
+            config.data(),
+            resume == null
+                ? config.tasks()
+                : TargetScaling.asTrained(config.tasks(), resume.preprocessing()),
+            config.seed());
     Datasets.TrainValidation tv =
         Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
     Path runDir = runDir();
@@ -164,7 +171,7 @@ public final class Trainer {
               Double.NaN,
               null);
       if (baselines && !outcome.stopReason().equals("cancelled")) {
-        result = withBaselines(result, backend, data, tv);
+        result = withBaselines(result, backend, data, tv, pre);
       }
       if (affinity != null) {
         int resumedEpochs = resume == null ? 0 : resume.history().size();
@@ -186,8 +193,12 @@ public final class Trainer {
 
   /** Scores the checkpoint in {@code dir} on this config's test split. */
   public Map<String, TaskScores> evaluate(Path dir) {
-    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
+      Dataset data =
+          datasets.load(
+              config.data(),
+              TargetScaling.asTrained(config.tasks(), m.checkpoint().preprocessing()),
+              config.seed());
       return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
     }
   }
@@ -207,9 +218,21 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Trains one single-task model per task with the multi-task run's budget, keeps each one's
+   * checkpoint and config in {@code <run>/baselines/<task>/} (a run folder that {@code evaluate},
+   * {@code predict} and {@code --resume} accept) and compares every metric of every task. Δm
+   * averages one term per task, its first (main) metric, as Maninis et al. define it.
+   */
   private TrainingResult withBaselines(
-      TrainingResult mtl, ComputeBackend backend, Dataset data, Datasets.TrainValidation tv) {
+      TrainingResult mtl,
+      ComputeBackend backend,
+      Dataset data,
+      Datasets.TrainValidation tv,
+      Map<String, Object> pre) {
     List<DeltaM.Comparison> comps = new ArrayList<>();
+    List<DeltaM.Comparison> main = new ArrayList<>();
+    Path baselineDir = runDir().resolve("baselines");
     for (int t = 0; t < data.tasks().size(); t++) {
       Task task = data.tasks().get(t);
       TaskConfig tc = config.tasks().get(t);
@@ -220,6 +243,8 @@ public final class Trainer {
       TrainingConfig tr = config.training();
       Mtl4jConfig single =
           config
+              .withName(task.name())
+              .withOutput(baselineDir.toString())
               .withAnalysis(AnalysisConfig.off())
               .withTasks(List.of(tc.withWeight(1.0)))
               .withWeighting(new WeightingConfig("equal", Map.of()))
@@ -229,12 +254,25 @@ public final class Trainer {
                       tr.batchSize(),
                       tr.validationSplit(),
                       es != null && es.task().equals(task.name()) ? es : null));
+      Path dir = baselineDir.resolve(task.name());
+      String yaml = new ConfigWriter().toYaml(single);
       Map<String, TaskScores> scores;
       try (MultiTaskNetwork net =
               networks.network(single, data.inputLayout(), List.of(task), backend);
           TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
+        clearCheckpoint(dir.resolve("checkpoint"));
+        reporter.writeConfig(dir, yaml);
         TrainingLoop loop =
-            new TrainingLoop(single, "", backend, net, w, List.of(), cancelled, null, Map.of());
+            new TrainingLoop(
+                single,
+                yaml,
+                backend,
+                net,
+                w,
+                List.of(),
+                cancelled,
+                dir.resolve("checkpoint"),
+                pre);
         try {
           loop.run(tv.train(), tv.validation(), null);
         } finally {
@@ -242,16 +280,22 @@ public final class Trainer {
         }
         scores = new Evaluator(backend, 512).evaluate(net, data.test());
       }
-      String metric = tc.metrics().get(0);
-      comps.add(
-          new DeltaM.Comparison(
-              task.name(),
-              metric,
-              mtl.test().get(task.name()).get(metric),
-              scores.get(task.name()).get(metric),
-              Metrics.byName(metric).higherIsBetter()));
+      for (int m = 0; m < tc.metrics().size(); m++) {
+        String metric = tc.metrics().get(m);
+        DeltaM.Comparison c =
+            new DeltaM.Comparison(
+                task.name(),
+                metric,
+                mtl.test().get(task.name()).get(metric),
+                scores.get(task.name()).get(metric),
+                Metrics.byName(metric).higherIsBetter());
+        comps.add(c);
+        if (m == 0) {
+          main.add(c);
+        }
+      }
     }
-    return mtl.withBaselines(comps, DeltaM.of(comps));
+    return mtl.withBaselines(comps, DeltaM.of(main));
   }
 
   private Map<String, Object> summary(TrainingResult r) {
@@ -279,21 +323,17 @@ public final class Trainer {
     if (!r.baselines().isEmpty()) {
       List<Object> b = new ArrayList<>();
       for (DeltaM.Comparison c : r.baselines()) {
-        b.add(
-            Map.of(
-                "task",
-                c.task(),
-                "metric",
-                c.metric(),
-                "multi_task",
-                c.multiTask(),
-                "single_task",
-                c.singleTask(),
-                "relative_gain",
-                c.gain()));
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("task", c.task());
+        e.put("metric", c.metric());
+        e.put("multi_task", finite(c.multiTask()));
+        e.put("single_task", finite(c.singleTask()));
+        e.put("relative_gain", finite(c.gain()));
+        e.put("checkpoint", "baselines/" + c.task());
+        b.add(e);
       }
       s.put("baselines", b);
-      s.put("delta_m", r.deltaM());
+      s.put("delta_m", finite(r.deltaM()));
     }
     if (r.analysis() != null) {
       s.put("analysis", r.analysis().toMap(r.gains()));

@@ -16,8 +16,9 @@ import org.mtl4j.trainer.metrics.TaskScores;
  * @param history one record per completed epoch (resumed epochs included)
  * @param test each task's scores on the test split (empty when training stopped early by cancel)
  * @param stopReason why training ended: {@code completed}, {@code early-stopped}, {@code cancelled}
- * @param baselines per-task comparison with single-task models (empty unless asked for)
- * @param deltaM Δm over the baselines (NaN unless asked for)
+ * @param baselines comparison with single-task models for every metric of every task, each task's
+ *     main metric first (empty unless asked for)
+ * @param deltaM Δm over the tasks' main metrics (NaN unless asked for)
  * @param analysis the task-relationship analysis, or null when the config did not ask for it
  */
 public record TrainingResult(
@@ -40,11 +41,14 @@ public record TrainingResult(
     return history.stream().mapToDouble(EpochRecord::seconds).average().orElse(Double.NaN);
   }
 
-  /** Relative gain over the single-task baseline by task (empty without baselines). */
+  /**
+   * Relative gain over the single-task baseline by task, on each task's main (first) metric (empty
+   * without baselines).
+   */
   public Map<String, Double> gains() {
     Map<String, Double> g = new java.util.LinkedHashMap<>();
     for (DeltaM.Comparison c : baselines) {
-      g.put(c.task(), c.gain());
+      g.putIfAbsent(c.task(), c.gain());
     }
     return g;
   }

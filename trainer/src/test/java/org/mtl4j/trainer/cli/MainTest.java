@@ -174,5 +174,20 @@ class MainTest {
     assertTrue(stdout().contains("      experts          int          default 4"), stdout());
     assertTrue(stdout().contains("  equal "), stdout());
     assertTrue(stdout().contains("  fashion-mnist "), stdout());
+    assertTrue(
+        stdout().contains("metrics (tasks[i].metrics; the first is the task's main metric):"),
+        stdout());
+    for (String m : org.mtl4j.api.task.Metrics.names()) {
+      assertTrue(stdout().contains("\n  " + m + " "), m + " in " + stdout());
+    }
+    assertTrue(
+        stdout()
+            .contains(
+                "  rmse           root mean squared error, in the target's original units;"
+                    + " lower is better; for regression"),
+        stdout());
+    assertTrue(
+        stdout().contains("auto|pytorch|he-uniform|he-normal|xavier-uniform|xavier-normal"),
+        stdout());
   }
 }

@@ -316,4 +316,65 @@ class ConfigReaderTest {
     assertEquals(1.5e-3, c.optimizer().lr());
     assertEquals(0.5, c.optimizer().clipNorm());
   }
+
+  @Test
+  void standardizePositiveAndInitAreReadWrittenAndChecked() {
+    String yaml =
+        """
+        data: {source: csv, options: {path: x.csv}}
+        tasks:
+          - {name: price, type: regression, label: price, standardize: false}
+          - {name: rate, type: regression, label: rate}
+          - {name: buys, type: binary, label: buys, positive: 'yes'}
+          - {name: flag, type: binary, label: flag, positive: 1}
+        model: {init: pytorch, init_bias: zero}
+        """;
+    Mtl4jConfig c = reader.parse(yaml, "t.yaml", "t");
+    assertFalse(c.tasks().get(0).standardize());
+    assertFalse(c.tasks().get(0).standardized());
+    assertTrue(c.tasks().get(1).standardized());
+    assertFalse(c.tasks().get(2).standardized());
+    assertEquals("yes", c.tasks().get(2).positive());
+    assertEquals("1", c.tasks().get(3).positive());
+    assertEquals(null, c.tasks().get(1).positive());
+    assertEquals(
+        new org.mtl4j.api.nn.WeightInit(
+            org.mtl4j.api.nn.WeightInit.Scheme.PYTORCH, org.mtl4j.api.nn.WeightInit.Bias.ZERO),
+        c.model().init());
+    String resolved = new ConfigWriter().toYaml(c);
+    assertTrue(resolved.contains("standardize: false"), resolved);
+    assertTrue(resolved.contains("init: pytorch"), resolved);
+    assertEquals(c, reader.parse(resolved, "resolved", "other"));
+    // defaults: standardised regression, the default initialisation
+    Mtl4jConfig d = reader.parse(VALID, "t.yaml", "t");
+    assertEquals(org.mtl4j.api.nn.WeightInit.DEFAULT, d.model().init());
+  }
+
+  @Test
+  void newTaskAndModelKeysReportBadValues() {
+    List<String> e =
+        errors(
+            """
+            data: {source: csv, options: {path: x.csv}}
+            tasks:
+              - {name: price, type: regression, label: price, standardize: maybe, positive: 'a'}
+              - {name: buys, type: binary, label: buys, standardize: true, positive: [a, b]}
+            model: {init: kaiming, init_bias: random}
+            """);
+    assertTrue(e.contains("tasks[0].standardize: 'maybe' is not true or false"), e.toString());
+    assertTrue(
+        e.contains("tasks[0].positive: applies to binary tasks only, this task is regression"),
+        e.toString());
+    assertTrue(
+        e.contains("tasks[1].standardize: applies to regression tasks only, this task is binary"),
+        e.toString());
+    assertTrue(e.contains("tasks[1].positive: '[\"a\",\"b\"]' is not a string"), e.toString());
+    assertTrue(
+        e.contains(
+            "model.init: 'kaiming' is not one of auto, pytorch, he-uniform, he-normal,"
+                + " xavier-uniform, xavier-normal"),
+        e.toString());
+    assertTrue(
+        e.contains("model.init_bias: 'random' is not one of default, zero, uniform"), e.toString());
+  }
 }

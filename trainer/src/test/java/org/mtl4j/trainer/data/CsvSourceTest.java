@@ -208,4 +208,57 @@ class CsvSourceTest {
     }
     assertTrue(missing > 0, "the example has unlabelled spend cells");
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void positiveNamesTheBinaryPositiveClassAndIdColumnsAreNoFeatures() throws Exception {
+    Path train = dir.resolve("train.csv");
+    Files.writeString(train, "id,x,buys,score\nr1,1,yes,1\nr2,2,no,0\nr3,3,no,1\n");
+    Path test = dir.resolve("test.csv");
+    Files.writeString(test, "id,x,buys,score\nr4,3,yes,0\n");
+    Map<String, Object> m = new HashMap<>();
+    m.put("path", train.toString());
+    m.put("test_path", test.toString());
+    m.put("id", "id");
+    Options o = Options.parse(m, source.options(), "data.options");
+    // the rule: the second of the two sorted values is positive (no < yes; 0 < 1)
+    Dataset rule =
+        source.load(
+            o,
+            List.of(
+                new TaskConfig("buys", TaskType.BINARY, "buys", 1, List.of("auc")),
+                new TaskConfig("score", TaskType.BINARY, "score", 1, List.of("auc"))),
+            1);
+    assertEquals(1, rule.inputSize(), "id is not a feature");
+    assertArrayEquals(new float[] {1, 0, 0}, rule.train().examples().targets("buys"));
+    assertEquals(List.of("id"), rule.preprocessing().get("id_columns"));
+    // positive: 'no' makes 'no' output 1; a number matches by value (0.0 names the class 0)
+    Dataset flipped =
+        source.load(
+            o,
+            List.of(
+                new TaskConfig("buys", TaskType.BINARY, "buys", 1, List.of("auc"), true, "no"),
+                new TaskConfig("score", TaskType.BINARY, "score", 1, List.of("auc"), true, "0.0")),
+            1);
+    assertArrayEquals(new float[] {0, 1, 1}, flipped.train().examples().targets("buys"));
+    assertArrayEquals(new float[] {0, 1, 0}, flipped.train().examples().targets("score"));
+    Map<String, Object> labels = (Map<String, Object>) flipped.preprocessing().get("labels");
+    assertEquals(List.of("yes", "no"), ((Map<String, Object>) labels.get("buys")).get("classes"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                source.load(
+                    o,
+                    List.of(
+                        new TaskConfig(
+                            "buys", TaskType.BINARY, "buys", 1, List.of("auc"), true, "maybe")),
+                    1));
+    assertEquals(
+        List.of(
+            "tasks[0].positive: 'maybe' is not a label of this binary task; the training rows of "
+                + train
+                + " hold [no, yes]"),
+        e.errors());
+  }
 }

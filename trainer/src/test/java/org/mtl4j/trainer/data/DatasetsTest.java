@@ -1,6 +1,8 @@
 package org.mtl4j.trainer.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -109,5 +111,66 @@ class DatasetsTest {
     assertEquals(
         List.of("data.options.dir: '" + file + "': is a file, not a folder" + FASHION_EXPECTED),
         errors("fashion-mnist", Map.of("dir", file.toString()), FASHION_TASKS));
+  }
+
+  @Test
+  void everySourcesRegressionTargetsAreStandardisedOnTheTrainingRowsUnlessSwitchedOff() {
+    Datasets d = new Datasets(Map.of("synthetic-mmoe", new SyntheticMmoeSource()));
+    DataConfig data =
+        new DataConfig(
+            "synthetic-mmoe",
+            Map.of("train_size", 500, "test_size", 100, "input_size", 4, "scale", 3.0));
+    List<TaskConfig> tasks =
+        List.of(
+            new TaskConfig("a", TaskType.REGRESSION, "task1", 1, List.of("rmse")),
+            new TaskConfig("b", TaskType.REGRESSION, "task2", 1, List.of("rmse"))
+                .withStandardize(false));
+    Dataset raw = d.load(data, List.of(tasks.get(0).withStandardize(false), tasks.get(1)), 1);
+    Dataset scaled = d.load(data, tasks, 1);
+    float[] y = raw.train().examples().targets("a");
+    double mean = 0;
+    for (float v : y) {
+      mean += v;
+    }
+    mean /= y.length;
+    double ss = 0;
+    for (float v : y) {
+      ss += (v - mean) * (v - mean);
+    }
+    double std = Math.sqrt(ss / y.length);
+    TargetScaling s = scaled.train().examples().scaling();
+    assertEquals(mean, s.stats("a").mean()[0], 1e-9 * Math.max(1, Math.abs(mean)));
+    assertEquals(std, s.stats("a").std()[0], 1e-9 * std);
+    assertEquals(null, s.stats("b"), "standardize: false");
+    float[] z = scaled.train().examples().targets("a");
+    float[] zTest = scaled.test().examples().targets("a");
+    float[] yTest = raw.test().examples().targets("a");
+    for (int i = 0; i < z.length; i++) {
+      assertEquals((y[i] - mean) / std, z[i], 1e-5);
+    }
+    // the test rows with the training statistics; unscaling gives the original values back
+    assertEquals((yTest[3] - mean) / std, zTest[3], 1e-5);
+    assertEquals(yTest[3], s.unscale("a", zTest, zTest.length)[3], 1e-5 * Math.abs(yTest[3]));
+    assertArrayEquals(raw.train().examples().targets("b"), scaled.train().examples().targets("b"));
+    assertSame(TargetScaling.NONE, raw.train().examples().scaling(), "nothing to scale");
+    // the statistics travel with the preprocessing (checkpoint.json) and read back the same
+    TargetScaling back = TargetScaling.of(scaled.preprocessing());
+    assertEquals(s.stats("a").mean()[0], back.stats("a").mean()[0]);
+    assertEquals(s.stats("a").std()[0], back.stats("a").std()[0]);
+  }
+
+  @Test
+  void positiveOnASourceWithItsOwnClassesIsAConfigError() {
+    Datasets d = new Datasets(Map.of("synthetic-mmoe", new SyntheticMmoeSource()));
+    DataConfig data =
+        new DataConfig(
+            "synthetic-mmoe", Map.of("train_size", 50, "test_size", 10, "input_size", 4));
+    List<TaskConfig> tasks =
+        List.of(new TaskConfig("a", TaskType.BINARY, "task1", 1, List.of("auc"), true, "1"));
+    assertEquals(
+        List.of(
+            "tasks[0].positive: the synthetic-mmoe source defines its own classes; expected no"
+                + " positive (it applies to label columns of the csv source)"),
+        assertThrows(ConfigException.class, () -> d.load(data, tasks, 1)).errors());
   }
 }

@@ -249,13 +249,22 @@ class TrainingTest {
             new org.mtl4j.trainer.config.TrainingConfig(
                 2, 64, 0.1, new org.mtl4j.trainer.config.EarlyStoppingConfig("t1", "rmse", 5)));
     TrainingResult r = Mtl4j.trainer(c).train(null, true);
-    assertEquals(2, r.baselines().size());
-    double mean = (r.baselines().get(0).gain() + r.baselines().get(1).gain()) / 2;
-    assertEquals(mean, r.deltaM(), 1e-12);
+    // every metric of every task (rmse, mae), the main metric first; Δm over the main metrics
+    assertEquals(4, r.baselines().size());
     assertEquals("rmse", r.baselines().get(0).metric());
+    assertEquals("mae", r.baselines().get(1).metric());
+    assertEquals("t2", r.baselines().get(2).task());
+    double mean = (r.baselines().get(0).gain() + r.baselines().get(2).gain()) / 2;
+    assertEquals(mean, r.deltaM(), 1e-12);
     assertEquals(r.test().get("t1").get("rmse"), r.baselines().get(0).multiTask());
+    assertEquals(r.test().get("t2").get("mae"), r.baselines().get(3).multiTask());
+    assertEquals(
+        Map.of("t1", r.baselines().get(0).gain(), "t2", r.baselines().get(2).gain()), r.gains());
     String summary = Files.readString(tmp.resolve("stl").resolve("summary.json"));
     assertTrue(summary.contains("\"delta_m\""), summary);
+    assertTrue(summary.contains("\"checkpoint\" : \"baselines/t2\""), summary);
+    assertTrue(Files.isRegularFile(tmp.resolve("stl/baselines/t2/config.yaml")));
+    assertTrue(CheckpointStore.exists(tmp.resolve("stl/baselines/t1/checkpoint")));
   }
 
   @Test
