@@ -185,7 +185,7 @@ public final class CheckpointStore {
       JsonNode best = m.path("best_score");
       String config = m.path("config").asText();
       return new Checkpoint(
-          version == 1 ? unscaledTargets(config) : config,
+          config,
           m.path("seed").asLong(),
           m.path("epoch").asInt(),
           m.path("step").asLong(),
@@ -200,28 +200,6 @@ public final class CheckpointStore {
     } catch (IOException | IllegalArgumentException e) {
       throw new CheckpointException(metaFile + ": cannot be read: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * The config of a format-1 checkpoint with {@code standardize: false} on every regression task
-   * that does not say otherwise: format 1 predates target standardisation, so its models were
-   * trained on targets in original units, and evaluating or resuming them must keep them so.
-   */
-  private static String unscaledTargets(String configYaml) throws IOException {
-    JsonNode config = YAML.readTree(configYaml);
-    if (config == null || !config.path("tasks").isArray()) {
-      return configYaml;
-    }
-    boolean changed = false;
-    for (JsonNode t : config.path("tasks")) {
-      if (t instanceof com.fasterxml.jackson.databind.node.ObjectNode o
-          && "regression".equals(o.path("type").asText())
-          && !o.has("standardize")) {
-        o.put("standardize", false);
-        changed = true;
-      }
-    }
-    return changed ? YAML.writeValueAsString(config) : configYaml;
   }
 
   /** The format version of a checkpoint.json, or an error naming the versions this code reads. */
