@@ -124,16 +124,21 @@ abstract class GradientBalancing implements TaskWeighting {
     wrt.addAll(own);
     try (TensorScope scope = backend.openScope()) {
       List<List<Tensor>> perTask = new ArrayList<>();
+      List<Var> withOwn = null; // wrt plus one task's method parameters, reused across tasks
       for (int t = 0; t < objectives.size(); t++) {
         Var loss = objectives.get(t);
         List<Var> mine = wrt;
         List<Parameter> extra = parametersOf(t);
         if (!extra.isEmpty()) {
-          mine = new ArrayList<>(wrt);
-          for (Parameter p : extra) {
-            Var v = g.param(p);
-            mine.add(v);
+          if (withOwn == null) {
+            withOwn = new ArrayList<>(wrt.size() + extra.size());
+            withOwn.addAll(wrt);
           }
+          withOwn.subList(wrt.size(), withOwn.size()).clear();
+          for (Parameter p : extra) {
+            withOwn.add(g.param(p));
+          }
+          mine = withOwn;
         }
         Map<Var, Tensor> grads = g.grad(loss, mine);
         for (int k = wrt.size(); k < mine.size(); k++) {
