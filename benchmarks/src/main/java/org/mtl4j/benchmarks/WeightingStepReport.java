@@ -13,24 +13,29 @@ import java.util.Arrays;
  * machine out of the ratio (separate JMH forks swing by 2x there), and the heap each side allocates
  * per step (the thread's allocation counter).
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.mtl4j.benchmarks.WeightingStepReport METHODS [tasks]
- * [rounds] [steps per round] [threads]}, METHODS comma separated (defaults: 2 tasks, 15 rounds, 8
- * steps, 2 threads).
+ * <p>Usage: {@code java -cp benchmarks.jar org.mtl4j.benchmarks.WeightingStepReport METHODS [tasks,
+ * comma separated] [rounds] [steps per round] [threads]}, METHODS comma separated (defaults: 2
+ * tasks, 15 rounds, 8 steps, 2 threads).
  */
 public final class WeightingStepReport {
   private WeightingStepReport() {}
 
   public static void main(String[] args) {
     String[] methods = args.length > 0 ? args[0].split(",") : new String[] {"famo"};
-    int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int[] taskCounts =
+        args.length > 1
+            ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+            : new int[] {2};
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 8;
     int threads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     System.out.printf(
         "method | tasks | equal ms/step | method ms/step | median ratio | ratios min-max |"
             + " heap B/step equal | heap B/step method%n");
-    for (String method : methods) {
-      report(method, tasks, rounds, steps, threads);
+    for (int tasks : taskCounts) {
+      for (String method : methods) {
+        report(method, tasks, rounds, steps, threads);
+      }
     }
   }
 

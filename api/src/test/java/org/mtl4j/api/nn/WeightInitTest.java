@@ -46,8 +46,8 @@ class WeightInitTest {
 
   @Test
   void schemesChooseTheInitPerLayerAndTheBiasRule() {
-    WeightInit auto = WeightInit.DEFAULT;
-    assertSame(WeightInit.Scheme.AUTO, auto.scheme());
+    assertSame(WeightInit.Scheme.PYTORCH, WeightInit.DEFAULT.scheme());
+    WeightInit auto = new WeightInit(WeightInit.Scheme.AUTO, WeightInit.Bias.DEFAULT);
     assertSame(Init.HE_UNIFORM, auto.hidden(Activation.RELU));
     assertSame(Init.XAVIER_UNIFORM, auto.hidden(Activation.TANH));
     assertSame(Init.XAVIER_UNIFORM, auto.output());
