@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       PredictCommand.class,
       AnalyseCommand.class,
+      ExportCommand.class,
       BackendsCommand.class,
       PluginsCommand.class,
       CommandLine.HelpCommand.class
