@@ -47,8 +47,15 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
+    List<String> commands = new ArrayList<>();
+    for (CommandLine sub : spec.subcommands().values()) {
+      String name = sub.getCommandName();
+      if (!name.equals("help") && !commands.contains(name)) {
+        commands.add(name);
+      }
+    }
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: train, evaluate, predict, backends or plugins");
+        spec.commandLine(), "a command is required: " + String.join(", ", commands));
   }
 
   public static void main(String[] args) {
@@ -81,6 +88,10 @@ public final class Main implements Runnable {
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();
           err.println("mtl4j: " + ex.getMessage());
+          if (ex instanceof CommandLine.UnmatchedArgumentException u
+              && !u.getSuggestions().isEmpty()) {
+            err.println("did you mean " + String.join(" or ", u.getSuggestions()) + "?");
+          }
           err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           err.flush();
           return USER_ERROR;

@@ -88,6 +88,9 @@ final class TrainCommand implements Callable<Integer> {
       c = c.withTraining(c.training().withEpochs(epochs));
     }
     c = run.apply(c);
+    if (resume != null) {
+      Cli.requireEpochsLeft(resume, c);
+    }
     if (name != null) {
       c = c.withName(name);
     }
