@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PlotAxisTest {
   @Test
   void nonNegativeValuesNeverGetAnAxisBelowZero() {
-    PlotAxis a = PlotAxis.of(new double[] {0.01, 0.3, 0.62}, true, Double.POSITIVE_INFINITY);
+    PlotAxis a = PlotAxis.of(new double[] {0.05, 0.3, 0.62}, true, Double.POSITIVE_INFINITY);
     assertFalse(a.log());
     assertEquals(0.0, a.min());
     assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8), a.ticks());
