@@ -69,8 +69,10 @@ record PlotAxis(boolean log, double min, double max, List<Double> ticks) {
     }
     last = Math.min(last, Math.max(upperBound, first + step));
     List<Double> ticks = new ArrayList<>();
-    for (double t = first; t <= last + step * 1e-6; t += step) {
-      ticks.add(Math.abs(t) < step * 1e-9 ? 0.0 : t);
+    // k * step in decimal, so that 3 * 0.2 is 0.6, not 0.6000000000000001
+    java.math.BigDecimal decimalStep = java.math.BigDecimal.valueOf(step);
+    for (long k = Math.round(first / step); k <= Math.round(last / step); k++) {
+      ticks.add(java.math.BigDecimal.valueOf(k).multiply(decimalStep).doubleValue());
     }
     return new PlotAxis(false, first, last, ticks);
   }
