@@ -51,7 +51,7 @@ class OnnxExportParityTest {
   }
 
   @Test
-  void csvModelWarnsNothingAndNamesItsInputsAndOutputs() throws Exception {
+  void csvModelNamesItsInputsOutputsAndMetadata() throws Exception {
     Path run = train(Configs.customers(tmp.resolve("runs"), 1), "customers");
     Path file = tmp.resolve("model.onnx");
     CliRun r = CliRun.of("export", run.toString(), "--format", "onnx", "-o", file.toString());
