@@ -3,6 +3,7 @@ package org.mtl4j.trainer;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.file.Path;
+import org.mtl4j.trainer.config.ConfigBuilder;
 import org.mtl4j.trainer.config.ConfigReader;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.PluginCatalog;
@@ -30,6 +31,14 @@ public final class Mtl4j {
    */
   public static Trainer trainer(Path yaml) {
     return trainer(readConfig(yaml));
+  }
+
+  /**
+   * A config written in Java code (no YAML file): tasks, data source, strategy and weighting by
+   * name, any other key by its path; {@link ConfigBuilder#build()} validates it.
+   */
+  public static ConfigBuilder config(String name) {
+    return new ConfigBuilder(configReader(), name);
   }
 
   /** Reads and validates a YAML config against the discovered plugins. */

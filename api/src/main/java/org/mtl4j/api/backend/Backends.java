@@ -127,6 +127,7 @@ public final class Backends {
 
   private Selection selectAuto() {
     StringBuilder skipped = new StringBuilder();
+    StringBuilder skippedNames = new StringBuilder();
     for (ComputeBackendProvider p : providers) {
       Availability a = safeProbe(p);
       LOG.log(
@@ -145,9 +146,23 @@ public final class Backends {
                 + p.priority()
                 + ")"
                 + (skipped.length() > 0 ? "; skipped " + skipped : "");
-        LOG.log(System.Logger.Level.INFO, "backend " + p.name() + " selected: " + why);
+        // the probe lines above explain each skipped backend: name them, do not repeat why
+        LOG.log(
+            System.Logger.Level.INFO,
+            "backend "
+                + p.name()
+                + " selected: auto: highest-priority available backend (priority "
+                + p.priority()
+                + ")"
+                + (skippedNames.length() > 0
+                    ? "; skipped " + skippedNames + " (unavailable, see above)"
+                    : ""));
         return new Selection(p, why);
       }
+      if (skippedNames.length() > 0) {
+        skippedNames.append(", ");
+      }
+      skippedNames.append(p.name());
       if (skipped.length() > 0) {
         skipped.append("; ");
       }

@@ -35,7 +35,9 @@ final class AnalyseCommand implements Callable<Integer> {
   @Option(
       names = {"-k", "--groups"},
       paramLabel = "K",
-      description = "most networks the suggested grouping may use (default: ${DEFAULT-VALUE})")
+      description =
+          "at most K networks (groups of tasks trained together) in the suggested grouping; it"
+              + " uses fewer when tasks gain more from sharing one (default: ${DEFAULT-VALUE})")
   int groups = 2;
 
   @Override

@@ -33,6 +33,10 @@ final class Cli {
 
   /** The config stored in a checkpoint (a run folder or checkpoint folder). */
   static Mtl4jConfig checkpointConfig(Path dir) {
+    if (!java.nio.file.Files.exists(dir)) {
+      throw new UserErrors.UsageException(
+          dir + ": no such folder (a run folder or its checkpoint)");
+    }
     Checkpoint c = new CheckpointStore().load(Trainer.checkpointDir(dir));
     ConfigReader reader = new ConfigReader(Mtl4j.plugins());
     return reader.parse(c.configYaml(), Trainer.checkpointDir(dir) + "/checkpoint.json", "resumed");
@@ -47,6 +51,29 @@ final class Cli {
       return "?";
     }
     return s >= 100 ? String.format(Locale.ROOT, "%.0f", s) : String.format(Locale.ROOT, "%.3g", s);
+  }
+
+  /**
+   * Refuses to resume a run that has already trained every epoch of {@code config}: it would train
+   * nothing; the message says which {@code --epochs} would continue it.
+   */
+  static void requireEpochsLeft(Path dir, Mtl4jConfig config) {
+    int done = new CheckpointStore().load(Trainer.checkpointDir(dir)).epoch();
+    int wanted = config.training().epochs();
+    if (done >= wanted) {
+      throw new UserErrors.UsageException(
+          dir
+              + ": the run already finished "
+              + done
+              + (done == 1 ? " epoch" : " epochs")
+              + " of "
+              + wanted
+              + "; to train more, raise the total with --epochs (e.g. --resume "
+              + dir
+              + " --epochs "
+              + (done + Math.max(1, wanted))
+              + ")");
+    }
   }
 
   static String scores(Map<String, TaskScores> scores, List<String> order) {

@@ -1,6 +1,9 @@
 package org.mtl4j.trainer.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +22,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       PredictCommand.class,
       AnalyseCommand.class,
+      ExportCommand.class,
       BackendsCommand.class,
       PluginsCommand.class,
       CommandLine.HelpCommand.class
@@ -33,10 +37,25 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description =
+          "a folder of plugin jars (or one jar) to load; repeatable. Also loaded: the plugins/"
+              + " folder of the installation and the folders or jars in $MTL4J_PLUGINS.")
+  List<Path> plugins = new ArrayList<>();
+
   @Override
   public void run() {
+    List<String> commands = new ArrayList<>();
+    for (CommandLine sub : spec.subcommands().values()) {
+      String name = sub.getCommandName();
+      if (!name.equals("help") && !commands.contains(name)) {
+        commands.add(name);
+      }
+    }
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: train, evaluate, predict, backends or plugins");
+        spec.commandLine(), "a command is required: " + String.join(", ", commands));
   }
 
   public static void main(String[] args) {
@@ -69,6 +88,10 @@ public final class Main implements Runnable {
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();
           err.println("mtl4j: " + ex.getMessage());
+          if (ex instanceof CommandLine.UnmatchedArgumentException u
+              && !u.getSuggestions().isEmpty()) {
+            err.println("did you mean " + String.join(" or ", u.getSuggestions()) + "?");
+          }
           err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           err.flush();
           return USER_ERROR;
@@ -85,6 +108,34 @@ public final class Main implements Runnable {
    * in-process runs) keeps the level it started with.
    */
   private static int runQuietlyWhenAsked(CommandLine.ParseResult parsed) {
+    Main main = parsed.commandSpec().commandLine().getCommand();
+    String home = System.getProperty("mtl4j.home");
+    List<Path> jars;
+    try {
+      jars =
+          PluginJars.find(
+              main.plugins, System.getenv(PluginJars.ENV), home == null ? null : Path.of(home));
+    } catch (UserErrors.UsageException e) {
+      CommandLine cl = parsed.commandSpec().commandLine();
+      cl.getErr().println("mtl4j: " + e.getMessage());
+      cl.getErr().flush();
+      return USER_ERROR;
+    }
+    if (jars.isEmpty()) {
+      return runLast(parsed);
+    }
+    Thread thread = Thread.currentThread();
+    ClassLoader saved = thread.getContextClassLoader();
+    ClassLoader parent = saved != null ? saved : Main.class.getClassLoader();
+    thread.setContextClassLoader(PluginJars.loader(jars, parent));
+    try {
+      return runLast(parsed);
+    } finally {
+      thread.setContextClassLoader(saved);
+    }
+  }
+
+  private static int runLast(CommandLine.ParseResult parsed) {
     CommandLine.ParseResult last = parsed;
     while (last.hasSubcommand()) {
       last = last.subcommand();

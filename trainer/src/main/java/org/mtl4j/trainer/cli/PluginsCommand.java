@@ -30,30 +30,39 @@ final class PluginsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PluginCatalog c = Mtl4j.plugins();
+    List<List<OptionSpec>> all = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    c.strategies().values().forEach(p -> add(p.name(), p.options(), names, all));
+    c.weightings().values().forEach(p -> add(p.name(), p.options(), names, all));
+    c.dataSources().values().forEach(p -> add(p.name(), p.options(), names, all));
+    Widths w = Widths.of(names, all.stream().flatMap(List::stream).toList());
     System.out.println("sharing strategies (model.strategy, model.options):");
-    c.strategies().values().forEach(p -> print(p.name(), p.description(), p.options()));
+    c.strategies().values().forEach(p -> print(w, p.name(), p.description(), p.options()));
     System.out.println("weighting methods (weighting.method, weighting.options):");
-    c.weightings().values().forEach(p -> print(p.name(), p.description(), p.options()));
+    c.weightings().values().forEach(p -> print(w, p.name(), p.description(), p.options()));
     System.out.print(compatibilityMatrix(c.weightings().values()));
     System.out.println("data sources (data.source, data.options):");
-    c.dataSources().values().forEach(p -> print(p.name(), p.description(), p.options()));
+    c.dataSources().values().forEach(p -> print(w, p.name(), p.description(), p.options()));
     System.out.println("metrics (tasks[i].metrics; the first is the task's main metric):");
     for (String name : Metrics.names()) {
       Metric m = Metrics.byName(name);
       List<String> types =
           Arrays.stream(TaskType.values()).filter(m::appliesTo).map(TaskType::configName).toList();
       System.out.printf(
-          "  %-14s %s; %s is better; for %s%n",
-          name, m.description(), m.higherIsBetter() ? "higher" : "lower", String.join(", ", types));
+          "  %-" + w.nameWidth() + "s   %s; %s is better; for %s%n",
+          name,
+          m.description(),
+          m.higherIsBetter() ? "higher" : "lower",
+          String.join(", ", types));
     }
     System.out.println("initialisation (model.init, model.init_bias):");
     System.out.printf(
-        "  %-14s %s (default %s)%n",
+        "  %-" + w.nameWidth() + "s   %s (default %s)%n",
         "init",
         String.join("|", WeightInit.Scheme.names()),
         WeightInit.DEFAULT.scheme().configName());
     System.out.printf(
-        "  %-14s %s (default %s)%n",
+        "  %-" + w.nameWidth() + "s   %s (default %s)%n",
         "init_bias",
         String.join("|", WeightInit.Bias.names()),
         WeightInit.DEFAULT.bias().configName());
@@ -110,19 +119,67 @@ final class PluginsCommand implements Callable<Integer> {
     return b ? "yes" : "no";
   }
 
-  private static void print(String name, String description, List<OptionSpec> options) {
-    System.out.printf("  %-14s %s%n", name, description);
+  private static void add(
+      String name, List<OptionSpec> options, List<String> names, List<List<OptionSpec>> all) {
+    names.add(name);
+    all.add(options);
+  }
+
+  /**
+   * Column widths that fit every plugin name and option name, and the usual types and defaults: a
+   * longer type or default (a file path, a long choice list) moves its description to the next
+   * line, in the same column, so that the columns stay aligned.
+   */
+  record Widths(int nameWidth, int optionWidth, int typeWidth, int defaultWidth) {
+    private static final int MAX_TYPE = 30;
+    private static final int MAX_DEFAULT = 16;
+
+    static Widths of(List<String> names, List<OptionSpec> options) {
+      return new Widths(
+          names.stream().mapToInt(String::length).max().orElse(0),
+          options.stream().mapToInt(o -> o.name().length()).max().orElse(0),
+          Math.min(MAX_TYPE, options.stream().mapToInt(o -> type(o).length()).max().orElse(0)),
+          Math.min(
+              MAX_DEFAULT,
+              options.stream().mapToInt(o -> defaultValue(o).length()).max().orElse(0)));
+    }
+
+    /** Where the option descriptions start. */
+    int descriptionColumn() {
+      return 6 + optionWidth + 2 + typeWidth + 2 + "default ".length() + defaultWidth + 2;
+    }
+  }
+
+  private static String type(OptionSpec o) {
+    return o.type() == OptionSpec.Type.CHOICE
+        ? String.join("|", o.choices())
+        : o.type().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String defaultValue(OptionSpec o) {
+    return o.defaultValue() == null ? "(required)" : String.valueOf(o.defaultValue());
+  }
+
+  private static void print(Widths w, String name, String description, List<OptionSpec> options) {
+    System.out.printf("  %-" + w.nameWidth() + "s   %s%n", name, description);
     for (OptionSpec o : options) {
-      String type =
-          o.type() == OptionSpec.Type.CHOICE
-              ? String.join("|", o.choices())
-              : o.type().name().toLowerCase(java.util.Locale.ROOT);
-      System.out.printf(
-          "      %-16s %-12s default %-10s %s%n",
-          o.name(),
-          type,
-          o.defaultValue() == null ? "(required)" : o.defaultValue(),
-          o.description());
+      String row =
+          String.format(
+              "      %-"
+                  + w.optionWidth()
+                  + "s  %-"
+                  + w.typeWidth()
+                  + "s  default %-"
+                  + w.defaultWidth()
+                  + "s  ",
+              o.name(),
+              type(o),
+              defaultValue(o));
+      if (row.length() > w.descriptionColumn()) {
+        System.out.println(row.stripTrailing());
+        row = " ".repeat(w.descriptionColumn());
+      }
+      System.out.println(row + o.description());
     }
   }
 }

@@ -122,6 +122,9 @@ final class TrainCommand implements Callable<Integer> {
     if (seeds != null && seeds < 1) {
       throw new ConfigException(List.of("--seeds: '" + seeds + "' is not an integer >= 1"));
     }
+    if (resume != null) {
+      Cli.requireEpochsLeft(resume, c);
+    }
     if (name != null) {
       c = c.withName(name);
     }

@@ -106,6 +106,17 @@ public final class ConfigReader {
                           + ")"
                       : "")));
     }
+    return parse(root, source, defaultName);
+  }
+
+  /**
+   * Validates a config tree (the YAML layout as a Jackson tree; {@link ConfigBuilder} makes one
+   * from Java code).
+   *
+   * @param source where the tree came from, for messages
+   * @param defaultName run name when the config gives none
+   */
+  public Mtl4jConfig parse(JsonNode root, String source, String defaultName) {
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(List.of(source + ": the config is empty"));
     }

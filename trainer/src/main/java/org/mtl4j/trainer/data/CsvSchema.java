@@ -114,6 +114,37 @@ public final class CsvSchema {
     }
   }
 
+  /**
+   * For each categorical column, how many rows of {@code table} hold a category that training never
+   * saw (encoded as all zeros, or as the embedding's extra row), with the distinct unseen values;
+   * columns without unseen values are left out.
+   */
+  public Map<String, Unseen> unseenCategories(CsvTable table) {
+    Map<String, Unseen> out = new LinkedHashMap<>();
+    for (Column col : columns) {
+      int c = table.column(col.name());
+      if (!col.categorical() || c < 0) {
+        continue;
+      }
+      java.util.Set<String> known = new java.util.HashSet<>(col.categories());
+      java.util.Set<String> values = new TreeSet<>();
+      int rows = 0;
+      for (String[] row : table.rows()) {
+        if (!known.contains(row[c])) {
+          rows++;
+          values.add(row[c]);
+        }
+      }
+      if (rows > 0) {
+        out.put(col.name(), new Unseen(rows, List.copyOf(values)));
+      }
+    }
+    return out;
+  }
+
+  /** Rows with a category unseen in training, and the distinct unseen values. */
+  public record Unseen(int rows, List<String> values) {}
+
   static double number(CsvTable table, int r, int c) {
     String s = table.rows().get(r)[c];
     if (s.isEmpty()) {

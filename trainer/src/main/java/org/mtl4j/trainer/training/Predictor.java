@@ -36,6 +36,7 @@ import org.mtl4j.trainer.data.TargetScaling;
  */
 public final class Predictor {
   private static final int BATCH = 512;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Predictor.class);
 
   private Predictor() {}
 
@@ -61,6 +62,19 @@ public final class Predictor {
     float[] x = new float[n * inputSize];
     if ("csv".equals(pre.get("format"))) {
       CsvSchema schema = CsvSchema.fromMaps((List<Map<String, Object>>) pre.get("features"));
+      schema
+          .unseenCategories(table)
+          .forEach(
+              (column, u) ->
+                  LOG.warn(
+                      "{}: {} of {} rows have a '{}' category unseen in training ({}); they are"
+                          + " encoded as no known category",
+                      input,
+                      u.rows(),
+                      n,
+                      column,
+                      String.join(", ", u.values().subList(0, Math.min(5, u.values().size())))
+                          + (u.values().size() > 5 ? ", ..." : "")));
       for (int r = 0; r < n; r++) {
         schema.encode(table, r, x, r * inputSize);
       }

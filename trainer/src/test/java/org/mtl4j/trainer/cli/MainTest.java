@@ -172,7 +172,11 @@ class MainTest {
     assertTrue(stdout().contains("cpu      priority 100  available"), stdout());
     assertEquals(0, run("plugins"));
     assertTrue(stdout().contains("  hard "), stdout());
-    assertTrue(stdout().contains("      experts          int          default 4"), stdout());
+    assertTrue(
+        java.util.regex.Pattern.compile("(?m)^      experts +int +default 4 ")
+            .matcher(stdout())
+            .find(),
+        stdout());
     assertTrue(stdout().contains("  equal "), stdout());
     assertTrue(stdout().contains("  fashion-mnist "), stdout());
     assertTrue(stdout().contains("weighting compatibility"), stdout());
