@@ -76,7 +76,20 @@ class WeightInitTest {
     try (ReferenceBackend b = new ReferenceBackend();
         Mlp m = new Mlp(b, "t", 5, List.of(7), 3, Activation.RELU, 0f, false, 11L, 1f, pt);
         Mlp same = new Mlp(b, "t", 5, List.of(7), 3, Activation.RELU, 0f, false, 11L, 1f, pt);
-        Mlp auto = new Mlp(b, "t", 5, List.of(7), 3, Activation.RELU, 0f, false, 11L, 1f)) {
+        Mlp auto =
+            new Mlp(
+                b,
+                "t",
+                5,
+                List.of(7),
+                3,
+                Activation.RELU,
+                0f,
+                false,
+                11L,
+                1f,
+                new WeightInit(WeightInit.Scheme.AUTO, WeightInit.Bias.DEFAULT));
+        Mlp byDefault = new Mlp(b, "t", 5, List.of(7), 3, Activation.RELU, 0f, false, 11L, 1f)) {
       Linear hidden = m.linears().get(0);
       Linear out = m.linears().get(1);
       long s0 = CounterRng.derive(11L, 0);
@@ -86,7 +99,11 @@ class WeightInitTest {
       float[] bias = b.toHost(hidden.bias().value());
       assertTrue(maxAbs(bias) > 0 && maxAbs(bias) <= 1 / Math.sqrt(5), "uniform bias");
       assertArrayEquals(bias, b.toHost(same.linears().get(0).bias().value()));
-      // the default scheme is today's: He-uniform before ReLU, Xavier-uniform output, zero bias
+      // without a scheme the layers take the default, pytorch
+      assertArrayEquals(
+          b.toHost(hidden.weight().value()), b.toHost(byDefault.linears().get(0).weight().value()));
+      assertArrayEquals(bias, b.toHost(byDefault.linears().get(0).bias().value()));
+      // auto: He-uniform before ReLU, Xavier-uniform output, zero bias
       assertArrayEquals(
           Init.HE_UNIFORM.sample(5, 7, s0), b.toHost(auto.linears().get(0).weight().value()));
       assertArrayEquals(
