@@ -39,8 +39,10 @@ import org.mtl4j.trainer.export.onnx.OnnxModel.AttributeProto;
  * strides, dilations, one group), {@code MaxPool}, {@code AveragePool} with {@code
  * count_include_pad=1}, {@code GlobalAveragePool} flattened to {@code [N, C]}, {@code
  * BatchNormalization} from the running statistics, and {@code Reshape} with the batch dimension
- * kept symbolic. The arg-max positions {@code maxPool2d} may write are for its gradient only; a
- * traced primitive that reads them is refused.
+ * kept symbolic. Max pooling lets NaN win as the backends do (ONNX Runtime's {@code MaxPool} skips
+ * it): windows holding a NaN are found with a max-pooled {@code IsNaN} mask. The arg-max positions
+ * {@code maxPool2d} may write are for its gradient only; a traced primitive that reads them is
+ * refused.
  */
 final class TracingBackend implements ComputeBackend {
   /** Rows of the traced batch: distinct from 1 so that broadcasting stays visible. */
@@ -463,8 +465,15 @@ final class TracingBackend implements ComputeBackend {
   public void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
     String in = value(x);
     delegate.maxPool2d(x, params, out, indices);
-    // padded positions are minus infinity in both definitions; ties and NaN only affect indices
-    write(out, onnx.node("MaxPool", names(in), poolAttributes(params)));
+    // Padded positions are minus infinity in both definitions, and ties only decide the indices.
+    // NaN: ONNX Runtime's MaxPool skips it, the backend (as PyTorch) lets it win, so a window
+    // holding a NaN is set to NaN from a max-pooled NaN mask.
+    AttributeProto[] window = poolAttributes(params);
+    String pooled = onnx.node("MaxPool", names(in), window);
+    String isNaN = onnx.node("Cast", names(onnx.node("IsNaN", names(in))), attr("to", 1L));
+    String windowHasNaN =
+        onnx.node("Cast", names(onnx.node("MaxPool", names(isNaN), window)), attr("to", 9L));
+    write(out, onnx.node("Where", names(windowHasNaN, onnx.scalar(Float.NaN), pooled)));
     if (indices != null) {
       pieces.remove(indices);
       names.remove(indices);

@@ -180,6 +180,110 @@ class OnnxImageExportTest {
   }
 
   @Test
+  void maxPoolPropagatesNaNAsTheBackendDoes() throws Exception {
+    // one 4x4 plane per row, 3x3 windows with stride 1 and padding 1: NaN anywhere in a window
+    // wins over every number, as in PyTorch
+    float nan = Float.NaN;
+    float[] pixels = {
+      nan,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      14,
+      15, // NaN in the corner
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1,
+      1, // all ties
+      -5,
+      -4,
+      -3,
+      -2,
+      -1,
+      nan,
+      -1,
+      -2,
+      -3,
+      -4,
+      -5,
+      -6,
+      -7,
+      -8,
+      -9,
+      nan, // two NaNs
+      -1,
+      -2,
+      -3,
+      -4,
+      -5,
+      -6,
+      -7,
+      -8,
+      -9,
+      -10,
+      -11,
+      -12,
+      -13,
+      -14,
+      -15,
+      -16 // negative: no padding
+    };
+    int rows = 4;
+    Pool2dParams window = Pool2dParams.of(3, 1, 1);
+    float[] expected;
+    try (TensorScope scope = backend.openScope()) {
+      Tensor x = backend.fromHost(Shape.of(rows, 1, 4, 4), pixels);
+      Tensor out = backend.allocate(Shape.of(rows, 1, 4, 4));
+      backend.maxPool2d(x, window, out, null);
+      expected = backend.toHost(out);
+    }
+    OnnxGraphBuilder onnx = new OnnxGraphBuilder();
+    onnx.input("features", TensorProto.DataType.FLOAT, 16, "one 4x4 plane");
+    TracingBackend tracer = new TracingBackend(backend, onnx, new IdentityHashMap<>());
+    try (TensorScope scope = backend.openScope()) {
+      int n = TracingBackend.TRACE_ROWS;
+      Tensor x = backend.allocate(Shape.matrix(n, 16));
+      backend.fill(x, 0f);
+      tracer.bind(x, "features", "features");
+      Tensor image = backend.allocate(Shape.of(n, 1, 4, 4));
+      tracer.reshape(x, image);
+      Tensor pooled = backend.allocate(Shape.of(n, 1, 4, 4));
+      tracer.maxPool2d(image, window, pooled, null);
+      Tensor flat = backend.allocate(Shape.matrix(n, 16));
+      tracer.reshape(pooled, flat);
+      onnx.nodeInto("Identity", names(tracer.value(flat)), "pooled");
+      onnx.output("pooled", 16, "max-pooled plane");
+    }
+    float[] actual = runSingle(model(onnx), "features", pixels, rows, 16, "pooled");
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 0f, "element " + i);
+    }
+    assertTrue(Float.isNaN(expected[0]) && expected[3] == 7f, "the backend propagates NaN");
+  }
+
+  @Test
   void trainModeBatchNormIsRefusedLikeOtherTrainingPrimitives() {
     UnsupportedOperationException e =
         assertThrows(UnsupportedOperationException.class, () -> trace(Mode.TRAIN));
@@ -275,12 +379,33 @@ class OnnxImageExportTest {
       onnx.nodeInto("Identity", names(tracer.value(outs.get(1).value())), "flat_head");
       onnx.output("flat_head", 4, "flatten head");
     }
+    return model(onnx);
+  }
+
+  private static ModelProto model(OnnxGraphBuilder onnx) {
     return ModelProto.newBuilder()
         .setIrVersion(OnnxExporter.IR_VERSION)
         .addOpsetImport(
             OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxExporter.OPSET))
-        .setGraph(onnx.build("conv", "convolutional network"))
+        .setGraph(onnx.build("traced", "traced image primitives"))
         .build();
+  }
+
+  private static float[] runSingle(
+      ModelProto model, String input, float[] values, int rows, int cols, String output)
+      throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession s = env.createSession(model.toByteArray(), new OrtSession.SessionOptions());
+        OnnxTensor in =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(values), new long[] {rows, cols});
+        OrtSession.Result r = s.run(Map.of(input, in))) {
+      float[][] v = (float[][]) r.get(output).orElseThrow().getValue();
+      float[] flat = new float[rows * cols];
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(v[i], 0, flat, i * cols, cols);
+      }
+      return flat;
+    }
   }
 
   private static Map<String, float[]> run(ModelProto model, float[] pixels) throws Exception {
