@@ -118,6 +118,16 @@ final class OnnxGraphBuilder {
         .build();
   }
 
+  /** An integer-list attribute (kernel shape, strides, pads, dilations). */
+  static AttributeProto ints(String name, long... v) {
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
   private static TensorProto.Builder tensor(String name, TensorProto.DataType type, long[] dims) {
     TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
     for (long d : dims) {

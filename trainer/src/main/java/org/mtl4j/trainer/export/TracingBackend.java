@@ -1,6 +1,7 @@
 package org.mtl4j.trainer.export;
 
 import static org.mtl4j.trainer.export.OnnxGraphBuilder.attr;
+import static org.mtl4j.trainer.export.OnnxGraphBuilder.ints;
 import static org.mtl4j.trainer.export.OnnxGraphBuilder.names;
 
 import java.util.IdentityHashMap;
@@ -9,11 +10,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.Conv2dParams;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
 import org.mtl4j.api.tensor.TensorScope;
+import org.mtl4j.trainer.export.onnx.OnnxModel.AttributeProto;
 
 /**
  * A {@link ComputeBackend} that runs every primitive on the backend it wraps and records it as ONNX
@@ -28,7 +32,17 @@ import org.mtl4j.api.tensor.TensorScope;
  * column ranges of a fresh tensor (concatenation) are gathered and materialised as one {@code
  * Concat} when the tensor is read. The batch dimension is traced with {@link #TRACE_ROWS} rows;
  * {@code fill} of a batch-sized tensor becomes a constant row expanded to the batch. Primitives
- * that only training uses (losses, gradients, optimiser steps, dropout masks) are refused.
+ * that only training uses (losses, gradients, optimiser steps, dropout masks, batch statistics) are
+ * refused.
+ *
+ * <p>Image primitives (NCHW) map to the ONNX operators of the same definition: {@code Conv} (pads,
+ * strides, dilations, one group), {@code MaxPool}, {@code AveragePool} with {@code
+ * count_include_pad=1}, {@code GlobalAveragePool} flattened to {@code [N, C]}, {@code
+ * BatchNormalization} from the running statistics, and {@code Reshape} with the batch dimension
+ * kept symbolic. Max pooling lets NaN win as the backends do (ONNX Runtime's {@code MaxPool} skips
+ * it): windows holding a NaN are found with a max-pooled {@code IsNaN} mask. The arg-max positions
+ * {@code maxPool2d} may write are for its gradient only; a traced primitive that reads them is
+ * refused.
  */
 final class TracingBackend implements ComputeBackend {
   /** Rows of the traced batch: distinct from 1 so that broadcasting stays visible. */
@@ -39,6 +53,10 @@ final class TracingBackend implements ComputeBackend {
   private final Map<Tensor, String> parameterNames;
   private final Map<Tensor, String> names = new IdentityHashMap<>();
   private final Map<Tensor, TreeMap<Integer, Piece>> pieces = new IdentityHashMap<>();
+
+  /** Tensors whose current contents have no ONNX value, with the primitive that wrote them. */
+  private final Map<Tensor, String> untraceable = new IdentityHashMap<>();
+
   private String batchRows;
 
   private record Piece(String name, int count) {}
@@ -67,6 +85,15 @@ final class TracingBackend implements ComputeBackend {
 
   /** The graph value a tensor holds now (an initialiser when the trace never wrote it). */
   String value(Tensor t) {
+    String writer = untraceable.get(t);
+    if (writer != null) {
+      throw new UnsupportedOperationException(
+          "a tensor "
+              + t.shape()
+              + " written by "
+              + writer
+              + " is read by the forward pass; it cannot be exported");
+    }
     TreeMap<Integer, Piece> parts = pieces.remove(t);
     if (parts != null) {
       materialise(t, parts);
@@ -114,6 +141,7 @@ final class TracingBackend implements ComputeBackend {
 
   private void write(Tensor t, String name) {
     pieces.remove(t);
+    untraceable.remove(t);
     names.put(t, name);
   }
 
@@ -372,6 +400,174 @@ final class TracingBackend implements ComputeBackend {
     write(out, onnx.node("LogSoftmax", names(in), attr("axis", 1L)));
   }
 
+  // ------------------------------------------------------------------ images (NCHW)
+
+  @Override
+  public void reshape(Tensor src, Tensor dst) {
+    String in = value(src);
+    delegate.reshape(src, dst);
+    int[] from = src.shape().dims();
+    int[] to = dst.shape().dims();
+    long[] target = dims(dst.shape());
+    boolean batchIn = from.length > 1 && from[0] == TRACE_ROWS;
+    boolean batchOut = to.length > 1 && to[0] == TRACE_ROWS;
+    if (batchIn && batchOut) {
+      target[0] = -1; // the batch stays the first dimension, whatever its size
+    } else if (batchIn || batchOut) {
+      throw new UnsupportedOperationException(
+          "reshape "
+              + src.shape()
+              + " -> "
+              + dst.shape()
+              + " moves the batch dimension; it cannot be exported");
+    }
+    write(dst, onnx.node("Reshape", names(in, onnx.longs(target))));
+  }
+
+  @Override
+  public void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
+    String inX = value(x);
+    String inW = value(weight);
+    String inB = bias != null ? vector(bias) : null;
+    delegate.conv2d(x, weight, bias, params, out);
+    int[] w = weight.shape().dims();
+    List<String> in = inB != null ? names(inX, inW, inB) : names(inX, inW);
+    write(
+        out,
+        onnx.node(
+            "Conv",
+            in,
+            ints("kernel_shape", w[2], w[3]),
+            ints("strides", params.strideH(), params.strideW()),
+            ints("pads", params.padH(), params.padW(), params.padH(), params.padW()),
+            ints("dilations", params.dilationH(), params.dilationW()),
+            attr("group", 1L)));
+  }
+
+  @Override
+  public void conv2dBackwardInput(
+      Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradIn) {
+    throw refused("conv2dBackwardInput");
+  }
+
+  @Override
+  public void conv2dBackwardWeight(
+      Tensor x,
+      Tensor gradOut,
+      Conv2dParams params,
+      float beta,
+      Tensor gradWeight,
+      Tensor gradBias) {
+    throw refused("conv2dBackwardWeight");
+  }
+
+  @Override
+  public void maxPool2d(Tensor x, Pool2dParams params, Tensor out, Tensor indices) {
+    String in = value(x);
+    delegate.maxPool2d(x, params, out, indices);
+    // Padded positions are minus infinity in both definitions, and ties only decide the indices.
+    // NaN: ONNX Runtime's MaxPool skips it, the backend (as PyTorch) lets it win, so a window
+    // holding a NaN is set to NaN from a max-pooled NaN mask.
+    AttributeProto[] window = poolAttributes(params);
+    String pooled = onnx.node("MaxPool", names(in), window);
+    String isNaN = onnx.node("Cast", names(onnx.node("IsNaN", names(in))), attr("to", 1L));
+    String windowHasNaN =
+        onnx.node("Cast", names(onnx.node("MaxPool", names(isNaN), window)), attr("to", 9L));
+    write(out, onnx.node("Where", names(windowHasNaN, onnx.scalar(Float.NaN), pooled)));
+    if (indices != null) {
+      pieces.remove(indices);
+      names.remove(indices);
+      untraceable.put(indices, "maxPool2d (its arg-max positions)");
+    }
+  }
+
+  @Override
+  public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradIn) {
+    throw refused("maxPool2dBackward");
+  }
+
+  @Override
+  public void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
+    String in = value(x);
+    delegate.avgPool2d(x, params, out);
+    AttributeProto[] window = poolAttributes(params);
+    AttributeProto[] attributes = java.util.Arrays.copyOf(window, window.length + 1);
+    attributes[window.length] = attr("count_include_pad", 1L);
+    write(out, onnx.node("AveragePool", names(in), attributes));
+  }
+
+  private static AttributeProto[] poolAttributes(Pool2dParams p) {
+    return new AttributeProto[] {
+      ints("kernel_shape", p.kernelH(), p.kernelW()),
+      ints("strides", p.strideH(), p.strideW()),
+      ints("pads", p.padH(), p.padW(), p.padH(), p.padW()),
+      attr("ceil_mode", 0L)
+    };
+  }
+
+  @Override
+  public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradIn) {
+    throw refused("avgPool2dBackward");
+  }
+
+  @Override
+  public void globalAvgPool2d(Tensor x, Tensor out) {
+    String in = value(x);
+    delegate.globalAvgPool2d(x, out);
+    String pooled = onnx.node("GlobalAveragePool", names(in));
+    write(out, onnx.node("Flatten", names(pooled), attr("axis", 1L)));
+  }
+
+  @Override
+  public void globalAvgPool2dBackward(Tensor gradOut, Tensor gradIn) {
+    throw refused("globalAvgPool2dBackward");
+  }
+
+  @Override
+  public void batchNorm2dTraining(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      float eps,
+      float momentum,
+      Tensor runningMean,
+      Tensor runningVar,
+      Tensor out,
+      Tensor saveMean,
+      Tensor saveInvStd) {
+    throw refused("batchNorm2dTraining (batch norm in TRAIN mode)");
+  }
+
+  @Override
+  public void batchNorm2dInference(
+      Tensor x,
+      Tensor gamma,
+      Tensor beta,
+      Tensor runningMean,
+      Tensor runningVar,
+      float eps,
+      Tensor out) {
+    List<String> in =
+        names(value(x), vector(gamma), vector(beta), vector(runningMean), vector(runningVar));
+    delegate.batchNorm2dInference(x, gamma, beta, runningMean, runningVar, eps, out);
+    write(
+        out, onnx.node("BatchNormalization", in, attr("epsilon", eps), attr("training_mode", 0L)));
+  }
+
+  @Override
+  public void batchNorm2dBackward(
+      Tensor x,
+      Tensor gradOut,
+      Tensor gamma,
+      Tensor mean,
+      Tensor invStd,
+      boolean batchStatistics,
+      Tensor gradIn,
+      Tensor gradGamma,
+      Tensor gradBeta) {
+    throw refused("batchNorm2dBackward");
+  }
+
   // ------------------------------------------------------------------ training only
 
   @Override
@@ -439,6 +635,12 @@ final class TracingBackend implements ComputeBackend {
       boolean decoupled,
       int step) {
     throw refused("adamStep");
+  }
+
+  /** The value of a per-channel tensor ({@code [C]} or {@code [1, C]}) as the 1-D {@code [C]}. */
+  private String vector(Tensor t) {
+    String v = value(t);
+    return t.shape().rank() == 1 ? v : onnx.node("Reshape", names(v, onnx.longs(t.shape().size())));
   }
 
   private static UnsupportedOperationException refused(String primitive) {
