@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param scheme the weight scheme
  * @param bias the bias rule: the scheme's default, zero, or U(-1/sqrt(fan_in), 1/sqrt(fan_in))
  */
-public record WeightInit(Scheme scheme, Bias bias) {
+public record WeightInit(Scheme scheme, Bias bias) implements java.io.Serializable {
 
   /**
    * The default of {@code model.init}: {@code pytorch}, chosen on the public tabular suite
