@@ -83,8 +83,9 @@ public final class TrainingStep {
   public record Result(double[] losses, double[] weights, double learningRate) {}
 
   /**
-   * @param params the parameters the step updates: the network's followed by the weighting method's
-   *     (their order fixes the clipping sum and the optimiser state)
+   * A step over the network's parameters followed by the weighting method's (their order fixes the
+   * clipping sum and the optimiser state).
+   *
    * @param clipNorm the global gradient norm to clip to, or 0 for none
    * @param seed the run's seed (dropout masks derive from it and the step counter)
    */
