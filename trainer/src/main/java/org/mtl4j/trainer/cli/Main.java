@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       PredictCommand.class,
       AnalyseCommand.class,
+      CompareCommand.class,
       BackendsCommand.class,
       PluginsCommand.class,
       CommandLine.HelpCommand.class
@@ -36,7 +37,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: train, evaluate, predict, backends or plugins");
+        spec.commandLine(),
+        "a command is required: train, compare, evaluate, predict, analyse, backends or plugins");
   }
 
   public static void main(String[] args) {

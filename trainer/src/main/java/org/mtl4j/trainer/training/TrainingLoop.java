@@ -58,6 +58,7 @@ public final class TrainingLoop {
   private final List<Parameter> params;
   private final AffinityMeter affinity;
   private long analysisNanos;
+  private Split testEachEpoch;
 
   /** The state after {@link #run}. */
   public record Outcome(List<EpochRecord> history, String stopReason) {}
@@ -101,6 +102,14 @@ public final class TrainingLoop {
 
   public List<Parameter> parameters() {
     return params;
+  }
+
+  /**
+   * Also scores {@code test} after every epoch and reports it to the listeners' {@link
+   * TrainingListener#tested}; null (the default) for none. The epoch's recorded time excludes it.
+   */
+  public void reportTestEachEpoch(Split test) {
+    this.testEachEpoch = test;
   }
 
   /** Trains from scratch, or continues from {@code resume} when not null. */
@@ -230,6 +239,12 @@ public final class TrainingLoop {
       }
       for (TrainingListener l : listeners) {
         l.epoch(rec);
+      }
+      if (testEachEpoch != null) {
+        Map<String, TaskScores> test = evaluator.evaluate(net, testEachEpoch);
+        for (TrainingListener l : listeners) {
+          l.tested(epoch + 1, test);
+        }
       }
       if (stop) {
         message(stopping.reason());
