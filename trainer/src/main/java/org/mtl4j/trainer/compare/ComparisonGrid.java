@@ -20,7 +20,6 @@ import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Sha256;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
-import org.mtl4j.trainer.training.SingleTaskBaseline;
 import org.mtl4j.trainer.training.Trainer;
 import org.mtl4j.trainer.training.TrainingListener;
 
@@ -30,7 +29,7 @@ import org.mtl4j.trainer.training.TrainingListener;
  * finished cell in {@code compare/manifest.json} (skipping cells already there) and writes {@code
  * compare/results.csv}, {@code results.md} and {@code results.png}. Runs live in {@code
  * <output>/<name>/<strategy>/<method>/seed-<s>/}, baselines in {@code
- * <output>/<name>/<strategy>/single-task/seed-<s>/<task>/}.
+ * <output>/<name>/<strategy>/single-task/seed-<s>/baselines/<task>/}.
  */
 public final class ComparisonGrid {
   private final Mtl4jConfig base;
@@ -109,18 +108,21 @@ public final class ComparisonGrid {
           String task = base.tasks().get(t).name();
           String key = CellResult.baselineKey(s, task, seed);
           Mtl4jConfig c =
-              SingleTaskBaseline.config(
-                  strategyConfig(s, seed),
-                  t,
-                  root().resolve(s).resolve(CellResult.SINGLE_TASK).resolve("seed-" + seed));
+              strategyConfig(s, seed)
+                  .withOutput(root().resolve(s).resolve(CellResult.SINGLE_TASK).toString())
+                  .withName("seed-" + seed);
           keys.add(key);
-          todo.add(() -> manifest.add(train(key, s, CellResult.SINGLE_TASK, seed, c)));
+          todo.add(
+              () ->
+                  manifest.add(
+                      record(
+                          key, s, CellResult.SINGLE_TASK, seed, c, tr -> tr.trainBaseline(task))));
         }
         for (String m : methods) {
           String key = CellResult.key(s, m, seed);
           Mtl4jConfig c = cellConfig(s, m, seed);
           keys.add(key);
-          todo.add(() -> manifest.add(train(key, s, m, seed, c)));
+          todo.add(() -> manifest.add(record(key, s, m, seed, c, Trainer::train)));
         }
       }
     }
@@ -153,11 +155,17 @@ public final class ComparisonGrid {
     return table;
   }
 
-  private CellResult train(String key, String strategy, String method, long seed, Mtl4jConfig c) {
+  private CellResult record(
+      String key,
+      String strategy,
+      String method,
+      long seed,
+      Mtl4jConfig c,
+      java.util.function.Consumer<Trainer> training) {
     Recorder rec = new Recorder();
     Trainer trainer = trainers.apply(c).testEachEpoch(true);
     trainer.addListener(rec);
-    trainer.train();
+    training.accept(trainer);
     return new CellResult(
         key,
         strategy,

@@ -247,33 +247,8 @@ public final class Trainer {
       Task task = data.tasks().get(t);
       TaskConfig tc = config.tasks().get(t);
       message("baseline: training a single-task model for " + task.name());
-      Mtl4jConfig single = SingleTaskBaseline.config(config, t, baselineDir);
-      Path dir = baselineDir.resolve(task.name());
-      String yaml = new ConfigWriter().toYaml(single);
-      Map<String, TaskScores> scores;
-      try (MultiTaskNetwork net =
-              networks.network(single, data.inputLayout(), List.of(task), backend);
-          TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
-        clearCheckpoint(dir.resolve("checkpoint"));
-        reporter.writeConfig(dir, yaml);
-        TrainingLoop loop =
-            new TrainingLoop(
-                single,
-                yaml,
-                backend,
-                net,
-                w,
-                List.of(),
-                cancelled,
-                dir.resolve("checkpoint"),
-                pre);
-        try {
-          loop.run(tv.train(), tv.validation(), null);
-        } finally {
-          loop.close();
-        }
-        scores = new Evaluator(backend, 512).evaluate(net, data.test());
-      }
+      Map<String, TaskScores> scores =
+          trainSingleTask(t, backend, data, tv, pre, List.of(), baselineDir);
       for (int m = 0; m < tc.metrics().size(); m++) {
         String metric = tc.metrics().get(m);
         DeltaM.Comparison c =
@@ -290,6 +265,61 @@ public final class Trainer {
       }
     }
     return mtl.withBaselines(comps, DeltaM.of(main));
+  }
+
+  /**
+   * Trains only the single-task baseline of {@code task}, exactly as {@link #train(Path, boolean)}
+   * with baselines does (the data loaded with every task of the config, so that the other tasks'
+   * label columns stay labels), into {@code <run>/baselines/<task>/}, reporting to the listeners.
+   * Returns its test scores.
+   */
+  public Map<String, TaskScores> trainBaseline(String task) {
+    cancelled.set(false);
+    int t = taskNames().indexOf(task);
+    if (t < 0) {
+      throw new IllegalArgumentException("no task " + task + " in " + taskNames());
+    }
+    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    Datasets.TrainValidation tv =
+        Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
+    try (ComputeBackend backend = backends.open(config.backend()).backend()) {
+      Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
+      pre.put("input_size", data.inputSize());
+      return trainSingleTask(t, backend, data, tv, pre, listeners, runDir().resolve("baselines"));
+    }
+  }
+
+  /** Trains task {@code t}'s single-task model in {@code <baselineDir>/<task>}; its test scores. */
+  private Map<String, TaskScores> trainSingleTask(
+      int t,
+      ComputeBackend backend,
+      Dataset data,
+      Datasets.TrainValidation tv,
+      Map<String, Object> pre,
+      List<TrainingListener> to,
+      Path baselineDir) {
+    Task task = data.tasks().get(t);
+    Mtl4jConfig single = SingleTaskBaseline.config(config, t, baselineDir);
+    Path dir = baselineDir.resolve(task.name());
+    String yaml = new ConfigWriter().toYaml(single);
+    try (MultiTaskNetwork net =
+            networks.network(single, data.inputLayout(), List.of(task), backend);
+        TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
+      clearCheckpoint(dir.resolve("checkpoint"));
+      reporter.writeConfig(dir, yaml);
+      TrainingLoop loop =
+          new TrainingLoop(
+              single, yaml, backend, net, w, to, cancelled, dir.resolve("checkpoint"), pre);
+      if (testEachEpoch) {
+        loop.reportTestEachEpoch(data.test());
+      }
+      try {
+        loop.run(tv.train(), tv.validation(), null);
+      } finally {
+        loop.close();
+      }
+      return new Evaluator(backend, 512).evaluate(net, data.test());
+    }
   }
 
   private Map<String, Object> summary(TrainingResult r) {
