@@ -190,20 +190,24 @@ public final class ComparisonGrid {
     }
   }
 
-  /** Collects a run's per-epoch validation and test scores and its step times. */
+  /**
+   * Collects a run's per-epoch validation and test scores and its step times: the median interval
+   * between consecutive training steps of an epoch, over every epoch but the first when there are
+   * several (JIT compilation and caches warm up in the first), so that an outlier step (a garbage
+   * collection, another process) does not move it.
+   */
   static final class Recorder implements TrainingListener {
     final List<Map<String, TaskScores>> validation = new ArrayList<>();
     final List<Map<String, TaskScores>> test = new ArrayList<>();
+    private final List<Long> first = new ArrayList<>();
+    private final List<Long> later = new ArrayList<>();
     private long last = -1;
-    private long nanos;
-    private long intervals;
 
     @Override
     public void step(int epoch, int stepInEpoch, int stepsPerEpoch, double[] taskLosses) {
       long now = System.nanoTime();
       if (stepInEpoch > 1 && last >= 0) {
-        nanos += now - last;
-        intervals++;
+        (validation.isEmpty() ? first : later).add(now - last);
       }
       last = now;
     }
@@ -220,7 +224,14 @@ public final class ComparisonGrid {
     }
 
     double secondsPerStep() {
-      return intervals == 0 ? Double.NaN : nanos / 1e9 / intervals;
+      List<Long> v = new ArrayList<>(later.isEmpty() ? first : later);
+      if (v.isEmpty()) {
+        return Double.NaN;
+      }
+      v.sort(null);
+      int n = v.size();
+      double median = n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2.0;
+      return median / 1e9;
     }
   }
 }

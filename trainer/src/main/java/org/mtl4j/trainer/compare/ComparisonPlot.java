@@ -46,7 +46,7 @@ public final class ComparisonPlot {
     List<Row> methods = table.rows().stream().filter(r -> !r.isBaseline()).toList();
     List<Row> baselines = table.rows().stream().filter(Row::isBaseline).toList();
     int panels = mains.size() + 1;
-    int w = LABEL_W + panels * (PANEL_W + 30);
+    int w = LABEL_W + panels * (PANEL_W + 60);
     int h = TOP + BOTTOM + Math.max(1, methods.size()) * ROW_H;
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -80,7 +80,7 @@ public final class ComparisonPlot {
             base,
             false,
             1);
-        x0 += PANEL_W + 30;
+        x0 += PANEL_W + 60;
       }
       panel(g, x0, "Δm % vs single-task (higher is better)", methods, Row::deltaM, 0.0, true, 100);
     } finally {

@@ -146,9 +146,9 @@ public final class ComparisonTable {
         byMethod.put(method, mr);
         runs.addAll(mr);
       }
-      double equalStep = meanStep(byMethod.get("equal"));
+      double equalStep = medianStep(byMethod.get("equal"));
       for (var e : byMethod.entrySet()) {
-        rows.add(row(s, e.getKey(), e.getValue(), columns, meanStep(e.getValue()) / equalStep));
+        rows.add(row(s, e.getKey(), e.getValue(), columns, medianStep(e.getValue()) / equalStep));
       }
     }
     return new ComparisonTable(List.copyOf(columns), List.copyOf(runs), List.copyOf(rows));
@@ -162,11 +162,21 @@ public final class ComparisonTable {
     return c;
   }
 
-  private static double meanStep(List<RunFigures> runs) {
+  /** The median over the seeds of each run's step time (NaN when the method is absent). */
+  private static double medianStep(List<RunFigures> runs) {
     if (runs == null) {
       return Double.NaN;
     }
-    return runs.stream().mapToDouble(RunFigures::secondsPerStep).average().orElse(Double.NaN);
+    double[] v =
+        runs.stream()
+            .mapToDouble(RunFigures::secondsPerStep)
+            .filter(Double::isFinite)
+            .sorted()
+            .toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static Row row(
@@ -239,8 +249,9 @@ public final class ComparisonTable {
             + " metric to the same seed's single-task baseline (Maninis et al. 2019), in %;"
             + " higher is better.\n");
     sb.append(
-        "- time/step: mean wall time between training steps, relative to `equal` with the same"
-            + " strategy.\n");
+        "- time/step: wall time between consecutive training steps (median over a run's steps"
+            + " after its first epoch, then median over the seeds), relative to `equal` with the"
+            + " same strategy; measured in one process, one run at a time.\n");
     sb.append("- **Bold**: the best multi-task method of the column.\n\n");
     sb.append("| strategy | method |");
     for (Column c : columns) {
