@@ -249,6 +249,45 @@ class CompareCommandTest {
   }
 
   @Test
+  void onCsvDataTheBaselinesKeepTheOtherTasksLabelsOutOfTheFeatures() throws Exception {
+    StringBuilder rows = new StringBuilder("x1,x2,kind,amount\n");
+    for (int i = 0; i < 80; i++) {
+      double x1 = Math.sin(i * 0.7);
+      double x2 = Math.cos(i * 1.3);
+      // an empty label cell: would fail as a numeric feature if the column were read as one
+      String amount = i % 9 == 0 ? "" : String.format(Locale.ROOT, "%.3f", 2 * x1 - x2);
+      rows.append(
+          String.format(Locale.ROOT, "%.4f,%.4f,%s,%s%n", x1, x2, x1 + x2 > 0 ? "p" : "n", amount));
+    }
+    Path csv = tmp.resolve("rows.csv");
+    Files.writeString(csv, rows);
+    Path c = tmp.resolve("csv.yaml");
+    Files.writeString(
+        c,
+        """
+        name: c
+        backend: cpu
+        seed: 3
+        data: {source: csv, options: {path: %s, test_split: 0.25}}
+        tasks:
+          - {name: kind, type: binary, label: kind, metrics: [accuracy]}
+          - {name: amount, type: regression, label: amount, metrics: [mae]}
+        model: {strategy: hard, hidden: [8]}
+        optimizer: {name: adam, lr: 0.01}
+        training: {epochs: 2, batch_size: 16, validation_split: 0.2}
+        output: %s
+        """
+            .formatted(csv.toString().replace("\\", "/"), tmp.toString().replace("\\", "/")));
+    assertEquals(0, run("compare", "-c", c.toString(), "-q"), err.toString());
+    String md = Files.readString(tmp.resolve("c/compare/results.md"));
+    assertTrue(line(md, "| hard | single-task |").contains("0 (reference)"), md);
+    assertTrue(line(md, "| hard | equal |").contains("1.00×"), md);
+    assertTrue(
+        Files.isRegularFile(
+            tmp.resolve("c/hard/single-task/seed-3/baselines/amount/checkpoint/checkpoint.json")));
+  }
+
+  @Test
   void unknownOrIncompatibleMethodsAreUserErrorsBeforeAnythingRuns() throws Exception {
     assertEquals(2, run("compare", "-c", cfg.toString(), "--weighting", "equal,nope", "-q"));
     assertTrue(
