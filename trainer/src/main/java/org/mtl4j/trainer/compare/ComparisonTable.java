@@ -24,12 +24,15 @@ public final class ComparisonTable {
     }
   }
 
-  /** One run at its selected epoch. */
+  /**
+   * One run at its selected epoch; {@code selectedEpochs} holds each task's 1-based epoch (the same
+   * for every task of a multi-task run; a single-task baseline row gathers one run per task).
+   */
   public record RunFigures(
       String strategy,
       String method,
       long seed,
-      int selectedEpoch,
+      Map<String, Integer> selectedEpochs,
       Map<String, TaskScores> validation,
       Map<String, TaskScores> test,
       double deltaM,
@@ -100,11 +103,11 @@ public final class ComparisonTable {
         Map<String, Double> test = new LinkedHashMap<>();
         Map<String, TaskScores> valScores = new LinkedHashMap<>();
         Map<String, TaskScores> testScores = new LinkedHashMap<>();
-        int epoch = 0;
+        Map<String, Integer> epochs = new LinkedHashMap<>();
         for (MainMetric m : mains) {
           CellResult c = require(cells, CellResult.baselineKey(s, m.task(), seed));
           int e = EpochSelection.byMetric(c.validation(), m);
-          epoch = e + 1;
+          epochs.put(m.task(), e + 1);
           valScores.put(m.task(), c.validation().get(e).get(m.task()));
           testScores.put(m.task(), c.test().get(e).get(m.task()));
           val.put(m.task(), c.validation().get(e).get(m.task()).get(m.metric()));
@@ -114,14 +117,7 @@ public final class ComparisonTable {
         baseTest.put(seed, test);
         baseRuns.add(
             new RunFigures(
-                s,
-                CellResult.SINGLE_TASK,
-                seed,
-                mains.size() == 1 ? epoch : 0,
-                valScores,
-                testScores,
-                0.0,
-                Double.NaN));
+                s, CellResult.SINGLE_TASK, seed, epochs, valScores, testScores, 0.0, Double.NaN));
       }
       runs.addAll(baseRuns);
       rows.add(row(s, CellResult.SINGLE_TASK, baseRuns, columns, Double.NaN));
@@ -137,7 +133,7 @@ public final class ComparisonTable {
                   s,
                   method,
                   seed,
-                  e + 1,
+                  epochsOf(mains, e + 1),
                   c.validation().get(e),
                   test,
                   EpochSelection.deltaM(test, mains, baseTest.get(seed)),
@@ -152,6 +148,14 @@ public final class ComparisonTable {
       }
     }
     return new ComparisonTable(List.copyOf(columns), List.copyOf(runs), List.copyOf(rows));
+  }
+
+  private static Map<String, Integer> epochsOf(List<MainMetric> mains, int epoch) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (MainMetric t : mains) {
+      m.put(t.task(), epoch);
+    }
+    return m;
   }
 
   private static CellResult require(Map<String, CellResult> cells, String key) {
@@ -210,7 +214,7 @@ public final class ComparisonTable {
                 r.strategy(),
                 r.method(),
                 Long.toString(r.seed()),
-                r.selectedEpoch() == 0 ? "" : Integer.toString(r.selectedEpoch()),
+                String.valueOf(r.selectedEpochs().get(c.task())),
                 c.task(),
                 c.metric(),
                 num(v == null ? Double.NaN : v.get(c.metric())),

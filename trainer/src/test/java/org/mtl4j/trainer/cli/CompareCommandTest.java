@@ -112,6 +112,11 @@ class CompareCommandTest {
     List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
     // (2 methods × 2 seeds + 2 baseline seeds) runs × 3 task metrics, plus the header
     assertEquals(1 + 6 * 3, csv.size(), String.join("\n", csv));
+    for (String l : csv.subList(1, csv.size())) {
+      String[] f = l.split(",", -1);
+      assertTrue(Set.of("1", "2", "3").contains(f[3]), "selected epoch in " + l);
+      assertFalse(f[7].isEmpty(), "test value in " + l);
+    }
     assertTrue(Files.isRegularFile(tmp.resolve("g/hard/dwa/seed-6/checkpoint/checkpoint.json")));
 
     String md = Files.readString(dir.resolve("results.md"));
