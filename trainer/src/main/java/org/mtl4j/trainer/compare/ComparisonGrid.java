@@ -118,7 +118,7 @@ public final class ComparisonGrid {
                       record(
                           key, s, CellResult.SINGLE_TASK, seed, c, tr -> tr.trainBaseline(task))));
         }
-        for (String m : methods) {
+        for (String m : rotated(methods, seeds.indexOf(seed))) {
           String key = CellResult.key(s, m, seed);
           Mtl4jConfig c = cellConfig(s, m, seed);
           keys.add(key);
@@ -147,12 +147,24 @@ public final class ComparisonGrid {
       }
       n++;
       out.println("run " + (done + n) + " of " + keys.size() + ": " + keys.get(i));
+      // each cell starts from a collected heap, so that none pays for the garbage of the one before
+      System.gc();
       todo.get(i).run();
     }
     ComparisonTable table =
         ComparisonTable.of(strategies, methods, seeds, base.tasks(), manifest.cells());
     write(table);
     return table;
+  }
+
+  /**
+   * The methods starting at position {@code by}: each seed runs them in another order, so that a
+   * method's step time is not always measured at the same point of a long process.
+   */
+  static List<String> rotated(List<String> methods, int by) {
+    List<String> r = new ArrayList<>(methods);
+    java.util.Collections.rotate(r, -(by % Math.max(1, r.size())));
+    return r;
   }
 
   private CellResult record(

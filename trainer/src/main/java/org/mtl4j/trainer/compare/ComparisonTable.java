@@ -256,7 +256,9 @@ public final class ComparisonTable {
         "- time/step: wall time between consecutive training steps (median over a run's steps"
             + " after its first epoch, then median over the seeds), relative to `equal` with the"
             + " same strategy; measured in one process, one run at a time.\n");
-    sb.append("- **Bold**: the best multi-task method of the column.\n\n");
+    sb.append(
+        "- **Bold**: the best multi-task method of the column (every method that ties with it at"
+            + " the precision shown).\n\n");
     sb.append("| strategy | method |");
     for (Column c : columns) {
       sb.append(' ').append(c.label()).append(c.higherIsBetter() ? " ↑" : " ↓").append(" |");
@@ -273,19 +275,22 @@ public final class ComparisonTable {
       sb.append("| ").append(r.strategy()).append(" | ").append(r.method()).append(" |");
       for (Column c : columns) {
         Summary s = r.test().get(c);
-        sb.append(' ').append(mark(!r.isBaseline() && s.mean() == best.get(c), ms(s, 4, 1)));
+        sb.append(' ')
+            .append(mark(!r.isBaseline() && shown(s.mean(), best.get(c), "%.4f"), ms(s, 4, 1)));
         sb.append(" |");
       }
       if (r.isBaseline()) {
         sb.append(" 0 (reference) | – |\n");
         continue;
       }
-      sb.append(' ').append(mark(r.deltaM().mean() == bestDm, ms(r.deltaM(), 2, 100)));
+      sb.append(' ')
+          .append(
+              mark(shown(100 * r.deltaM().mean(), 100 * bestDm, "%.2f"), ms(r.deltaM(), 2, 100)));
       sb.append(" | ");
       sb.append(
           Double.isFinite(r.stepTimeRatio())
               ? mark(
-                  r.stepTimeRatio() == bestStep,
+                  shown(r.stepTimeRatio(), bestStep, "%.2f"),
                   String.format(Locale.ROOT, "%.2f×", r.stepTimeRatio()))
               : "–");
       sb.append(" |\n");
@@ -305,6 +310,13 @@ public final class ComparisonTable {
       }
     }
     return best;
+  }
+
+  /** Whether {@code v} reads as the best value {@code best} at the table's precision (ties). */
+  private static boolean shown(double v, double best, String format) {
+    return Double.isFinite(v)
+        && Double.isFinite(best)
+        && String.format(Locale.ROOT, format, v).equals(String.format(Locale.ROOT, format, best));
   }
 
   private static String mark(boolean best, String s) {
