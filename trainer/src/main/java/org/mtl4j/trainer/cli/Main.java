@@ -5,9 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mtl4j} command line: {@code train}, {@code evaluate}, {@code predict}, {@code
- * backends}, {@code plugins}. Exit codes: 0 success, 2 user error (message, no stack trace), 1
- * internal error.
+ * The {@code mtl4j} command line: {@code train}, {@code compare}, {@code evaluate}, {@code
+ * predict}, {@code backends}, {@code plugins}. Exit codes: 0 success, 2 user error (message, no
+ * stack trace), 1 internal error.
  */
 @Command(
     name = "mtl4j",
