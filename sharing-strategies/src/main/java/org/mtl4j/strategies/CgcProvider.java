@@ -48,4 +48,14 @@ public final class CgcProvider implements SharingStrategyProvider {
     return (spec, tasks, backend, seed) ->
         PleProvider.build(NAME, spec, tasks, backend, seed, shared, perTask, 1);
   }
+
+  @Override
+  public String assumptions() {
+    return "tasks have shared and task-specific experts with per-task gates (one extraction level)";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "(shared + T × specific) experts and T gates";
+  }
 }

@@ -225,4 +225,15 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
       return Optional.of(units.get(units.size() - 1));
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "each task has its own column; linear combinations of the columns' activations share"
+               + " knowledge";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T columns, about T× hard's trunk, and a T×T mixing per layer";
+  }
 }

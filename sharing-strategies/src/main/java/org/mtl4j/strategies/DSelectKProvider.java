@@ -232,4 +232,15 @@ public final class DSelectKProvider implements SharingStrategyProvider {
       return penaltyGraph.get() == g && p != null ? Optional.of(p) : Optional.empty();
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "each task needs only k of the experts; its sparse selection is learned with"
+               + " differentiable binary-encoded gates";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "E experts and T smooth-step gates (k-sparse once converged)";
+  }
 }

@@ -106,4 +106,14 @@ public final class HardSharingProvider implements SharingStrategyProvider {
       return Optional.of(ls.get(ls.size() - 1).weight());
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "the tasks share their input and benefit from one common representation";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "one trunk and T heads (the reference)";
+  }
 }

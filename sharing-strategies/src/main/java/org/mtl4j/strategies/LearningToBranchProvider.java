@@ -303,4 +303,15 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
       return new NetworkOutput(outputs, representation);
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "tasks that share more should branch later; the tree is learned with Gumbel-softmax"
+               + " parent choices";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "all candidate branches while the tree is searched, then the chosen tree";
+  }
 }

@@ -150,4 +150,15 @@ public final class MmoeProvider implements SharingStrategyProvider {
       return new NetworkOutput(outputs, representation);
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "tasks use different mixtures of shared experts, chosen per example by a softmax gate"
+               + " per task";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "E expert trunks and T gates";
+  }
 }

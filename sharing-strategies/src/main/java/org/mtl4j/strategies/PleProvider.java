@@ -288,4 +288,15 @@ public final class PleProvider implements SharingStrategyProvider {
       return new NetworkOutput(outputs, representation);
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "tasks have shared and task-specific experts, refined over progressive extraction"
+               + " levels";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "(shared + T × specific) experts per level and their gates";
+  }
 }

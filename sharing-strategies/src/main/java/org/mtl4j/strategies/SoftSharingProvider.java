@@ -166,4 +166,14 @@ public final class SoftSharingProvider implements SharingStrategyProvider {
       return Optional.of(g.scale(g.sumOf(perLayer), lambda));
     }
   }
+
+  @Override
+  public String assumptions() {
+    return "each task has its own column; a regulariser Ω keeps the columns' parameters close";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T columns, about T× hard's trunk, and Ω's gradient";
+  }
 }

@@ -38,4 +38,15 @@ public final class AlignedMtlProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the gradient system should be well conditioned; aligns it through the Gram matrix's"
+               + " eigendecomposition";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and a T×T eigendecomposition";
+  }
 }

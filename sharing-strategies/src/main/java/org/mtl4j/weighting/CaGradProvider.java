@@ -48,4 +48,15 @@ public final class CaGradProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the average gradient is improved while the worst task's local improvement is bounded"
+               + " (c)";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and a T-dimensional dual problem";
+  }
 }

@@ -54,4 +54,10 @@ public final class DbMtlProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL.withRepresentationGradients(false);
   }
+
+  @Override
+  public String assumptions() {
+    return "log-losses remove scale differences; each task's gradient is rescaled to the largest"
+               + " norm";
+  }
 }

@@ -38,4 +38,10 @@ public final class DwaProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the ratio of a task's last two epoch losses measures how fast it learns; weights change"
+               + " per epoch";
+  }
 }

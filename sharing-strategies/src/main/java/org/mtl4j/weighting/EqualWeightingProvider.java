@@ -35,4 +35,9 @@ public final class EqualWeightingProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the losses are on comparable scales (each enters with weight 1, or tasks[i].weight)";
+  }
 }

@@ -47,4 +47,10 @@ public final class ExcessMtlProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "weights follow each task's excess risk, estimated with a diagonal (Adagrad-like)"
+               + " curvature; robust to label noise";
+  }
 }

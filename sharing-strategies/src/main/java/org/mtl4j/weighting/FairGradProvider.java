@@ -52,4 +52,14 @@ public final class FairGradProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the tasks' loss decreases are shared by α-fairness (α = 1: proportional fairness)";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and a bounded-iteration solver on the T×T Gram matrix";
+  }
 }

@@ -41,4 +41,14 @@ public final class FamoProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "every loss is positive; balances the rates at which the log-losses decrease";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "one backward pass, as equal, and a T-dimensional update of the weight logits";
+  }
 }

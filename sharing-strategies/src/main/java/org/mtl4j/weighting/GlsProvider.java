@@ -36,4 +36,10 @@ public final class GlsProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "every loss is positive; the geometric mean makes the objective invariant to each loss's"
+               + " scale";
+  }
 }

@@ -59,4 +59,15 @@ public final class GradDropProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL.withSparkSync(false);
   }
+
+  @Override
+  public String assumptions() {
+    return "the signs of the task gradients at the shared representation should agree; inconsistent"
+               + " signs are dropped at random";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes to the representation and an elementwise sign mask";
+  }
 }

@@ -41,4 +41,15 @@ public final class GradNormProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL.withPerTaskGradients(true);
   }
+
+  @Override
+  public String assumptions() {
+    return "tasks should train at similar relative rates, measured by gradient norms of the last"
+               + " shared layer";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T gradient norms at the last shared layer and the weights' own update";
+  }
 }

@@ -45,4 +45,15 @@ public final class GradVacProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL.withRepresentationGradients(false);
   }
+
+  @Override
+  public String assumptions() {
+    return "task pairs should keep the gradient similarity they show on average (EMA targets), not"
+               + " only avoid conflict";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and O(T² P) vaccinations";
+  }
 }

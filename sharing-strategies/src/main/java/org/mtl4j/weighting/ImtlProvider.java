@@ -68,4 +68,15 @@ public final class ImtlProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the update should have equal projections on every task's gradient (IMTL-G); loss scales"
+               + " can be learned (IMTL-L)";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and a (T-1)×(T-1) linear solve";
+  }
 }

@@ -48,4 +48,15 @@ public final class MgdaProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "a Pareto-stationary update is wanted: the min-norm point of the task gradients' convex"
+               + " hull";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and a min-norm problem on the T×T Gram matrix";
+  }
 }

@@ -55,4 +55,14 @@ public final class MoCoProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL.withRepresentationGradients(false);
   }
+
+  @Override
+  public String assumptions() {
+    return "stochastic gradients bias MGDA; momentum-tracked gradient estimates correct it";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes, T tracked gradients of P entries and a λ update";
+  }
 }

@@ -59,4 +59,15 @@ public final class NashMtlProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the update is the Nash bargaining solution among tasks; task gradients are linearly"
+               + " independent";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and a bounded-iteration solver on the T×T Gram matrix";
+  }
 }

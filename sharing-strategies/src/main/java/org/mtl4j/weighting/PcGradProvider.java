@@ -41,4 +41,15 @@ public final class PcGradProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "task gradients with a negative cosine conflict; removing the conflicting components"
+               + " helps";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and O(T² P) projections";
+  }
 }

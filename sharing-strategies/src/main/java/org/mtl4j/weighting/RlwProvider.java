@@ -48,4 +48,14 @@ public final class RlwProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "random weights, redrawn every step, are as good as tuned ones in expectation";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "one backward pass, as equal, and T random draws";
+  }
 }

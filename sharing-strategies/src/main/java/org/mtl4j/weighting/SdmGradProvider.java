@@ -51,4 +51,15 @@ public final class SdmGradProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "the update stays close to the average gradient (λ) while improving every task;"
+               + " objectives can be sampled";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and projected-gradient steps on the simplex";
+  }
 }

@@ -36,4 +36,9 @@ public final class StaticWeightingProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "good fixed weights are known in advance";
+  }
 }

@@ -46,4 +46,9 @@ public final class StchProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "every loss is positive; optimises the smoothed worst task relative to an ideal point";
+  }
 }

@@ -39,4 +39,14 @@ public final class UncertaintyWeightingProvider implements TaskWeightingProvider
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "each loss is a likelihood with a learnable noise scale (homoscedastic uncertainty)";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "one backward pass, as equal, and T learned log-variances";
+  }
 }

@@ -50,4 +50,14 @@ public final class UpGradProvider implements TaskWeightingProvider {
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.GRADIENT_LEVEL;
   }
+
+  @Override
+  public String assumptions() {
+    return "an update that conflicts with no task: projections onto each gradient's dual cone";
+  }
+
+  @Override
+  public String costPerStep() {
+    return "T backward passes and T quadratic programs on the T×T Gram matrix";
+  }
 }

@@ -26,4 +26,17 @@ public interface SharingStrategyProvider {
    * @throws IllegalArgumentException for values out of range, naming the option
    */
   SharingStrategy create(Options options);
+
+  /**
+   * What the strategy assumes of the tasks, one sentence for {@code docs/methods.md} ({@code mtl4j
+   * plugins --markdown}); the default states nothing.
+   */
+  default String assumptions() {
+    return "not stated by the plugin";
+  }
+
+  /** The cost of one forward and backward pass relative to {@code hard}, one phrase. */
+  default String costPerStep() {
+    return "not stated by the plugin";
+  }
 }

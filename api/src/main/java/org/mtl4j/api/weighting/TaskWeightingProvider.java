@@ -35,4 +35,24 @@ public interface TaskWeightingProvider {
   default WeightingCompatibility compatibility() {
     return WeightingCompatibility.UNDECLARED;
   }
+
+  /**
+   * What the method assumes of the tasks, losses or gradients, one sentence for {@code
+   * docs/methods.md} ({@code mtl4j plugins --markdown}); the default states nothing beyond what
+   * every method needs.
+   */
+  default String assumptions() {
+    return "differentiable task losses (nothing more stated by the plugin)";
+  }
+
+  /**
+   * The cost of one training step relative to {@code equal}, one phrase for {@code
+   * docs/methods.md}; the default follows from {@link #compatibility()}: T backward passes for a
+   * method that needs per-task gradients, otherwise one.
+   */
+  default String costPerStep() {
+    return compatibility().perTaskGradients()
+        ? "T backward passes (one per task) and the combination of T gradients"
+        : "one backward pass of Σ α_t L_t, as equal";
+  }
 }

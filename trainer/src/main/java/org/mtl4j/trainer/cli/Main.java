@@ -8,9 +8,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mtl4j} command line: {@code train}, {@code evaluate}, {@code predict}, {@code
- * backends}, {@code plugins}. Exit codes: 0 success, 2 user error (message, no stack trace), 1
- * internal error.
+ * The {@code mtl4j} command line: {@code train}, {@code compare}, {@code evaluate}, {@code
+ * predict}, {@code backends}, {@code plugins}. Exit codes: 0 success, 2 user error (message, no
+ * stack trace), 1 internal error.
  */
 @Command(
     name = "mtl4j",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       AnalyseCommand.class,
       ExportCommand.class,
+      CompareCommand.class,
       BackendsCommand.class,
       PluginsCommand.class,
       CommandLine.HelpCommand.class

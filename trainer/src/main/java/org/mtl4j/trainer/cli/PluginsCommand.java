@@ -15,6 +15,7 @@ import org.mtl4j.api.weighting.WeightingCompatibility;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.PluginCatalog;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code mtl4j plugins}: sharing strategies, weighting methods and data sources with options, the
@@ -27,9 +28,20 @@ import picocli.CommandLine.Command;
         "List sharing strategies, weighting methods and data sources with options, metrics and"
             + " initialisation schemes.")
 final class PluginsCommand implements Callable<Integer> {
+  @Option(
+      names = "--markdown",
+      description =
+          "print docs/methods.md instead: every strategy and weighting method with its reference,"
+              + " assumptions, cost per step and options")
+  boolean markdown;
+
   @Override
   public Integer call() {
     PluginCatalog c = Mtl4j.plugins();
+    if (markdown) {
+      System.out.print(MethodsMarkdown.of(c));
+      return Main.OK;
+    }
     List<List<OptionSpec>> all = new ArrayList<>();
     List<String> names = new ArrayList<>();
     c.strategies().values().forEach(p -> add(p.name(), p.options(), names, all));

@@ -44,4 +44,9 @@ public record ModelConfig(
     Objects.requireNonNull(activation, "activation");
     Objects.requireNonNull(init, "init");
   }
+
+  /** This model section with another sharing strategy and its options. */
+  public ModelConfig withStrategy(String s, Map<String, Object> opts) {
+    return new ModelConfig(s, opts, hidden, tower, activation, dropout, layerNorm, init);
+  }
 }

@@ -85,4 +85,9 @@ public record Mtl4jConfig(
     return new Mtl4jConfig(
         name, backend, seed, data, tasks, model, w, optimizer, training, output, analysis);
   }
+
+  public Mtl4jConfig withModel(ModelConfig m) {
+    return new Mtl4jConfig(
+        name, backend, seed, data, tasks, m, weighting, optimizer, training, output, analysis);
+  }
 }

@@ -30,6 +30,7 @@ public final class EpochDriver {
   private final TaskWeighting weighting;
   private final TrainingState state;
   private final List<TrainingListener> listeners;
+  private Split testEachEpoch;
   private final AtomicBoolean cancelled;
   private final Path checkpointDir;
   private final CheckpointStore store = new CheckpointStore();
@@ -128,6 +129,14 @@ public final class EpochDriver {
     this.checkpointDir = checkpointDir;
   }
 
+  /**
+   * Also scores {@code test} after every epoch and reports it to the listeners' {@link
+   * TrainingListener#tested}; null (the default) for none. The epoch's recorded time excludes it.
+   */
+  public void reportTestEachEpoch(Split test) {
+    this.testEachEpoch = test;
+  }
+
   /** Steps per epoch over {@code trainSize} examples: the last batch may be smaller. */
   public static int stepsPerEpoch(int trainSize, int batchSize) {
     return (trainSize + batchSize - 1) / batchSize;
@@ -202,6 +211,12 @@ public final class EpochDriver {
       }
       for (TrainingListener l : listeners) {
         l.epoch(rec);
+      }
+      if (testEachEpoch != null) {
+        Map<String, TaskScores> test = evaluator.evaluate(net, testEachEpoch);
+        for (TrainingListener l : listeners) {
+          l.tested(epoch + 1, test);
+        }
       }
       if (stop) {
         message(stopping.reason());

@@ -19,7 +19,7 @@ public final class SeedStatistics {
       values = List.copyOf(values);
     }
 
-    static Summary of(List<Double> v) {
+    public static Summary of(List<Double> v) {
       double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       double ss = 0;
       for (double x : v) {

@@ -21,13 +21,9 @@ import org.mtl4j.trainer.analysis.AffinityReport;
 import org.mtl4j.trainer.analysis.AffinityStatistics;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
-import org.mtl4j.trainer.config.AnalysisConfig;
 import org.mtl4j.trainer.config.ConfigWriter;
-import org.mtl4j.trainer.config.EarlyStoppingConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
-import org.mtl4j.trainer.config.TrainingConfig;
-import org.mtl4j.trainer.config.WeightingConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
 import org.mtl4j.trainer.data.TargetScaling;
@@ -54,6 +50,7 @@ public final class Trainer {
   private final RunReporter reporter;
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile boolean testEachEpoch;
 
   public Trainer(
       Mtl4jConfig config,
@@ -79,6 +76,16 @@ public final class Trainer {
 
   public void removeListener(TrainingListener l) {
     listeners.remove(l);
+  }
+
+  /**
+   * Also scores the test split after every epoch of the multi-task run and reports it to the
+   * listeners ({@link TrainingListener#tested}), as LibMTL does to report the test scores of the
+   * epoch selected on validation ({@code mtl4j compare}); off by default.
+   */
+  public Trainer testEachEpoch(boolean on) {
+    testEachEpoch = on;
+    return this;
   }
 
   /** Asks a running {@link #train} to stop before its next step; safe from any thread. */
@@ -148,6 +155,9 @@ public final class Trainer {
         TrainingLoop loop =
             new TrainingLoop(
                 config, yaml, backend, net, weighting, listeners, cancelled, ckptDir, pre);
+        if (testEachEpoch) {
+          loop.reportTestEachEpoch(data.test());
+        }
         try {
           outcome = loop.run(tv.train(), tv.validation(), resume);
         } finally {
@@ -237,49 +247,8 @@ public final class Trainer {
       Task task = data.tasks().get(t);
       TaskConfig tc = config.tasks().get(t);
       message("baseline: training a single-task model for " + task.name());
-      // a single task has nothing to balance: its baseline uses equal weighting, and when the
-      // multi-task run stops early on another task's metric the baseline gets the full budget
-      EarlyStoppingConfig es = config.training().earlyStopping();
-      TrainingConfig tr = config.training();
-      Mtl4jConfig single =
-          config
-              .withName(task.name())
-              .withOutput(baselineDir.toString())
-              .withAnalysis(AnalysisConfig.off())
-              .withTasks(List.of(tc.withWeight(1.0)))
-              .withWeighting(new WeightingConfig("equal", Map.of()))
-              .withTraining(
-                  new TrainingConfig(
-                      tr.epochs(),
-                      tr.batchSize(),
-                      tr.validationSplit(),
-                      es != null && es.task().equals(task.name()) ? es : null));
-      Path dir = baselineDir.resolve(task.name());
-      String yaml = new ConfigWriter().toYaml(single);
-      Map<String, TaskScores> scores;
-      try (MultiTaskNetwork net =
-              networks.network(single, data.inputLayout(), List.of(task), backend);
-          TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
-        clearCheckpoint(dir.resolve("checkpoint"));
-        reporter.writeConfig(dir, yaml);
-        TrainingLoop loop =
-            new TrainingLoop(
-                single,
-                yaml,
-                backend,
-                net,
-                w,
-                List.of(),
-                cancelled,
-                dir.resolve("checkpoint"),
-                pre);
-        try {
-          loop.run(tv.train(), tv.validation(), null);
-        } finally {
-          loop.close();
-        }
-        scores = new Evaluator(backend, 512).evaluate(net, data.test());
-      }
+      Map<String, TaskScores> scores =
+          trainSingleTask(t, backend, data, tv, pre, List.of(), baselineDir);
       for (int m = 0; m < tc.metrics().size(); m++) {
         String metric = tc.metrics().get(m);
         DeltaM.Comparison c =
@@ -296,6 +265,61 @@ public final class Trainer {
       }
     }
     return mtl.withBaselines(comps, DeltaM.of(main));
+  }
+
+  /**
+   * Trains only the single-task baseline of {@code task}, exactly as {@link #train(Path, boolean)}
+   * with baselines does (the data loaded with every task of the config, so that the other tasks'
+   * label columns stay labels), into {@code <run>/baselines/<task>/}, reporting to the listeners.
+   * Returns its test scores.
+   */
+  public Map<String, TaskScores> trainBaseline(String task) {
+    cancelled.set(false);
+    int t = taskNames().indexOf(task);
+    if (t < 0) {
+      throw new IllegalArgumentException("no task " + task + " in " + taskNames());
+    }
+    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+    Datasets.TrainValidation tv =
+        Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
+    try (ComputeBackend backend = backends.open(config.backend()).backend()) {
+      Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
+      pre.put("input_size", data.inputSize());
+      return trainSingleTask(t, backend, data, tv, pre, listeners, runDir().resolve("baselines"));
+    }
+  }
+
+  /** Trains task {@code t}'s single-task model in {@code <baselineDir>/<task>}; its test scores. */
+  private Map<String, TaskScores> trainSingleTask(
+      int t,
+      ComputeBackend backend,
+      Dataset data,
+      Datasets.TrainValidation tv,
+      Map<String, Object> pre,
+      List<TrainingListener> to,
+      Path baselineDir) {
+    Task task = data.tasks().get(t);
+    Mtl4jConfig single = SingleTaskBaseline.config(config, t, baselineDir);
+    Path dir = baselineDir.resolve(task.name());
+    String yaml = new ConfigWriter().toYaml(single);
+    try (MultiTaskNetwork net =
+            networks.network(single, data.inputLayout(), List.of(task), backend);
+        TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
+      clearCheckpoint(dir.resolve("checkpoint"));
+      reporter.writeConfig(dir, yaml);
+      TrainingLoop loop =
+          new TrainingLoop(
+              single, yaml, backend, net, w, to, cancelled, dir.resolve("checkpoint"), pre);
+      if (testEachEpoch) {
+        loop.reportTestEachEpoch(data.test());
+      }
+      try {
+        loop.run(tv.train(), tv.validation(), null);
+      } finally {
+        loop.close();
+      }
+      return new Evaluator(backend, 512).evaluate(net, data.test());
+    }
   }
 
   private Map<String, Object> summary(TrainingResult r) {

@@ -17,6 +17,13 @@ public interface TrainingListener {
   /** An epoch finished, validation included. */
   default void epoch(EpochRecord record) {}
 
+  /**
+   * The test split's scores after an epoch, only when the trainer was asked for them ({@link
+   * Trainer#testEachEpoch}); training never uses them for any decision.
+   */
+  default void tested(
+      int epoch, java.util.Map<String, org.mtl4j.trainer.metrics.TaskScores> test) {}
+
   /** A message worth showing (early stop, resume, checkpoint problems). */
   default void message(String text) {}
 }

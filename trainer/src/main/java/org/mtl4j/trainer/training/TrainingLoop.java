@@ -94,6 +94,14 @@ public final class TrainingLoop {
     return params;
   }
 
+  /**
+   * Also scores {@code test} after every epoch and reports it to the listeners' {@link
+   * TrainingListener#tested}; null (the default) for none. The epoch's recorded time excludes it.
+   */
+  public void reportTestEachEpoch(Split test) {
+    driver.reportTestEachEpoch(test);
+  }
+
   /** Trains from scratch, or continues from {@code resume} when not null. */
   public EpochDriver.Outcome run(Split train, Split validation, Checkpoint resume) {
     return driver.run(train.size(), validation, resume, new LocalSteps(train));

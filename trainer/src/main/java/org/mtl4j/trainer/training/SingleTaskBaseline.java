@@ -1,0 +1,42 @@
+package org.mtl4j.trainer.training;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.trainer.config.AnalysisConfig;
+import org.mtl4j.trainer.config.EarlyStoppingConfig;
+import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.config.TrainingConfig;
+import org.mtl4j.trainer.config.WeightingConfig;
+
+/**
+ * The single-task baseline of one task of a multi-task config, against which Δm (Maninis et al.,
+ * CVPR 2019) is measured: the same data, strategy, layers, optimiser and budget, the task alone.
+ * Used by {@code --baselines} and by {@code mtl4j compare}.
+ */
+public final class SingleTaskBaseline {
+  private SingleTaskBaseline() {}
+
+  /**
+   * The config of task {@code t}'s baseline, run {@code <baselineDir>/<task>}. A single task has
+   * nothing to balance: it uses equal weighting; when the multi-task run stops early on another
+   * task's metric the baseline gets the full budget. Analysis is off.
+   */
+  public static Mtl4jConfig config(Mtl4jConfig mtl, int t, Path baselineDir) {
+    TaskConfig tc = mtl.tasks().get(t);
+    EarlyStoppingConfig es = mtl.training().earlyStopping();
+    TrainingConfig tr = mtl.training();
+    return mtl.withName(tc.name())
+        .withOutput(baselineDir.toString())
+        .withAnalysis(AnalysisConfig.off())
+        .withTasks(List.of(tc.withWeight(1.0)))
+        .withWeighting(new WeightingConfig("equal", Map.of()))
+        .withTraining(
+            new TrainingConfig(
+                tr.epochs(),
+                tr.batchSize(),
+                tr.validationSplit(),
+                es != null && es.task().equals(tc.name()) ? es : null));
+  }
+}
