@@ -22,11 +22,16 @@ import org.mtl4j.api.weighting.WeightingStep;
  * </pre>
  *
  * with k the 1-based step and Π_Δ the projection onto the simplex ({@link Simplex}; LibMTL uses a
- * softmax instead, which pulls λ back towards uniform weights every step). The y_t live on the
- * device (one vector of the shared parameters' size per task) and, with λ and k, are the method's
- * state: a checkpoint holds them (T times the shared parameter count, as doubles). Representation
- * gradients are not supported: the representation's shape follows the batch size, so no running
- * estimate of it exists across batches.
+ * softmax instead, which pulls λ back towards uniform weights every step).
+ *
+ * <p>The y_t are themselves a momentum average of the gradients (the paper's x-step is plain x ← x
+ * − α d). Under an optimiser with its own momentum (Adam's β1 = 0.9) the two averages compound: on
+ * MultiFashion (3000 composites, 3 epochs, hard sharing, Adam lr 1e-3) the defaults reach 0.36/0.27
+ * left/right accuracy with β1 = 0.9 but 0.48/0.47 with β1 = 0; with β = 1, β_σ = 0 (no tracking)
+ * 0.46/0.42. The y_t live on the device (one vector of the shared parameters' size per task) and,
+ * with λ and k, are the method's state: a checkpoint holds them (T times the shared parameter
+ * count, as doubles). Representation gradients are not supported: the representation's shape
+ * follows the batch size, so no running estimate of it exists across batches.
  */
 final class MomentumCorrection extends GradientBalancing {
   private static final String LAMBDA = "moco.lambda";
