@@ -58,7 +58,10 @@ public final class MoCoProvider implements TaskWeightingProvider {
 
   @Override
   public String assumptions() {
-    return "stochastic gradients bias MGDA; momentum-tracked gradient estimates correct it";
+    return "stochastic gradients bias MGDA; momentum-tracked gradient estimates correct it. The"
+               + " paper's step is x <- x - a Y lambda, without optimiser momentum: under Adam use"
+               + " beta1: 0 (MultiFashion, 3 epochs: left/right 0.481/0.466 with beta1 0,"
+               + " 0.355/0.273 with 0.9)";
   }
 
   @Override

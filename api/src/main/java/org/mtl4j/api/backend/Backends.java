@@ -130,8 +130,10 @@ public final class Backends {
     StringBuilder skippedNames = new StringBuilder();
     for (ComputeBackendProvider p : providers) {
       Availability a = safeProbe(p);
+      // DEBUG: the selection line below names the skipped backends, and Selection.reason() (which
+      // the command line prints) says why; the probe detail would repeat it on every run
       LOG.log(
-          System.Logger.Level.INFO,
+          System.Logger.Level.DEBUG,
           "backend probe "
               + p.name()
               + " (priority "
@@ -146,7 +148,7 @@ public final class Backends {
                 + p.priority()
                 + ")"
                 + (skipped.length() > 0 ? "; skipped " + skipped : "");
-        // the probe lines above explain each skipped backend: name them, do not repeat why
+        // name the skipped backends; why each was skipped is in the selection's reason
         LOG.log(
             System.Logger.Level.INFO,
             "backend "
@@ -155,7 +157,9 @@ public final class Backends {
                 + p.priority()
                 + ")"
                 + (skippedNames.length() > 0
-                    ? "; skipped " + skippedNames + " (unavailable, see above)"
+                    ? "; skipped "
+                        + skippedNames
+                        + " (unavailable; Selection.reason() and `mtl4j backends` say why)"
                     : ""));
         return new Selection(p, why);
       }

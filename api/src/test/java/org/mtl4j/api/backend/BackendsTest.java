@@ -109,6 +109,7 @@ class BackendsTest {
   void captureLogAndProperty() {
     jul.addHandler(handler);
     jul.setUseParentHandlers(false);
+    jul.setLevel(java.util.logging.Level.ALL);
     savedProperty = System.getProperty(Backends.PROPERTY);
     System.clearProperty(Backends.PROPERTY);
   }
@@ -117,6 +118,7 @@ class BackendsTest {
   void restore() {
     jul.removeHandler(handler);
     jul.setUseParentHandlers(true);
+    jul.setLevel(null);
     if (savedProperty == null) {
       System.clearProperty(Backends.PROPERTY);
     } else {

@@ -58,8 +58,8 @@ class CommandLineMessagesTest {
     assertTrue(
         err.toString()
             .contains(
-                "a command is required: train, evaluate, predict, analyse, export, backends,"
-                    + " plugins\n"),
+                "a command is required: train, evaluate, predict, analyse, export, compare,"
+                    + " backends, plugins\n"),
         err.toString());
   }
 
