@@ -7,6 +7,7 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.weighting.SymmetricEigen;
 
 /**
  * How soft sharing couples the corresponding weight matrices {@code W_1 … W_T} of one layer across
@@ -71,20 +72,21 @@ enum Coupling {
           gram[t][s] = gram[s][t];
         }
       }
-      SymmetricEigen eig = SymmetricEigen.of(gram);
+      SymmetricEigen eig = new SymmetricEigen(n);
+      eig.decompose(gram);
       double max = 0;
-      for (double l : eig.values()) {
-        max = Math.max(max, l);
+      for (int i = 0; i < n; i++) {
+        max = Math.max(max, eig.value(i));
       }
       List<Var> roots = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        if (!(eig.values()[i] > RANK_TOLERANCE * max)) {
+        if (!(eig.value(i) > RANK_TOLERANCE * max)) {
           continue;
         }
         float[] v = new float[n];
         List<Var> combination = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
-          v[t] = (float) eig.vectors()[t][i];
+          v[t] = (float) eig.vector(i, t);
           Var vt = g.constant(b.fromHost(Shape.scalar(), new float[] {v[t]}));
           combination.add(g.mul(w.get(t), vt));
         }

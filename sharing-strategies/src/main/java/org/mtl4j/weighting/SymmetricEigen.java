@@ -4,17 +4,20 @@ package org.mtl4j.weighting;
  * Eigenvalues and eigenvectors of a small symmetric matrix by the cyclic Jacobi method (Golub and
  * Van Loan, "Matrix Computations", §8.5): plane rotations annihilate the off-diagonal entries until
  * their norm is negligible, with a bounded number of sweeps. Work arrays belong to the instance:
- * decomposing allocates nothing.
+ * decomposing allocates nothing. Used for Aligned-MTL's Gram matrix and the trace-norm coupling of
+ * soft sharing ({@code org.mtl4j.strategies.Coupling}).
  */
-final class SymmetricEigen {
-  static final int MAX_SWEEPS = 64;
+public final class SymmetricEigen {
+  /** The bound on Jacobi sweeps of one decomposition. */
+  public static final int MAX_SWEEPS = 64;
 
   private final double[][] a;
   private final double[][] v;
   private final double[] values;
   private int sweeps;
 
-  SymmetricEigen(int n) {
+  /** Work arrays for {@code n x n} matrices. */
+  public SymmetricEigen(int n) {
     a = new double[n][n];
     v = new double[n][n];
     values = new double[n];
@@ -26,7 +29,7 @@ final class SymmetricEigen {
    *
    * @return true when the off-diagonal norm became negligible within {@link #MAX_SWEEPS}
    */
-  boolean decompose(double[][] m) {
+  public boolean decompose(double[][] m) {
     int n = values.length;
     double scale = 0;
     for (int i = 0; i < n; i++) {
@@ -93,17 +96,17 @@ final class SymmetricEigen {
   }
 
   /** Sweeps of the last decomposition. */
-  int sweeps() {
+  public int sweeps() {
     return sweeps;
   }
 
   /** The i-th eigenvalue (unordered). */
-  double value(int i) {
+  public double value(int i) {
     return values[i];
   }
 
   /** Component k of the i-th eigenvector (unit length). */
-  double vector(int i, int k) {
+  public double vector(int i, int k) {
     return v[k][i];
   }
 }
