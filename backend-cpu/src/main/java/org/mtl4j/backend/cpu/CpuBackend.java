@@ -13,8 +13,8 @@ import org.mtl4j.api.backend.ImageShapeChecks;
 import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
 import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
-import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.OpNames;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -814,19 +814,12 @@ public final class CpuBackend implements ComputeBackend {
     }
     int ckk = g.patchSize();
     int plane = g.outputPlane();
-    boolean direct = ConvKernels.direct(g);
-    NativeBlock col = direct ? null : pool.acquire(ckk * plane);
+    NativeBlock col = ConvKernels.direct(g) ? null : pool.acquire(ckk * plane);
     try {
       FloatView in = new FloatView();
       FloatView dst = new FloatView();
       for (int n = 0; n < g.n(); n++) {
-        FloatPointer b;
-        if (direct) {
-          b = in.at(tx.ptr(), (long) n * g.c() * g.h() * g.w());
-        } else {
-          ConvKernels.im2col(tx.buf(), n, g, col.buffer(), imageWork);
-          b = col.pointer();
-        }
+        FloatPointer b = patches(tx, n, g, col, in);
         OpenBlas.sgemm(
             false,
             false,
@@ -918,19 +911,12 @@ public final class CpuBackend implements ComputeBackend {
     }
     int ckk = g.patchSize();
     int plane = g.outputPlane();
-    boolean direct = ConvKernels.direct(g);
-    NativeBlock col = direct ? null : pool.acquire(ckk * plane);
+    NativeBlock col = ConvKernels.direct(g) ? null : pool.acquire(ckk * plane);
     try {
       FloatView in = new FloatView();
       FloatView go = new FloatView();
       for (int n = 0; n < g.n(); n++) {
-        FloatPointer b;
-        if (direct) {
-          b = in.at(tx.ptr(), (long) n * g.c() * g.h() * g.w());
-        } else {
-          ConvKernels.im2col(tx.buf(), n, g, col.buffer(), imageWork);
-          b = col.pointer();
-        }
+        FloatPointer b = patches(tx, n, g, col, in);
         // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old gradient dies
         OpenBlas.sgemm(
             false,
@@ -1102,5 +1088,19 @@ public final class CpuBackend implements ComputeBackend {
         buf(gg),
         buf(gb),
         imageWork);
+  }
+
+  /**
+   * Image {@code n}'s patch matrix {@code [c*kh*kw, oh*ow]}: the input itself where the convolution
+   * needs no unrolling ({@code col == null}, see {@link ConvKernels#direct}), else im2col into
+   * {@code col}.
+   */
+  private FloatPointer patches(
+      CpuTensor x, int n, ConvGeometry g, NativeBlock col, FloatView view) {
+    if (col == null) {
+      return view.at(x.ptr(), (long) n * g.c() * g.h() * g.w());
+    }
+    ConvKernels.im2col(x.buf(), n, g, col.buffer(), imageWork);
+    return col.pointer();
   }
 }
