@@ -6,6 +6,7 @@ import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.Conv2dParams;
+import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.tensor.Shape;
 
 /**
@@ -37,6 +38,41 @@ public final class Conv2d implements ImageModule {
       Init init,
       long seed,
       float lrScale) {
+    this(
+        backend,
+        name,
+        inChannels,
+        outChannels,
+        kernelH,
+        kernelW,
+        params,
+        withBias,
+        init,
+        false,
+        seed,
+        lrScale);
+  }
+
+  /**
+   * @param name prefix of the parameter names ({@code name.weight}, {@code name.bias})
+   * @param withBias whether the layer has a bias (false before a batch norm, which has its own)
+   * @param uniformBias draw the bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = {@code
+   *     inChannels * kernelH * kernelW} (PyTorch's {@code nn.Conv2d} default, seeded from {@code
+   *     seed}) instead of zeros
+   */
+  public Conv2d(
+      ComputeBackend backend,
+      String name,
+      int inChannels,
+      int outChannels,
+      int kernelH,
+      int kernelW,
+      Conv2dParams params,
+      boolean withBias,
+      Init init,
+      boolean uniformBias,
+      long seed,
+      float lrScale) {
     if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1) {
       throw new IllegalArgumentException(
           name
@@ -66,7 +102,10 @@ public final class Conv2d implements ImageModule {
                 name + ".bias",
                 backend,
                 Shape.row(outChannels),
-                new float[outChannels],
+                uniformBias
+                    ? Init.fanInUniform(
+                        outChannels, fanIn, CounterRng.derive(seed, Linear.BIAS_STREAM))
+                    : new float[outChannels],
                 lrScale,
                 false)
             : null;

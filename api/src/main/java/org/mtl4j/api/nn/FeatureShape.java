@@ -4,7 +4,7 @@ package org.mtl4j.api.nn;
  * The shape of one example's feature map between image layers: {@code channels x height x width}
  * (the batch dimension is left out; activations are {@code [N, channels, height, width]}, NCHW).
  */
-public record FeatureShape(int channels, int height, int width) {
+public record FeatureShape(int channels, int height, int width) implements java.io.Serializable {
   public FeatureShape {
     if (channels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException(

@@ -11,7 +11,7 @@ import org.mtl4j.api.tensor.Shape;
 /** A fully connected layer {@code y = x W + b}, with {@code W} stored {@code [in, out]}. */
 public final class Linear implements Module {
   /** The {@link CounterRng#derive} stream of a layer's bias draw. */
-  private static final long BIAS_STREAM = 0xB1A5L;
+  static final long BIAS_STREAM = 0xB1A5L;
 
   private final Parameter weight;
   private final Parameter bias;
