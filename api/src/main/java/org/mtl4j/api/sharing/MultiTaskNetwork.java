@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.nn.Mode;
 import org.mtl4j.api.task.Task;
 
@@ -34,6 +35,15 @@ public interface MultiTaskNetwork extends AutoCloseable {
     return all;
   }
 
+  /**
+   * Model state that is not trained by gradient descent but is saved and restored with the
+   * parameters (batch-norm running statistics, {@link org.mtl4j.api.nn.Module#buffers()}), in a
+   * stable order with unique names. Empty for networks without such layers.
+   */
+  default List<Buffer> buffers() {
+    return List.of();
+  }
+
   /** Records a forward pass of the {@code [n, inputSize]} input. */
   NetworkOutput forward(Graph g, Var input, Mode mode);
 
@@ -50,11 +60,14 @@ public interface MultiTaskNetwork extends AutoCloseable {
     return Optional.empty();
   }
 
-  /** Closes every parameter. */
+  /** Closes every parameter and buffer. */
   @Override
   default void close() {
     for (Parameter p : parameters()) {
       p.close();
+    }
+    for (Buffer b : buffers()) {
+      b.value().close();
     }
   }
 }
