@@ -21,5 +21,5 @@ esac
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for s in "${sweeps[@]}"; do
   echo
-  java -Xmx12g -Djava.util.logging.config.file=/dev/null -cp "$jar" org.mtl4j.benchmarks.ScalingReport "$s" "$rounds" "$threads" 2>/dev/null
+  java -Xmx12g -Djava.util.logging.config.file=/dev/null -cp "$jar" org.mtl4j.benchmarks.ScalingReport "$s" "$rounds" "$threads"
 done
