@@ -144,6 +144,15 @@ public final class EpochDriver {
 
   /** Trains from scratch, or continues from {@code resume} when not null. */
   public Outcome run(int trainSize, Split validation, Checkpoint resume, StepExecutor steps) {
+    return run(trainSize, validation, resume, steps, () -> {});
+  }
+
+  /**
+   * As {@link #run(int, Split, Checkpoint, StepExecutor)}, calling {@code accepted} once {@code
+   * resume} (if any) has been restored, before the first epoch.
+   */
+  public Outcome run(
+      int trainSize, Split validation, Checkpoint resume, StepExecutor steps, Runnable accepted) {
     List<Task> tasks = net.tasks();
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
@@ -159,6 +168,7 @@ public final class EpochDriver {
       step = resume.step();
       message("resumed after epoch " + startEpoch + " (step " + step + ")");
     }
+    accepted.run();
     for (TrainingListener l : listeners) {
       l.started(
           epochs,
