@@ -17,8 +17,8 @@ public final class RunNames {
   private static final String RULE =
       "expected 1 to "
           + MAX_LENGTH
-          + " letters, digits, '.', '-', '_', starting with a letter or digit (one folder name:"
-          + " no spaces, separators, '.' or '..')";
+          + " letters, digits, '.', '-', '_' (one folder name: no spaces, separators, '.' or"
+          + " '..')";
 
   private RunNames() {}
 
@@ -27,7 +27,10 @@ public final class RunNames {
     if (name == null) {
       return Optional.of("no run name; " + RULE);
     }
-    if (name.length() <= MAX_LENGTH && name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+    if (name.length() <= MAX_LENGTH
+        && name.matches("[A-Za-z0-9._-]+")
+        && !name.equals(".")
+        && !name.equals("..")) {
       return Optional.empty();
     }
     return Optional.of("'" + Excerpt.of(name) + "' is not a run name; " + RULE);
