@@ -215,9 +215,12 @@ class RunFolderTest {
   @Test
   void aReplacingRunThatFailsNeverLeavesTheOldReportsBesideItsCheckpoint() throws IOException {
     Path run = trained(2);
-    String diverging = Configs.customers(tmp.resolve("runs"), 3).replace("lr: 0.01", "lr: 1.0e30");
+    String diverging =
+        Configs.customers(tmp.resolve("runs"), 3)
+            .replace("{name: adam, lr: 0.01}", "{name: sgd, lr: 1000000.0}");
     CliRun r = CliRun.of("train", "-c", config(diverging).toString(), "--overwrite", "-q");
     assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("the loss of task spend became"), r.err());
     for (String old : List.of("summary.json", "metrics.csv", "curves.png")) {
       assertFalse(Files.exists(run.resolve(old)), old + " of the replaced run is still there");
     }
