@@ -243,4 +243,38 @@ class CheckpointStoreTest {
     assertEquals(
         List.of(1, 2, 3), store.load(dir).history().stream().map(EpochRecord::epoch).toList());
   }
+
+  @Test
+  void aReaderDuringTrainingAlwaysFindsACompleteCheckpoint() throws Exception {
+    store.save(dir, withHistory(1));
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int e = 2; e <= 30; e++) {
+                  new CheckpointStore().save(dir, withHistory(e));
+                  Thread.sleep(15); // an epoch of training
+                }
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              } finally {
+                done.set(true);
+              }
+            });
+    writer.start();
+    int loads = 0;
+    int lastEpoch = 0;
+    while (!done.get()) {
+      Checkpoint c = new CheckpointStore().load(dir);
+      assertTrue(c.epoch() >= lastEpoch, "went back from " + lastEpoch + " to " + c.epoch());
+      assertEquals(c.epoch(), c.history().size());
+      lastEpoch = c.epoch();
+      loads++;
+    }
+    writer.join();
+    assertTrue(loads > 5, "only " + loads + " loads");
+    assertEquals(30, new CheckpointStore().load(dir).epoch());
+  }
 }
