@@ -100,9 +100,6 @@ final class CheckpointFields {
       throw error("preprocessing", pre, "an object with input_size");
     }
     long inputSize = integer(pre, "input_size", "preprocessing.input_size", 1, MAX_INPUT_SIZE);
-    if (pre.has("format") && !"csv".equals(pre.get("format").asText())) {
-      throw error("preprocessing.format", pre.get("format"), "csv");
-    }
     if (pre.has("delimiter")) {
       JsonNode d = pre.get("delimiter");
       if (!d.isTextual() || d.asText().length() != 1) {

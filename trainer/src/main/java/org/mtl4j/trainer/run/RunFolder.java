@@ -45,11 +45,17 @@ public final class RunFolder implements AutoCloseable {
   private final Path dir;
   private final FileChannel channel;
   private final FileLock lock;
+  private final Path created;
 
-  private RunFolder(Path dir, FileChannel channel, FileLock lock) {
+  /**
+   * @param created the outermost folder {@link #open} created (the run folder or an ancestor), or
+   *     null: removed again on {@link #close} when the run wrote nothing
+   */
+  private RunFolder(Path dir, FileChannel channel, FileLock lock, Path created) {
     this.dir = dir;
     this.channel = channel;
     this.lock = lock;
+    this.created = created;
   }
 
   /**
@@ -58,8 +64,7 @@ public final class RunFolder implements AutoCloseable {
    * @throws RunFolderException naming the value and the rule it breaks
    */
   public static Path resolve(String output, String name) {
-    RunNames.problem(name)
-        .ifPresent(p -> fail("run name " + p.substring(0, 1).toLowerCase() + p.substring(1)));
+    RunNames.problem(name).ifPresent(p -> fail("name: " + p));
     if (output == null || output.isEmpty()) {
       throw new RunFolderException("output: empty; expected the folder that holds run folders");
     }
@@ -128,6 +133,10 @@ public final class RunFolder implements AutoCloseable {
                 + " only into a real folder it created");
       }
     }
+    Path created = null;
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+      created = p;
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -166,7 +175,7 @@ public final class RunFolder implements AutoCloseable {
                   : "")
               + "); wait for it to finish or train under another --name");
     }
-    RunFolder f = new RunFolder(dir, ch, lock);
+    RunFolder f = new RunFolder(dir, ch, lock, created);
     try {
       byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
       ch.truncate(0);
@@ -273,9 +282,26 @@ public final class RunFolder implements AutoCloseable {
     }
   }
 
-  /** Releases the lock (the lock file stays: removing it would race with the next writer). */
+  /**
+   * Releases the lock. The lock file stays (removing it would race with the next writer), except
+   * when this run created the folder and wrote nothing there (a run refused for its data): then the
+   * folder, and the output folders created for it, are removed again, the lock file first while it
+   * is still held.
+   */
   @Override
   public void close() {
+    if (created != null && isEmpty()) {
+      try {
+        Files.deleteIfExists(dir.resolve(FileManifest.FILE));
+        Files.deleteIfExists(dir.resolve(LOCK));
+        Path stop = created.getParent();
+        for (Path p = dir.toAbsolutePath(); p != null && !p.equals(stop); p = p.getParent()) {
+          Files.delete(p);
+        }
+      } catch (IOException ignored) {
+        // not empty after all (someone else wrote there): leave it
+      }
+    }
     try {
       if (lock.isValid()) {
         lock.release();

@@ -232,10 +232,9 @@ public final class Trainer {
               List.of(),
               Double.NaN,
               null);
-      if (baselines && outcome.stopReason() != StopReason.CANCELLED) {
-        if (writes) {
-          folder.record("baselines/");
-        }
+      if (baselines && outcome.stopReason() != StopReason.CANCELLED && writes) {
+        // (a check with --epochs 0 of a folder holding a run leaves its baselines alone too)
+        folder.record("baselines/");
         result = withBaselines(result, backend, data, tv, pre);
       }
       if (affinity != null) {
