@@ -53,14 +53,14 @@ def read_safetensors(path):
 
 
 def load(path):
-    """checkpoint.json and the weights of a run folder or checkpoint folder (format 2)."""
+    """checkpoint.json and the weights of a run folder or checkpoint folder (format 2 or 3)."""
     folder = os.path.join(path, "checkpoint") if os.path.isdir(os.path.join(path, "checkpoint")) else path
     with open(os.path.join(folder, "checkpoint.json")) as f:
         meta = json.load(f)
-    if meta.get("format") != FORMAT or meta.get("format_version") != 2:
+    if meta.get("format") != FORMAT or meta.get("format_version") not in (2, 3):
         raise ValueError(
             f"{folder}: format {meta.get('format')!r} version {meta.get('format_version')!r}; this loader"
-            f" reads {FORMAT} version 2 (resume a format-1 run with mtl4j to rewrite it)")
+            f" reads {FORMAT} versions 2 and 3 (resume a format-1 run with mtl4j to rewrite it)")
     strategy = meta["model"]["strategy"]
     if strategy not in NETWORK_MODULES:
         raise ValueError(f"{folder}: strategy {strategy!r}; this loader builds {sorted(NETWORK_MODULES)}")

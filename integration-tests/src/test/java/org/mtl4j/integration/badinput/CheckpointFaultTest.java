@@ -55,6 +55,10 @@ class CheckpointFaultTest {
     return dst;
   }
 
+  private static String data() {
+    return CliRun.repoRoot().resolve("examples/data/customers.csv").toString();
+  }
+
   private static Path weights(Path run) throws IOException {
     try (Stream<Path> s = Files.walk(run)) {
       return s.filter(p -> p.getFileName().toString().startsWith("weights-e")).findFirst().get();
@@ -63,7 +67,7 @@ class CheckpointFaultTest {
 
   @Test
   void intactCheckpointEvaluates() {
-    CliRun r = CliRun.of("evaluate", good.toString(), "-q");
+    CliRun r = CliRun.of("evaluate", good.toString(), "--data", data(), "-q");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.out().contains("churn"), r.out());
   }
@@ -75,7 +79,7 @@ class CheckpointFaultTest {
     byte[] b = Files.readAllBytes(w);
     b[b.length - 3] ^= 0x10;
     Files.write(w, b);
-    CliRun r = CliRun.of("evaluate", run.toString(), "-q");
+    CliRun r = CliRun.of("evaluate", run.toString(), "--data", data(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains(w.getFileName().toString()), r.err());
     assertTrue(r.err().contains("SHA-256") && r.err().contains("corrupt"), r.err());
@@ -90,7 +94,7 @@ class CheckpointFaultTest {
     byte[] b = Files.readAllBytes(w);
     byte[] cut = java.util.Arrays.copyOf(b, b.length / 2);
     Files.write(w, cut);
-    CliRun r = CliRun.of("evaluate", run.toString(), "-q");
+    CliRun r = CliRun.of("evaluate", run.toString(), "--data", data(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains(w.getFileName().toString()), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
@@ -120,7 +124,7 @@ class CheckpointFaultTest {
     try (Stream<Path> s = Files.walk(run)) {
       Files.delete(s.filter(p -> p.endsWith("checkpoint.json")).findFirst().get());
     }
-    CliRun r = CliRun.of("evaluate", run.toString(), "-q");
+    CliRun r = CliRun.of("evaluate", run.toString(), "--data", data(), "-q");
     assertEquals(2, r.exitCode(), r.toString());
     assertTrue(r.err().contains("no checkpoint.json"), r.err());
   }

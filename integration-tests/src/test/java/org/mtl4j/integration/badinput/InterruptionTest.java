@@ -141,7 +141,13 @@ class InterruptionTest {
         r.err());
     assertArrayEquals(weights, Files.readAllBytes(ckpt.resolve("weights-e1.safetensors")));
     assertEquals(meta, Files.readString(ckpt.resolve("checkpoint.json")));
-    CliRun eval = CliRun.of("evaluate", out.resolve("customers").toString(), "-q");
+    CliRun eval =
+        CliRun.of(
+            "evaluate",
+            out.resolve("customers").toString(),
+            "--data",
+            CliRun.repoRoot().resolve("examples/data/customers.csv").toString(),
+            "-q");
     assertEquals(0, eval.exitCode(), eval.toString());
   }
 }

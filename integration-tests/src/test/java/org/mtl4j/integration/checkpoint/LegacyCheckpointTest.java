@@ -68,7 +68,8 @@ class LegacyCheckpointTest {
 
   @Test
   void evaluatesToTheScoresRecordedWhenItWasWritten() {
-    CliRun r = CliRun.of("evaluate", run.toString(), "-q");
+    CliRun r =
+        CliRun.of("evaluate", run.toString(), "--data", tmp.resolve("legacy.csv").toString(), "-q");
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals(0.5172, score(r.out(), "flag", "accuracy"), 1e-9);
     assertEquals(0.5865, score(r.out(), "flag", "auc"), 1e-9);
@@ -106,8 +107,8 @@ class LegacyCheckpointTest {
     assertEquals(0, r.exitCode(), r.toString());
     Path ckpt = run.resolve("checkpoint");
     assertTrue(
-        Files.readString(ckpt.resolve("checkpoint.json")).contains("\"format_version\" : 2"),
-        "rewritten in format 2");
+        Files.readString(ckpt.resolve("checkpoint.json")).contains("\"format_version\" : 3"),
+        "rewritten in format 3");
     Checkpoint resumed = new CheckpointStore().load(ckpt);
     assertEquals(3, resumed.epoch());
     Map<String, SafeTensors.Entry> expected =

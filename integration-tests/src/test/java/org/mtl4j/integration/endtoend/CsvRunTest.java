@@ -85,7 +85,13 @@ class CsvRunTest {
 
   @Test
   void evaluateReproducesTheTrainingRunsTestMetrics() {
-    CliRun eval = CliRun.of("evaluate", runDir.toString(), "-q");
+    CliRun eval =
+        CliRun.of(
+            "evaluate",
+            runDir.toString(),
+            "--data",
+            CliRun.repoRoot().resolve("examples/data/customers.csv").toString(),
+            "-q");
     assertEquals(0, eval.exitCode(), eval.toString());
     for (String task : List.of("churn", "spend")) {
       String trained = scoreLine(train.out(), task);

@@ -51,7 +51,7 @@ public final class AffinityReportWriter {
   }
 
   private static void writeAtomically(Path target, FileWriter w) throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     w.write(tmp);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.mtl4j.api.optim.Optimizer;
+import org.mtl4j.trainer.config.Excerpt;
 import org.mtl4j.trainer.data.Sha256;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
@@ -40,11 +42,17 @@ import org.mtl4j.trainer.metrics.EpochRecord;
 public final class CheckpointStore {
   public static final String METADATA = "checkpoint.json";
 
+  /** The training history, one JSON epoch record a line, appended after each epoch. */
+  public static final String HISTORY = "history.jsonl";
+
   /** The {@code format} of checkpoint.json from version 2 on. */
   public static final String FORMAT = "mtl4j-checkpoint";
 
+  /** The largest checkpoint.json read (the history lives in {@link #HISTORY}). */
+  static final long MAX_METADATA_BYTES = 16L << 20;
+
   /** The version written. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** The {@code format} of the first version, which had no {@code format_version}. */
   static final String FORMAT_1 = "mtl4j-checkpoint-1";
@@ -60,6 +68,8 @@ public final class CheckpointStore {
       Files.createDirectories(dir);
       String wName = "weights-e" + c.epoch() + ".safetensors";
       String oName = "optimizer-e" + c.epoch() + ".safetensors";
+      JsonNode previous = previous(dir);
+      FileManifest.record(dir, wName, oName, HISTORY, METADATA);
       PyTorchLayout.Stored stored = PyTorchLayout.store(c.weights());
       SafeTensors.write(
           dir.resolve(wName),
@@ -104,10 +114,17 @@ public final class CheckpointStore {
       meta.put("tensors", stored.mappings());
       meta.put("tasks", c.tasks());
       meta.put("preprocessing", c.preprocessing());
-      meta.put("history", c.history());
+      meta.put("history", HistoryLog.append(dir.resolve(HISTORY), c.history(), previous));
       meta.put("config", c.configYaml());
       AtomicFiles.write(dir.resolve(METADATA), JSON.writeValueAsBytes(meta));
-      deleteStale(dir, wName, oName);
+      deleteStale(
+          dir,
+          new HashSet<>(
+              List.of(
+                  wName,
+                  oName,
+                  previous.path("weights").path("file").asText(),
+                  previous.path("optimizer").path("file").asText())));
     } catch (IOException e) {
       throw new CheckpointException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
     }
@@ -124,13 +141,32 @@ public final class CheckpointStore {
     return model == null ? JSON.createObjectNode() : model;
   }
 
-  private static void deleteStale(Path dir, String keepW, String keepO) throws IOException {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*-e*.safetensors")) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (!n.equals(keepW) && !n.equals(keepO)) {
-          Files.deleteIfExists(p);
-        }
+  /**
+   * The checkpoint.json that {@link #save} replaces (its history position and tensor files), or an
+   * empty node when there is none or it cannot be read.
+   */
+  private static JsonNode previous(Path dir) {
+    Path f = dir.resolve(METADATA);
+    if (!Files.isRegularFile(f)) {
+      return JSON.createObjectNode();
+    }
+    try {
+      JsonNode m = JSON.readTree(f.toFile());
+      return m == null ? JSON.createObjectNode() : m;
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  /**
+   * Deletes the tensor files of earlier epochs that this run recorded writing, except {@code keep}:
+   * the new checkpoint's and the previous one's, so that a reader that has just read the previous
+   * checkpoint.json still finds its files. Links and unrecorded files are never touched.
+   */
+  private static void deleteStale(Path dir, Set<String> keep) throws IOException {
+    for (String n : FileManifest.names(dir)) {
+      if (n.matches("(weights|optimizer)-e\\d+\\.safetensors") && !keep.contains(n)) {
+        FileManifest.remove(dir, n);
       }
     }
   }
@@ -140,16 +176,63 @@ public final class CheckpointStore {
     return Files.isRegularFile(dir.resolve(METADATA));
   }
 
+  /**
+   * Loads the checkpoint in {@code dir}, every field range-checked and every tensor checked finite.
+   * A training process may replace the checkpoint meanwhile: when a tensor file that
+   * checkpoint.json named is gone because a newer checkpoint.json replaced it, the newer one is
+   * read (a few times at most).
+   */
   public Checkpoint load(Path dir) {
     Path metaFile = dir.resolve(METADATA);
+    for (int attempt = 1; ; attempt++) {
+      byte[] before = readMetadata(dir, metaFile);
+      try {
+        return load(dir, metaFile, before);
+      } catch (CheckpointException e) {
+        if (attempt >= 3 || java.util.Arrays.equals(before, readMetadata(dir, metaFile))) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static byte[] readMetadata(Path dir, Path metaFile) {
     if (!Files.isRegularFile(metaFile)) {
       throw new CheckpointException(dir + ": no " + METADATA + " (not a checkpoint folder)");
     }
     try {
-      JsonNode m = JSON.readTree(metaFile.toFile());
+      long size = Files.size(metaFile);
+      if (size > MAX_METADATA_BYTES) {
+        throw new CheckpointException(
+            metaFile
+                + ": "
+                + size
+                + " bytes; a checkpoint.json holds at most "
+                + MAX_METADATA_BYTES);
+      }
+      return Files.readAllBytes(metaFile);
+    } catch (IOException e) {
+      throw new CheckpointException(metaFile + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private Checkpoint load(Path dir, Path metaFile, byte[] metaBytes) {
+    try {
+      JsonNode m = JSON.readTree(metaBytes);
+      if (m == null || !m.isObject()) {
+        throw new CheckpointException(metaFile + ": not a JSON object");
+      }
       int version = version(m, metaFile);
+      CheckpointFields fields = new CheckpointFields(metaFile);
+      fields.counters(m);
+      fields.tasks(m.get("tasks"));
+      fields.preprocessing(m.get("preprocessing"));
       SafeTensors.Content w = verified(dir, m.path("weights"), metaFile);
       Map<String, SafeTensors.Entry> weights = w.tensors();
+      Map<String, float[]> wData = new LinkedHashMap<>();
+      weights.forEach((k, v) -> wData.put(k, v.data()));
+      CheckpointFields.requireFinite(
+          dir.resolve(m.path("weights").path("file").asText()), "weights", wData);
       if (version >= 2) {
         Map<String, PyTorchLayout.Mapping> mappings =
             JSON.convertValue(
@@ -165,6 +248,8 @@ public final class CheckpointStore {
       SafeTensors.Content opt = verified(dir, m.path("optimizer"), metaFile);
       Map<String, float[]> optState = new LinkedHashMap<>();
       opt.tensors().forEach((k, v) -> optState.put(k, v.data()));
+      CheckpointFields.requireFinite(
+          dir.resolve(m.path("optimizer").path("file").asText()), "optimizer", optState);
       SafeTensors.IntEntry steps = opt.integers().get(Optimizer.STEPS);
       if (steps != null) {
         if (steps.data().length != 1) {
@@ -177,7 +262,9 @@ public final class CheckpointStore {
           JSON.convertValue(
               m.path("weighting_state"), new TypeReference<Map<String, double[]>>() {});
       List<EpochRecord> history =
-          JSON.convertValue(m.path("history"), new TypeReference<List<EpochRecord>>() {});
+          version >= 3
+              ? HistoryLog.read(dir, m.path("history"), fields)
+              : JSON.convertValue(m.path("history"), new TypeReference<List<EpochRecord>>() {});
       List<Checkpoint.TaskInfo> tasks =
           JSON.convertValue(m.path("tasks"), new TypeReference<List<Checkpoint.TaskInfo>>() {});
       Map<String, Object> pre =
@@ -198,7 +285,8 @@ public final class CheckpointStore {
           best.isNumber() ? best.asDouble() : Double.NaN,
           m.path("bad_epochs").asInt());
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckpointException(metaFile + ": cannot be read: " + e.getMessage(), e);
+      throw new CheckpointException(
+          metaFile + ": cannot be read: " + Excerpt.of(e.getMessage()), e);
     }
   }
 

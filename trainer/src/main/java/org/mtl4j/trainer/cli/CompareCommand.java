@@ -203,7 +203,8 @@ final class CompareCommand implements Callable<Integer> {
         methods,
         seedList,
         cell -> {
-          Trainer t = Mtl4j.trainer(cell);
+          // a cell the comparison's manifest does not hold is unfinished: its folder is replaced
+          Trainer t = Mtl4j.trainer(cell).overwrite(true);
           if (!run.quiet) {
             t.addListener(
                 new ConsoleProgress(

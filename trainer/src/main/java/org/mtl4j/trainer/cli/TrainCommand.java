@@ -11,10 +11,13 @@ import java.util.concurrent.Callable;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.config.RunNames;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.distributed.DistributedTraining;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.report.RunReporter;
+import org.mtl4j.trainer.training.ReportsNotWrittenException;
 import org.mtl4j.trainer.training.SeedStatistics;
 import org.mtl4j.trainer.training.Trainer;
 import org.mtl4j.trainer.training.TrainingResult;
@@ -73,6 +76,13 @@ final class TrainCommand implements Callable<Integer> {
   String name;
 
   @Option(
+      names = "--overwrite",
+      description =
+          "replace the run the run folder already holds (its recorded files are removed);"
+              + " without it a new run into a folder holding one is refused")
+  boolean overwrite;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "DIR",
       description = "override output")
@@ -109,9 +119,14 @@ final class TrainCommand implements Callable<Integer> {
       c = Mtl4j.readConfig(config != null ? config : Cli.defaultConfig());
     }
     if (epochs != null) {
-      if (epochs < 0) {
+      if (epochs < 0 || epochs > TrainingConfig.MAX_EPOCHS) {
         throw new ConfigException(
-            List.of("--epochs: '" + epochs + "' is not an integer >= 0 (0: set up, do not train)"));
+            List.of(
+                "--epochs: '"
+                    + epochs
+                    + "' is not an integer from 0 to "
+                    + TrainingConfig.MAX_EPOCHS
+                    + " (0: set up, do not train)"));
       }
       c = c.withTraining(c.training().withEpochs(epochs));
     }
@@ -126,6 +141,11 @@ final class TrainCommand implements Callable<Integer> {
       Cli.requireEpochsLeft(resume, c);
     }
     if (name != null) {
+      RunNames.problem(name)
+          .ifPresent(
+              p -> {
+                throw new UserErrors.UsageException("--name: " + p);
+              });
       c = c.withName(name);
     }
     if (output != null) {
@@ -158,8 +178,18 @@ final class TrainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** Trains; when the reports cannot be written, prints the results before the error. */
   private TrainingResult train(Mtl4jConfig c, Path resumeFrom) {
-    Trainer trainer = Mtl4j.trainer(c);
+    try {
+      return trainOnce(c, resumeFrom);
+    } catch (ReportsNotWrittenException e) {
+      printResult(e.result(), c);
+      throw e;
+    }
+  }
+
+  private TrainingResult trainOnce(Mtl4jConfig c, Path resumeFrom) {
+    Trainer trainer = Mtl4j.trainer(c).overwrite(overwrite);
     List<String> tasks = c.tasks().stream().map(TaskConfig::name).toList();
     trainer.addListener(
         new ConsoleProgress(System.out, System.console() != null, run.quiet, tasks));

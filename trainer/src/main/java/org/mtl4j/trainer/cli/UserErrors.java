@@ -4,6 +4,8 @@ import org.mtl4j.api.options.OptionsException;
 import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.data.DataException;
+import org.mtl4j.trainer.run.RunFolderException;
+import org.mtl4j.trainer.training.ReportsNotWrittenException;
 import org.mtl4j.trainer.training.TrainingDivergedException;
 
 /** Which exceptions are the user's to fix (exit code 2, message only) rather than our bugs. */
@@ -16,6 +18,8 @@ final class UserErrors {
         || t instanceof DataException
         || t instanceof CheckpointException
         || t instanceof TrainingDivergedException
+        || t instanceof RunFolderException
+        || t instanceof ReportsNotWrittenException
         || t instanceof UsageException;
   }
 

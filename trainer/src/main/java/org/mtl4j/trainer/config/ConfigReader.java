@@ -127,8 +127,8 @@ public final class ConfigReader {
     Fields f = new Fields(root, "", errors);
     f.allowOnly(ROOT_KEYS);
     String name = f.string("name", defaultName);
-    if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
-      f.error("name", "'" + name + "' is not a folder name of letters, digits, '.', '-', '_'");
+    if (name != null) {
+      RunNames.problem(name).ifPresent(p -> f.error("name", p));
     }
     String backend = f.string("backend", "auto");
     if (backend != null && !backend.equals("auto") && !catalog.backends().contains(backend)) {
@@ -427,7 +427,7 @@ public final class ConfigReader {
 
   private TrainingConfig training(Fields f, List<TaskConfig> tasks) {
     f.allowOnly(ordered("epochs", "batch_size", "validation_split", "early_stopping"));
-    int epochs = f.integer("epochs", 5, 1, 1_000_000);
+    int epochs = f.integer("epochs", 5, 1, TrainingConfig.MAX_EPOCHS);
     int batch = f.integer("batch_size", 256, 1, 1 << 20);
     double split = f.number("validation_split", 0.1, 0, 1, true);
     EarlyStoppingConfig es = null;

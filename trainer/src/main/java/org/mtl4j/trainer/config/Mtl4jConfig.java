@@ -90,4 +90,9 @@ public record Mtl4jConfig(
     return new Mtl4jConfig(
         name, backend, seed, data, tasks, m, weighting, optimizer, training, output, analysis);
   }
+
+  public Mtl4jConfig withData(DataConfig d) {
+    return new Mtl4jConfig(
+        name, backend, seed, d, tasks, model, weighting, optimizer, training, output, analysis);
+  }
 }

@@ -13,6 +13,8 @@ import java.io.Serializable;
 public record TrainingConfig(
     int epochs, int batchSize, double validationSplit, EarlyStoppingConfig earlyStopping)
     implements Serializable {
+  /** The most epochs a run may train ({@code training.epochs}, {@code --epochs}). */
+  public static final int MAX_EPOCHS = 1_000_000;
 
   public TrainingConfig withEpochs(int e) {
     return new TrainingConfig(e, batchSize, validationSplit, earlyStopping);

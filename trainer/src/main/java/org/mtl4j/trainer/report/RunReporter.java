@@ -24,6 +24,10 @@ public final class RunReporter {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** The files {@link #writeAffinity} writes. */
+  public static final List<String> AFFINITY_FILES =
+      List.of("affinity.csv", "affinity.png", "conflict.png", "affinity.json");
+
   public void writeConfig(Path runDir, String configYaml) {
     try {
       Files.createDirectories(runDir);
@@ -73,13 +77,8 @@ public final class RunReporter {
   public void writeAffinity(Path runDir, AffinityOutcome a) {
     AffinityReportWriter.write(a.report(), a.statistics(), runDir);
     try {
-      Path tmp = runDir.resolve("affinity.json.tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(a.statistics().toMap()));
-      Files.move(
-          tmp,
-          runDir.resolve("affinity.json"),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(
+          runDir.resolve("affinity.json"), JSON.writeValueAsBytes(a.statistics().toMap()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + runDir.resolve("affinity.json"), e);
     }

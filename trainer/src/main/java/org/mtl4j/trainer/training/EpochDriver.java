@@ -144,6 +144,15 @@ public final class EpochDriver {
 
   /** Trains from scratch, or continues from {@code resume} when not null. */
   public Outcome run(int trainSize, Split validation, Checkpoint resume, StepExecutor steps) {
+    return run(trainSize, validation, resume, steps, () -> {});
+  }
+
+  /**
+   * As {@link #run(int, Split, Checkpoint, StepExecutor)}, calling {@code accepted} once {@code
+   * resume} (if any) has been restored, before the first epoch.
+   */
+  public Outcome run(
+      int trainSize, Split validation, Checkpoint resume, StepExecutor steps, Runnable accepted) {
     List<Task> tasks = net.tasks();
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
@@ -159,6 +168,7 @@ public final class EpochDriver {
       step = resume.step();
       message("resumed after epoch " + startEpoch + " (step " + step + ")");
     }
+    accepted.run();
     for (TrainingListener l : listeners) {
       l.started(
           epochs,
@@ -205,9 +215,10 @@ public final class EpochDriver {
       history.add(rec);
       boolean stop = stopping.update(val);
       if (checkpointDir != null) {
-        store.save(
-            checkpointDir,
-            state.snapshot(epoch + 1, step, history, stopping.best(), stopping.badEpochs()));
+        Checkpoint snapshot =
+            state.snapshot(epoch + 1, step, history, stopping.best(), stopping.badEpochs());
+        requireFiniteWeights(snapshot, epoch);
+        store.save(checkpointDir, snapshot);
       }
       for (TrainingListener l : listeners) {
         l.epoch(rec);
@@ -224,6 +235,36 @@ public final class EpochDriver {
       }
     }
     return new Outcome(history, StopReason.COMPLETED);
+  }
+
+  /**
+   * A checkpoint never holds non-finite weights: when a step left a NaN or infinity in a parameter
+   * although its loss was finite, training stops here and the previous checkpoint stays the last
+   * good one.
+   */
+  private void requireFiniteWeights(Checkpoint c, int epoch) {
+    for (Map.Entry<String, org.mtl4j.trainer.checkpoint.SafeTensors.Entry> e :
+        c.weights().entrySet()) {
+      for (float v : e.getValue().data()) {
+        if (!Float.isFinite(v)) {
+          throw new TrainingDivergedException(
+              "parameter "
+                  + e.getKey()
+                  + " became "
+                  + v
+                  + " during epoch "
+                  + (epoch + 1)
+                  + "; training stopped and "
+                  + (epoch == 0
+                      ? "no checkpoint was written"
+                      : "the last good checkpoint (epoch "
+                          + epoch
+                          + ") was kept in "
+                          + checkpointDir)
+                  + ". Try a lower optimizer.lr or optimizer.clip_norm.");
+        }
+      }
+    }
   }
 
   private void message(String text) {

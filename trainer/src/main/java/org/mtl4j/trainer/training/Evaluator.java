@@ -23,6 +23,9 @@ import org.mtl4j.trainer.metrics.TaskScores;
 /**
  * Scores a network on a split: each task's mean loss over labelled examples (in training units, on
  * standardised regression targets) and its metrics (in original units, see {@link TargetScaling}).
+ * A task whose network output holds a NaN or an infinity on the split gets NaN for every metric: a
+ * metric such as accuracy would otherwise count NaN scores as negatives and report a plausible
+ * number for a broken model.
  */
 public final class Evaluator {
   private final ComputeBackend backend;
@@ -46,6 +49,7 @@ public final class Evaluator {
     }
     double[] lossSum = new double[tasks.size()];
     double[] labelled = new double[tasks.size()];
+    boolean[] nonFinite = new boolean[tasks.size()];
     int[] order = new int[split.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -76,6 +80,7 @@ public final class Evaluator {
           TargetScaling scaling = split.examples().scaling();
           float[] host = scaling.unscale(task.name(), backend.toHost(o.value()), n);
           float[] targets = scaling.unscale(task.name(), assembler.hostTargets(n, task.name()), n);
+          nonFinite[t] |= !allFinite(host);
           for (Metric.Accumulator a : acc.get(t)) {
             a.add(host, targets, mask, n);
           }
@@ -86,12 +91,22 @@ public final class Evaluator {
     for (int t = 0; t < tasks.size(); t++) {
       Map<String, Double> m = new LinkedHashMap<>();
       for (int k = 0; k < tasks.get(t).metrics().size(); k++) {
-        m.put(tasks.get(t).metrics().get(k), acc.get(t).get(k).value());
+        // a metric over NaN or infinite predictions is NaN, never a score that looks real
+        m.put(tasks.get(t).metrics().get(k), nonFinite[t] ? Double.NaN : acc.get(t).get(k).value());
       }
       result.put(
           tasks.get(t).name(),
           new TaskScores(labelled[t] > 0 ? lossSum[t] / labelled[t] : Double.NaN, m));
     }
     return result;
+  }
+
+  private static boolean allFinite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

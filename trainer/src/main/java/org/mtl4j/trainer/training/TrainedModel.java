@@ -54,6 +54,17 @@ public final class TrainedModel implements AutoCloseable {
                               + ": task "
                               + info.name()
                               + " of the checkpoint is not in its config"));
+      if (!tc.type().configName().equals(info.type())) {
+        throw new CheckpointException(
+            dir
+                + ": task "
+                + info.name()
+                + " was trained as "
+                + info.type()
+                + ", the config makes it "
+                + tc.type().configName()
+                + "; a checkpoint is used with the task types it was trained for");
+      }
       tasks.add(TaskFactory.build(tc, info.outputSize()));
     }
     ComputeBackend backend = backends.open(config.backend()).backend();

@@ -1,9 +1,6 @@
 package org.mtl4j.trainer.training;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +17,9 @@ import org.mtl4j.trainer.analysis.AffinityOutcome;
 import org.mtl4j.trainer.analysis.AffinityReport;
 import org.mtl4j.trainer.analysis.AffinityStatistics;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
+import org.mtl4j.trainer.checkpoint.CheckpointException;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.checkpoint.FileManifest;
 import org.mtl4j.trainer.config.ConfigWriter;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
@@ -31,6 +30,8 @@ import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.report.RunReporter;
+import org.mtl4j.trainer.run.RunFolder;
+import org.mtl4j.trainer.run.RunFolderException;
 
 /**
  * Trains the configured multi-task model end to end: loads the data, opens the backend, builds the
@@ -51,6 +52,7 @@ public final class Trainer {
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private volatile boolean testEachEpoch;
+  private volatile boolean overwrite;
 
   public Trainer(
       Mtl4jConfig config,
@@ -102,6 +104,15 @@ public final class Trainer {
     return Path.of(config.output(), config.name());
   }
 
+  /**
+   * Whether a new run may replace a run its folder already holds ({@code --overwrite}); off by
+   * default, when such a run is refused (and {@code epochs: 0} writes nothing there).
+   */
+  public Trainer overwrite(boolean on) {
+    overwrite = on;
+    return this;
+  }
+
   /** Trains from scratch. */
   public TrainingResult train() {
     return train(null, false);
@@ -109,13 +120,39 @@ public final class Trainer {
 
   /**
    * Trains, optionally continuing from a checkpoint folder (or a run folder holding one) and
-   * optionally followed by single-task baselines.
+   * optionally followed by single-task baselines. The run folder is locked for the whole run
+   * ({@link RunFolder}).
+   *
+   * @throws RunFolderException when the folder is in use, cannot be written, or holds a run that
+   *     this new one would replace without {@link #overwrite}
+   * @throws ReportsNotWrittenException when training ended but its reports could not be written; it
+   *     carries the result
    */
   public TrainingResult train(Path resumeFrom, boolean baselines) {
     cancelled.set(false);
+    try (RunFolder folder = RunFolder.open(config.output(), config.name())) {
+      return train(folder, resumeFrom, baselines);
+    }
+  }
+
+  private TrainingResult train(RunFolder folder, Path resumeFrom, boolean baselines) {
     Checkpoint resume = null;
     if (resumeFrom != null) {
       resume = new CheckpointStore().load(checkpointDir(resumeFrom));
+    }
+    Path runDir = folder.dir();
+    // a new run into a folder holding one: refused, unless on purpose; --epochs 0 writes nothing
+    boolean writes = true;
+    if (resume == null && folder.holdsRun() && !overwrite) {
+      if (config.training().epochs() > 0) {
+        throw new RunFolderException(
+            runDir
+                + ": holds a run; a new run does not replace it: continue it with --resume "
+                + runDir
+                + ", train under another --name, or replace it with --overwrite");
+      }
+      writes = false;
+      message(runDir + " holds a run: --epochs 0 checks the config and writes nothing there");
     }
     String yaml = new ConfigWriter().toYaml(config);
     Dataset data =
@@ -127,7 +164,6 @@ public final class Trainer {
             config.seed());
     Datasets.TrainValidation tv =
         Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
-    Path runDir = runDir();
     Path ckptDir = runDir.resolve("checkpoint");
     BackendFactory.Opened opened = backends.open(config.backend());
     try (ComputeBackend backend = opened.backend()) {
@@ -147,19 +183,35 @@ public final class Trainer {
       try (MultiTaskNetwork net =
               networks.network(config, data.inputLayout(), data.tasks(), backend);
           TaskWeighting weighting = networks.weighting(config, data.tasks(), backend)) {
-        // only now that data, backend and model are known to work is the old run replaced
-        if (resume == null) {
-          clearCheckpoint(ckptDir);
+        // only now that data, backend and model are known to work is an old run replaced
+        if (resume == null && writes) {
+          folder.clear();
         }
-        reporter.writeConfig(runDir, yaml);
+        if (writes) {
+          folder.record("checkpoint/");
+        }
         TrainingLoop loop =
             new TrainingLoop(
-                config, yaml, backend, net, weighting, listeners, cancelled, ckptDir, pre);
+                config,
+                yaml,
+                backend,
+                net,
+                weighting,
+                listeners,
+                cancelled,
+                writes ? ckptDir : null,
+                pre);
         if (testEachEpoch) {
           loop.reportTestEachEpoch(data.test());
         }
         try {
-          outcome = loop.run(tv.train(), tv.validation(), resume);
+          // the config is written once the checkpoint (if any) has been accepted
+          outcome =
+              loop.run(
+                  tv.train(),
+                  tv.validation(),
+                  resume,
+                  writes ? () -> writeConfig(folder, yaml) : () -> {});
         } finally {
           loop.close();
         }
@@ -180,7 +232,9 @@ public final class Trainer {
               List.of(),
               Double.NaN,
               null);
-      if (baselines && outcome.stopReason() != StopReason.CANCELLED) {
+      if (baselines && outcome.stopReason() != StopReason.CANCELLED && writes) {
+        // (a check with --epochs 0 of a folder holding a run leaves its baselines alone too)
+        folder.record("baselines/");
         result = withBaselines(result, backend, data, tv, pre);
       }
       if (affinity != null) {
@@ -193,11 +247,50 @@ public final class Trainer {
                 affinity,
                 analysisSeconds,
                 trainingSeconds);
-        reporter.writeAffinity(runDir, a);
         result = result.withAnalysis(a);
       }
-      reporter.write(runDir, taskNames(), mainMetrics(), result.history(), summary(result));
+      if (writes) {
+        writeReports(folder, result);
+      }
       return result;
+    }
+  }
+
+  private void writeConfig(RunFolder folder, String yaml) {
+    folder.record("config.yaml");
+    try {
+      reporter.writeConfig(folder.dir(), yaml);
+    } catch (UncheckedIOException e) {
+      throw new RunFolderException(
+          folder.dir().resolve("config.yaml")
+              + ": cannot be written ("
+              + RunFolder.reason(e.getCause())
+              + "); nothing was trained",
+          e);
+    }
+  }
+
+  /** The reports; when they cannot be written the result is kept and the error names where. */
+  private void writeReports(RunFolder folder, TrainingResult result) {
+    Path runDir = folder.dir();
+    try {
+      folder.record("metrics.csv", "summary.json", "curves.png");
+      if (result.analysis() != null) {
+        folder.record(RunReporter.AFFINITY_FILES.toArray(String[]::new));
+        reporter.writeAffinity(runDir, result.analysis());
+      }
+      reporter.write(runDir, taskNames(), mainMetrics(), result.history(), summary(result));
+    } catch (UncheckedIOException | RunFolderException e) {
+      Throwable cause = e.getCause();
+      String why = cause instanceof java.io.IOException io ? RunFolder.reason(io) : e.getMessage();
+      throw new ReportsNotWrittenException(
+          result,
+          runDir
+              + ": training finished but its reports (metrics.csv, summary.json, curves.png)"
+              + " could not be written ("
+              + why
+              + "); the results above are the run's, its checkpoint is in "
+              + runDir.resolve("checkpoint"));
     }
   }
 
@@ -209,6 +302,18 @@ public final class Trainer {
               config.data(),
               TargetScaling.asTrained(config.tasks(), m.checkpoint().preprocessing()),
               config.seed());
+      Object trained = m.checkpoint().preprocessing().get("input_size");
+      if (trained instanceof Number n && n.intValue() != data.inputSize()) {
+        throw new CheckpointException(
+            dir
+                + ": the model was trained on "
+                + n.intValue()
+                + " input features, the data to evaluate ("
+                + config.data().source()
+                + ") gives "
+                + data.inputSize()
+                + "; evaluate with data of the columns it was trained on");
+      }
       return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
     }
   }
@@ -279,13 +384,18 @@ public final class Trainer {
     if (t < 0) {
       throw new IllegalArgumentException("no task " + task + " in " + taskNames());
     }
-    Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
-    Datasets.TrainValidation tv =
-        Datasets.splitValidation(data.train(), config.training().validationSplit(), config.seed());
-    try (ComputeBackend backend = backends.open(config.backend()).backend()) {
-      Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
-      pre.put("input_size", data.inputSize());
-      return trainSingleTask(t, backend, data, tv, pre, listeners, runDir().resolve("baselines"));
+    try (RunFolder folder = RunFolder.open(config.output(), config.name())) {
+      Dataset data = datasets.load(config.data(), config.tasks(), config.seed());
+      Datasets.TrainValidation tv =
+          Datasets.splitValidation(
+              data.train(), config.training().validationSplit(), config.seed());
+      try (ComputeBackend backend = backends.open(config.backend()).backend()) {
+        Map<String, Object> pre = new LinkedHashMap<>(data.preprocessing());
+        pre.put("input_size", data.inputSize());
+        folder.record("baselines/");
+        return trainSingleTask(
+            t, backend, data, tv, pre, listeners, folder.dir().resolve("baselines"));
+      }
     }
   }
 
@@ -305,7 +415,14 @@ public final class Trainer {
     try (MultiTaskNetwork net =
             networks.network(single, data.inputLayout(), List.of(task), backend);
         TaskWeighting w = networks.weighting(single, List.of(task), backend)) {
-      clearCheckpoint(dir.resolve("checkpoint"));
+      try {
+        // a baseline folder holds only what mtl4j recorded writing there: the earlier baseline
+        FileManifest.removeAll(dir);
+        FileManifest.record(baselineDir, task.name() + "/");
+        FileManifest.record(dir, "config.yaml", "checkpoint/");
+      } catch (java.io.IOException e) {
+        throw new RunFolderException(dir + ": cannot be written (" + RunFolder.reason(e) + ")", e);
+      }
       reporter.writeConfig(dir, yaml);
       TrainingLoop loop =
           new TrainingLoop(
@@ -394,21 +511,5 @@ public final class Trainer {
   /** A checkpoint folder given either itself or the run folder holding {@code checkpoint/}. */
   public static Path checkpointDir(Path dir) {
     return CheckpointStore.exists(dir) ? dir : dir.resolve("checkpoint");
-  }
-
-  private static void clearCheckpoint(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(".safetensors") || n.equals(CheckpointStore.METADATA)) {
-          Files.delete(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear the old checkpoint in " + dir, e);
-    }
   }
 }

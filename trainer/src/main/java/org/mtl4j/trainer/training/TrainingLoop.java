@@ -104,7 +104,16 @@ public final class TrainingLoop {
 
   /** Trains from scratch, or continues from {@code resume} when not null. */
   public EpochDriver.Outcome run(Split train, Split validation, Checkpoint resume) {
-    return driver.run(train.size(), validation, resume, new LocalSteps(train));
+    return run(train, validation, resume, () -> {});
+  }
+
+  /**
+   * As {@link #run(Split, Split, Checkpoint)}, calling {@code accepted} once the checkpoint (if
+   * any) has been restored, before the first epoch: a run writes its config only then.
+   */
+  public EpochDriver.Outcome run(
+      Split train, Split validation, Checkpoint resume, Runnable accepted) {
+    return driver.run(train.size(), validation, resume, new LocalSteps(train), accepted);
   }
 
   /** One {@link TrainingStep} per mini-batch of the epoch's shuffle. */

@@ -63,12 +63,17 @@ class CheckpointStoreTest {
   }
 
   @Test
-  void aNewerCheckpointReplacesTheOlderFiles() throws Exception {
+  void aNewerCheckpointReplacesTheOlderFilesKeepingThePreviousOneForReaders() throws Exception {
     store.save(dir, checkpoint(1));
     store.save(dir, checkpoint(2));
+    // a reader that read checkpoint.json of epoch 1 just before the switch still finds its files
+    assertTrue(Files.exists(dir.resolve("weights-e1.safetensors")));
+    store.save(dir, checkpoint(3));
     assertFalse(Files.exists(dir.resolve("weights-e1.safetensors")));
+    assertFalse(Files.exists(dir.resolve("optimizer-e1.safetensors")));
     assertTrue(Files.exists(dir.resolve("weights-e2.safetensors")));
-    assertEquals(2, store.load(dir).epoch());
+    assertTrue(Files.exists(dir.resolve("weights-e3.safetensors")));
+    assertEquals(3, store.load(dir).epoch());
     try (var s = Files.list(dir)) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
     }
@@ -158,7 +163,7 @@ class CheckpointStoreTest {
 
     String json = Files.readString(dir.resolve(CheckpointStore.METADATA));
     assertTrue(json.contains("\"format\" : \"mtl4j-checkpoint\""), json);
-    assertTrue(json.contains("\"format_version\" : 2"), json);
+    assertTrue(json.contains("\"format_version\" : 3"), json);
 
     Checkpoint back = store.load(dir);
     assertEquals(held.keySet(), back.weights().keySet());
@@ -189,12 +194,87 @@ class CheckpointStoreTest {
     store.save(dir, checkpoint(1));
     Path meta = dir.resolve(CheckpointStore.METADATA);
     Files.writeString(
-        meta, Files.readString(meta).replace("\"format_version\" : 2", "\"format_version\" : 3"));
+        meta, Files.readString(meta).replace("\"format_version\" : 3", "\"format_version\" : 4"));
     CheckpointException e = assertThrows(CheckpointException.class, () -> store.load(dir));
     assertEquals(
         meta
-            + ": format is 'mtl4j-checkpoint' version 3; this mtl4j reads mtl4j-checkpoint-1 and"
-            + " mtl4j-checkpoint versions 2 to 2",
+            + ": format is 'mtl4j-checkpoint' version 4; this mtl4j reads mtl4j-checkpoint-1 and"
+            + " mtl4j-checkpoint versions 2 to 3",
         e.getMessage());
+  }
+
+  /** {@link #checkpoint} after {@code epochs} epochs with one history record each. */
+  private static Checkpoint withHistory(int epochs) {
+    Checkpoint c = checkpoint(epochs);
+    List<EpochRecord> h = new java.util.ArrayList<>();
+    for (int e = 1; e <= epochs; e++) {
+      h.add(new EpochRecord(e, Map.of("a", 1.0 / e), Map.of(), List.of(1.0), 1e-3, 0.5));
+    }
+    return new Checkpoint(
+        c.configYaml(),
+        c.seed(),
+        c.epoch(),
+        c.step(),
+        c.weights(),
+        c.optimizerState(),
+        c.weightingState(),
+        h,
+        c.tasks(),
+        c.preprocessing(),
+        c.bestScore(),
+        c.badEpochs());
+  }
+
+  @Test
+  void historyIsAppendedAndARecordBeyondTheCheckpointIsNeverRead() throws Exception {
+    store.save(dir, withHistory(1));
+    store.save(dir, withHistory(2));
+    Path h = dir.resolve(CheckpointStore.HISTORY);
+    assertEquals(2, Files.readAllLines(h).size());
+    String meta = Files.readString(dir.resolve(CheckpointStore.METADATA));
+    assertFalse(meta.contains("\"trainLoss\""), "the history is still in checkpoint.json");
+    // a run killed after appending epoch 3's record but before switching checkpoint.json
+    Files.writeString(h, "{\"epoch\":3,\"half\n", java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(2, store.load(dir).history().size());
+    store.save(dir, withHistory(3));
+    List<String> lines = Files.readAllLines(h);
+    assertEquals(3, lines.size(), lines.toString());
+    assertTrue(lines.get(2).startsWith("{\"epoch\":3,\"trainLoss\""), lines.get(2));
+    assertEquals(
+        List.of(1, 2, 3), store.load(dir).history().stream().map(EpochRecord::epoch).toList());
+  }
+
+  @Test
+  void aReaderDuringTrainingAlwaysFindsACompleteCheckpoint() throws Exception {
+    store.save(dir, withHistory(1));
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int e = 2; e <= 30; e++) {
+                  new CheckpointStore().save(dir, withHistory(e));
+                  Thread.sleep(15); // an epoch of training
+                }
+              } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+              } finally {
+                done.set(true);
+              }
+            });
+    writer.start();
+    int loads = 0;
+    int lastEpoch = 0;
+    while (!done.get()) {
+      Checkpoint c = new CheckpointStore().load(dir);
+      assertTrue(c.epoch() >= lastEpoch, "went back from " + lastEpoch + " to " + c.epoch());
+      assertEquals(c.epoch(), c.history().size());
+      lastEpoch = c.epoch();
+      loads++;
+    }
+    writer.join();
+    assertTrue(loads > 5, "only " + loads + " loads");
+    assertEquals(30, new CheckpointStore().load(dir).epoch());
   }
 }

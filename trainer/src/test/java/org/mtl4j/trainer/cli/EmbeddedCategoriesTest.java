@@ -111,7 +111,7 @@ class EmbeddedCategoriesTest {
       }
     }
 
-    String evaluated = run("evaluate", tmp.resolve("shops").toString());
+    String evaluated = run("evaluate", tmp.resolve("shops").toString(), "--data", csv.toString());
     assertEquals(acc, accuracy(evaluated, "kind"), 1e-9, "evaluate rebuilds the same network");
 
     Path preds = tmp.resolve("p.csv");

@@ -99,7 +99,7 @@ class MainTest {
 
     assertEquals(2, run("train", "-c", cfg.toString(), "--epochs", "-1", "-q"));
     assertEquals(
-        "mtl4j: --epochs: '-1' is not an integer >= 0 (0: set up, do not train)\n",
+        "mtl4j: --epochs: '-1' is not an integer from 0 to 1000000 (0: set up, do not train)\n",
         err.toString().replace("\r", ""));
   }
 
@@ -148,7 +148,10 @@ class MainTest {
     assertEquals(0, run("train", "-c", cfg.toString(), "-q"), err.toString());
     assertTrue(stdout().contains("test results (completed, 5 epochs"), stdout());
     assertTrue(stdout().contains("run folder: "), stdout());
-    assertEquals(0, run("evaluate", tmp.resolve("cli").toString()), err.toString());
+    assertEquals(
+        0,
+        run("evaluate", tmp.resolve("cli").toString(), "--data", csv.toString()),
+        err.toString());
     assertTrue(stdout().contains("test results of "), stdout());
     Path preds = tmp.resolve("p.csv");
     assertEquals(
