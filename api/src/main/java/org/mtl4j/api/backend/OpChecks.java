@@ -632,10 +632,7 @@ public final class OpChecks {
       Tensor saveMean,
       Tensor saveInvStd) {
     String op = "batchNorm2dTraining";
-    int[] d = ImageShapeChecks.image(op, x, "x");
-    ImageShapeChecks.dimsAre(op, out, "out", x.shape());
-    ImageShapeChecks.perChannel(op, gamma, "gamma", d[1]);
-    ImageShapeChecks.perChannel(op, beta, "beta", d[1]);
+    int[] d = batchNorm(op, x, out, "out", gamma, "gamma", beta, "beta");
     ImageShapeChecks.perChannel(op, saveMean, "saveMean", d[1]);
     ImageShapeChecks.perChannel(op, saveInvStd, "saveInvStd", d[1]);
     if ((runningMean == null) != (runningVar == null)) {
@@ -673,10 +670,7 @@ public final class OpChecks {
       float eps,
       Tensor out) {
     String op = "batchNorm2dInference";
-    int[] d = ImageShapeChecks.image(op, x, "x");
-    ImageShapeChecks.dimsAre(op, out, "out", x.shape());
-    ImageShapeChecks.perChannel(op, gamma, "gamma", d[1]);
-    ImageShapeChecks.perChannel(op, beta, "beta", d[1]);
+    int[] d = batchNorm(op, x, out, "out", gamma, "gamma", beta, "beta");
     ImageShapeChecks.perChannel(op, runningMean, "runningMean", d[1]);
     ImageShapeChecks.perChannel(op, runningVar, "runningVar", d[1]);
     ImageShapeChecks.epsilon(op, eps);
@@ -700,10 +694,7 @@ public final class OpChecks {
       Tensor gradGamma,
       Tensor gradBeta) {
     String op = "batchNorm2dBackward";
-    int[] d = ImageShapeChecks.image(op, x, "x");
-    ImageShapeChecks.dimsAre(op, gradOut, "gradOut", x.shape());
-    ImageShapeChecks.perChannel(op, gamma, "gamma", d[1]);
-    ImageShapeChecks.perChannel(op, mean, "mean", d[1]);
+    int[] d = batchNorm(op, x, gradOut, "gradOut", gamma, "gamma", mean, "mean");
     ImageShapeChecks.perChannel(op, invStd, "invStd", d[1]);
     if (gradIn != null) {
       ImageShapeChecks.dimsAre(op, gradIn, "gradIn", x.shape());
@@ -717,6 +708,19 @@ public final class OpChecks {
     if (gradIn != null && gradIn == x && batchStatistics) {
       throw ShapeChecks.error(op, "gradIn must not be the same tensor as x");
     }
+    return d;
+  }
+
+  /**
+   * The checks the batch-norm operations share: {@code x} NCHW, {@code y} shaped like it, {@code a}
+   * and {@code b} one value per channel; returns {@code {N, C, H, W}}.
+   */
+  private static int[] batchNorm(
+      String op, Tensor x, Tensor y, String yName, Tensor a, String aName, Tensor b, String bName) {
+    int[] d = ImageShapeChecks.image(op, x, "x");
+    ImageShapeChecks.dimsAre(op, y, yName, x.shape());
+    ImageShapeChecks.perChannel(op, a, aName, d[1]);
+    ImageShapeChecks.perChannel(op, b, bName, d[1]);
     return d;
   }
 }

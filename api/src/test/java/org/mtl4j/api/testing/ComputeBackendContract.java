@@ -1613,6 +1613,23 @@ public abstract class ComputeBackendContract {
         what + ": every backend gives the message of OpChecks");
   }
 
+  /** {@code adamStepAll} of parameters t0, t1 with moments t2, t3 and t4, t5. */
+  private static Op adamStepAllOf(float[] lrs) {
+    return (b, t) ->
+        b.adamStepAll(
+            List.of(t[0], t[1]),
+            List.of(t[0], t[1]),
+            List.of(t[2], t[3]),
+            List.of(t[4], t[5]),
+            lrs,
+            0.9f,
+            0.99f,
+            1e-8f,
+            0f,
+            true,
+            1);
+  }
+
   @Test
   void misuseGivesTheSameMessageAsTheReference() {
     Shape s34 = m(3, 4);
@@ -1681,46 +1698,15 @@ public abstract class ComputeBackendContract {
         s34,
         s34,
         s34);
-    sameMisuse(
-        "adamStepAll lengths",
-        (b, t) ->
-            b.adamStepAll(
-                List.of(t[0], t[1]),
-                List.of(t[0], t[1]),
-                List.of(t[2], t[3]),
-                List.of(t[4], t[5]),
-                new float[] {0.1f},
-                0.9f,
-                0.99f,
-                1e-8f,
-                0f,
-                false,
-                1),
-        s34,
-        m(2, 2),
-        s34,
-        m(2, 2),
-        s34,
-        m(2, 2));
+    Shape p2 = m(2, 2);
+    sameMisuse("adamStepAll lengths", adamStepAllOf(new float[] {0.1f}), s34, p2, s34, p2, s34, p2);
     sameMisuse(
         "adamStepAll second parameter",
-        (b, t) ->
-            b.adamStepAll(
-                List.of(t[0], t[1]),
-                List.of(t[0], t[1]),
-                List.of(t[2], t[3]),
-                List.of(t[4], t[5]),
-                new float[] {0.1f, 0.1f},
-                0.9f,
-                0.99f,
-                1e-8f,
-                0f,
-                true,
-                1),
+        adamStepAllOf(new float[] {0.1f, 0.1f}),
         s34,
-        m(2, 2),
+        p2,
         s34,
-        m(2, 2),
+        p2,
         s34,
         m(2, 1));
     Shape img = Shape.of(1, 2, 4, 4);

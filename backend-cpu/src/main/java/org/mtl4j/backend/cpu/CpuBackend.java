@@ -603,12 +603,23 @@ public final class CpuBackend implements ComputeBackend {
       boolean decoupled,
       int step) {
     String op = "adamStep";
-    CpuTensor[] p = {t(param, op, "param")};
-    CpuTensor[] g = {t(grad, op, "grad")};
-    CpuTensor[] tm = {t(m, op, "m")};
-    CpuTensor[] tv = {t(v, op, "v")};
+    t(param, op, "param");
+    t(grad, op, "grad");
+    t(m, op, "m");
+    t(v, op, "v");
     OpChecks.adamStep(param, grad, m, v, step);
-    adam(p, g, tm, tv, new float[] {lr}, beta1, beta2, eps, weightDecay, decoupled, step);
+    adamStepAll(
+        List.of(param),
+        List.of(grad),
+        List.of(m),
+        List.of(v),
+        new float[] {lr},
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        decoupled,
+        step);
   }
 
   /**
@@ -636,31 +647,12 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor[] g = new CpuTensor[count];
     CpuTensor[] m = new CpuTensor[count];
     CpuTensor[] v = new CpuTensor[count];
+    int[] firstChunk = new int[count + 1];
     for (int i = 0; i < count; i++) {
       p[i] = t(params.get(i), op, "param");
       g[i] = t(grads.get(i), op, "grad");
       m[i] = t(ms.get(i), op, "m");
       v[i] = t(vs.get(i), op, "v");
-    }
-    adam(p, g, m, v, lrs, beta1, beta2, eps, weightDecay, decoupled, step);
-  }
-
-  /** The checked Adam update of every parameter, its chunks shared with the helpers. */
-  private void adam(
-      CpuTensor[] p,
-      CpuTensor[] g,
-      CpuTensor[] m,
-      CpuTensor[] v,
-      float[] lrs,
-      float beta1,
-      float beta2,
-      float eps,
-      float weightDecay,
-      boolean decoupled,
-      int step) {
-    int count = p.length;
-    int[] firstChunk = new int[count + 1];
-    for (int i = 0; i < count; i++) {
       firstChunk[i + 1] = firstChunk[i] + (p[i].size() + WORK_CHUNK - 1) / WORK_CHUNK;
     }
     work()
