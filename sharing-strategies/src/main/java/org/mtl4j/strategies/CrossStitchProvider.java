@@ -51,7 +51,6 @@ import org.mtl4j.api.tensor.Shape;
  */
 public final class CrossStitchProvider implements SharingStrategyProvider {
   static final String NAME = "cross-stitch";
-  private static final String PATH = "model.options";
 
   @Override
   public String name() {
@@ -83,11 +82,11 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     boolean perChannel = options.getString("granularity").equals("channel");
     double same = options.getDouble("alpha_same");
     if (!(same >= 0 && same <= 1)) {
-      throw Options.invalid(PATH, "alpha_same", same, "a number in [0, 1]");
+      throw options.invalid("alpha_same", same, "a number in [0, 1]");
     }
     double lrScale = options.getDouble("alpha_lr_scale");
     if (!(lrScale > 0) || lrScale > Float.MAX_VALUE) {
-      throw Options.invalid(PATH, "alpha_lr_scale", lrScale, "a positive number");
+      throw options.invalid("alpha_lr_scale", lrScale, "a positive number");
     }
     return (spec, tasks, backend, seed) ->
         build(spec, tasks, backend, seed, perChannel, same, (float) lrScale);
@@ -229,7 +228,7 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
   @Override
   public String assumptions() {
     return "each task has its own column; linear combinations of the columns' activations share"
-               + " knowledge";
+        + " knowledge";
   }
 
   @Override

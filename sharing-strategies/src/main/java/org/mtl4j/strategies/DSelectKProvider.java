@@ -48,7 +48,6 @@ import org.mtl4j.api.task.Task;
  */
 public final class DSelectKProvider implements SharingStrategyProvider {
   static final String NAME = "dselect-k";
-  private static final String PATH = "model.options";
 
   @Override
   public String name() {
@@ -75,20 +74,20 @@ public final class DSelectKProvider implements SharingStrategyProvider {
   public SharingStrategy create(Options options) {
     int experts = options.getInt("experts");
     if (experts < 2) {
-      throw Options.invalid(PATH, "experts", experts, "an integer >= 2");
+      throw options.invalid("experts", experts, "an integer >= 2");
     }
     int selectors = options.getInt("selectors");
     if (selectors < 1 || selectors > experts) {
-      throw Options.invalid(
-          PATH, "selectors", selectors, "an integer from 1 to experts (" + experts + ")");
+      throw options.invalid(
+          "selectors", selectors, "an integer from 1 to experts (" + experts + ")");
     }
     double gamma = options.getDouble("gamma");
     if (!(gamma > 0) || Double.isInfinite(gamma)) {
-      throw Options.invalid(PATH, "gamma", gamma, "a finite number > 0");
+      throw options.invalid("gamma", gamma, "a finite number > 0");
     }
     double entropy = options.getDouble("entropy");
     if (!(entropy >= 0) || Double.isInfinite(entropy)) {
-      throw Options.invalid(PATH, "entropy", entropy, "a finite number >= 0");
+      throw options.invalid("entropy", entropy, "a finite number >= 0");
     }
     return (spec, tasks, backend, seed) ->
         build(spec, tasks, backend, seed, experts, selectors, gamma, entropy);
@@ -236,7 +235,7 @@ public final class DSelectKProvider implements SharingStrategyProvider {
   @Override
   public String assumptions() {
     return "each task needs only k of the experts; its sparse selection is learned with"
-               + " differentiable binary-encoded gates";
+        + " differentiable binary-encoded gates";
   }
 
   @Override

@@ -56,7 +56,6 @@ import org.mtl4j.api.tensor.Shape;
  */
 public final class LearningToBranchProvider implements SharingStrategyProvider {
   static final String NAME = "learning-to-branch";
-  private static final String PATH = "model.options";
 
   @Override
   public String name() {
@@ -80,11 +79,11 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
   public SharingStrategy create(Options options) {
     int branches = options.getInt("branches");
     if (branches < 1) {
-      throw Options.invalid(PATH, "branches", branches, "an integer >= 1");
+      throw options.invalid("branches", branches, "an integer >= 1");
     }
     double temperature = options.getDouble("temperature");
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
-      throw Options.invalid(PATH, "temperature", temperature, "a finite number > 0");
+      throw options.invalid("temperature", temperature, "a finite number > 0");
     }
     return (spec, tasks, backend, seed) ->
         build(spec, tasks, backend, seed, branches, (float) temperature);
@@ -307,7 +306,7 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
   @Override
   public String assumptions() {
     return "tasks that share more should branch later; the tree is learned with Gumbel-softmax"
-               + " parent choices";
+        + " parent choices";
   }
 
   @Override

@@ -35,7 +35,6 @@ import org.mtl4j.api.task.Task;
  */
 public final class MmoeProvider implements SharingStrategyProvider {
   static final String NAME = "mmoe";
-  private static final String PATH = "model.options";
 
   @Override
   public String name() {
@@ -57,7 +56,7 @@ public final class MmoeProvider implements SharingStrategyProvider {
   public SharingStrategy create(Options options) {
     int experts = options.getInt("experts");
     if (experts < 1) {
-      throw Options.invalid(PATH, "experts", experts, "an integer >= 1");
+      throw options.invalid("experts", experts, "an integer >= 1");
     }
     return (spec, tasks, backend, seed) -> build(spec, tasks, backend, seed, experts);
   }
@@ -154,7 +153,7 @@ public final class MmoeProvider implements SharingStrategyProvider {
   @Override
   public String assumptions() {
     return "tasks use different mixtures of shared experts, chosen per example by a softmax gate"
-               + " per task";
+        + " per task";
   }
 
   @Override

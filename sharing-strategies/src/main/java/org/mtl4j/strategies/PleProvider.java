@@ -45,7 +45,6 @@ import org.mtl4j.api.task.Task;
  */
 public final class PleProvider implements SharingStrategyProvider {
   static final String NAME = "ple";
-  private static final String PATH = "model.options";
 
   @Override
   public String name() {
@@ -76,7 +75,7 @@ public final class PleProvider implements SharingStrategyProvider {
   static int atLeastOne(Options options, String name) {
     int v = options.getInt(name);
     if (v < 1) {
-      throw Options.invalid(PATH, name, v, "an integer >= 1");
+      throw options.invalid(name, v, "an integer >= 1");
     }
     return v;
   }
@@ -292,7 +291,7 @@ public final class PleProvider implements SharingStrategyProvider {
   @Override
   public String assumptions() {
     return "tasks have shared and task-specific experts, refined over progressive extraction"
-               + " levels";
+        + " levels";
   }
 
   @Override

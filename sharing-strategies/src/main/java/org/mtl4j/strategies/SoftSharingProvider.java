@@ -40,7 +40,6 @@ import org.mtl4j.api.task.Task;
  */
 public final class SoftSharingProvider implements SharingStrategyProvider {
   static final String NAME = "soft";
-  private static final String PATH = "model.options";
 
   @Override
   public String name() {
@@ -71,7 +70,7 @@ public final class SoftSharingProvider implements SharingStrategyProvider {
     Coupling coupling = Coupling.parse(options.getString("coupling"));
     double lambda = options.getDouble("lambda");
     if (!(lambda >= 0) || lambda > Float.MAX_VALUE) {
-      throw Options.invalid(PATH, "lambda", lambda, "a finite number >= 0");
+      throw options.invalid("lambda", lambda, "a finite number >= 0");
     }
     return (spec, tasks, backend, seed) ->
         build(spec, tasks, backend, seed, coupling, (float) lambda);

@@ -34,7 +34,7 @@ public final class CaGradProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     int rescale = options.getInt("rescale");
     if (rescale < 0 || rescale > 2) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "rescale", rescale, "0, 1 or 2");
+      throw options.invalid("rescale", rescale, "0, 1 or 2");
     }
     return new ConflictAverseGradient(
         Checks.taskCount(context, name()),
@@ -52,7 +52,7 @@ public final class CaGradProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "the average gradient is improved while the worst task's local improvement is bounded"
-               + " (c)";
+        + " (c)";
   }
 
   @Override

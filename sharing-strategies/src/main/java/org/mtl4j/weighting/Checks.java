@@ -7,9 +7,6 @@ import org.mtl4j.api.weighting.WeightingStep;
 
 /** Argument checks shared by the weighting methods, with messages naming the offending value. */
 final class Checks {
-  /** Where weighting options sit in the trainer's config, for messages. */
-  static final String OPTIONS_PATH = "weighting.options";
-
   private Checks() {}
 
   static int taskCount(WeightingContext context, String method) {
@@ -44,7 +41,7 @@ final class Checks {
   static double positive(Options options, String name) {
     double v = options.getDouble(name);
     if (!(v > 0)) {
-      throw Options.invalid(OPTIONS_PATH, name, v, "a number > 0");
+      throw options.invalid(name, v, "a number > 0");
     }
     return v;
   }
@@ -52,7 +49,7 @@ final class Checks {
   static double nonNegative(Options options, String name) {
     double v = options.getDouble(name);
     if (!(v >= 0)) {
-      throw Options.invalid(OPTIONS_PATH, name, v, "a number >= 0");
+      throw options.invalid(name, v, "a number >= 0");
     }
     return v;
   }

@@ -40,7 +40,7 @@ public final class DbMtlProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     double beta = options.getDouble("beta");
     if (!(beta >= 0 && beta < 1)) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "beta", beta, "a number in [0, 1)");
+      throw options.invalid("beta", beta, "a number in [0, 1)");
     }
     return new DualBalancing(
         Checks.taskCount(context, name()),
@@ -58,6 +58,6 @@ public final class DbMtlProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "log-losses remove scale differences; each task's gradient is rescaled to the largest"
-               + " norm";
+        + " norm";
   }
 }

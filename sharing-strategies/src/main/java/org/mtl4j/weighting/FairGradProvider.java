@@ -35,7 +35,7 @@ public final class FairGradProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     int iterations = options.getInt("optim_niter");
     if (iterations < 1) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "optim_niter", iterations, "an integer >= 1");
+      throw options.invalid("optim_niter", iterations, "an integer >= 1");
     }
     return new FairGrad(
         Checks.taskCount(context, name()),

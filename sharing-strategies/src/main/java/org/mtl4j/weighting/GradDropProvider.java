@@ -37,11 +37,10 @@ public final class GradDropProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     double leak = options.getDouble("leak");
     if (!(leak >= 0 && leak <= 1)) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "leak", leak, "a number in [0, 1]");
+      throw options.invalid("leak", leak, "a number in [0, 1]");
     }
     if (!options.getBoolean("rep_grad")) {
-      throw Options.invalid(
-          Checks.OPTIONS_PATH,
+      throw options.invalid(
           "rep_grad",
           false,
           "true: GradDrop masks the gradients of the shared representation by feature, using the"
@@ -63,7 +62,7 @@ public final class GradDropProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "the signs of the task gradients at the shared representation should agree; inconsistent"
-               + " signs are dropped at random";
+        + " signs are dropped at random";
   }
 
   @Override

@@ -32,7 +32,7 @@ public final class GradVacProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     double beta = options.getDouble("beta");
     if (!(beta > 0 && beta <= 1)) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "beta", beta, "a number in (0, 1]");
+      throw options.invalid("beta", beta, "a number in (0, 1]");
     }
     return new GradientVaccine(Checks.taskCount(context, name()), beta, context.seed());
   }
@@ -49,7 +49,7 @@ public final class GradVacProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "task pairs should keep the gradient similarity they show on average (EMA targets), not"
-               + " only avoid conflict";
+        + " only avoid conflict";
   }
 
   @Override

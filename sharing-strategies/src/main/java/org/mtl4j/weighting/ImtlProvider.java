@@ -44,8 +44,7 @@ public final class ImtlProvider implements TaskWeightingProvider {
     String mode = options.getString("mode");
     boolean rep = options.getBoolean("rep_grad");
     if (mode.equals("loss") && rep) {
-      throw Options.invalid(
-          Checks.OPTIONS_PATH,
+      throw options.invalid(
           "rep_grad",
           true,
           "false with mode: loss (IMTL-L balances losses, there are no gradients to balance);"
@@ -72,7 +71,7 @@ public final class ImtlProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "the update should have equal projections on every task's gradient (IMTL-G); loss scales"
-               + " can be learned (IMTL-L)";
+        + " can be learned (IMTL-L)";
   }
 
   @Override

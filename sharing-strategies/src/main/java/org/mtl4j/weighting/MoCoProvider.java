@@ -35,7 +35,7 @@ public final class MoCoProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     double beta = options.getDouble("beta");
     if (!(beta > 0 && beta <= 1)) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "beta", beta, "a number in (0, 1]");
+      throw options.invalid("beta", beta, "a number in (0, 1]");
     }
     return new MomentumCorrection(
         Checks.taskCount(context, name()),
@@ -59,9 +59,9 @@ public final class MoCoProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "stochastic gradients bias MGDA; momentum-tracked gradient estimates correct it. The"
-               + " paper's step is x <- x - a Y lambda, without optimiser momentum: under Adam use"
-               + " beta1: 0 (MultiFashion, 3 epochs: left/right 0.481/0.466 with beta1 0,"
-               + " 0.355/0.273 with 0.9)";
+        + " paper's step is x <- x - a Y lambda, without optimiser momentum: under Adam use"
+        + " beta1: 0 (MultiFashion, 3 epochs: left/right 0.481/0.466 with beta1 0,"
+        + " 0.355/0.273 with 0.9)";
   }
 
   @Override

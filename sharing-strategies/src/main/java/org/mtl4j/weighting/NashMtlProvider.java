@@ -37,11 +37,11 @@ public final class NashMtlProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     int every = options.getInt("update_weights_every");
     if (every < 1) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "update_weights_every", every, "an integer >= 1");
+      throw options.invalid("update_weights_every", every, "an integer >= 1");
     }
     int iterations = options.getInt("optim_niter");
     if (iterations < 1) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "optim_niter", iterations, "an integer >= 1");
+      throw options.invalid("optim_niter", iterations, "an integer >= 1");
     }
     return new NashMtl(
         Checks.taskCount(context, name()),
@@ -63,7 +63,7 @@ public final class NashMtlProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "the update is the Nash bargaining solution among tasks; task gradients are linearly"
-               + " independent";
+        + " independent";
   }
 
   @Override

@@ -34,7 +34,7 @@ public final class SdmGradProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     int niter = options.getInt("niter");
     if (niter < 1) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "niter", niter, "an integer >= 1");
+      throw options.invalid("niter", niter, "an integer >= 1");
     }
     return new StochasticDirectionMultiGradient(
         Checks.taskCount(context, name()),
@@ -55,7 +55,7 @@ public final class SdmGradProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "the update stays close to the average gradient (λ) while improving every task;"
-               + " objectives can be sampled";
+        + " objectives can be sampled";
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class StchProvider implements TaskWeightingProvider {
   public TaskWeighting create(Options options, WeightingContext context) {
     int warmup = options.getInt("warmup_epochs");
     if (warmup < 0) {
-      throw Options.invalid(Checks.OPTIONS_PATH, "warmup_epochs", warmup, "an integer >= 0");
+      throw options.invalid("warmup_epochs", warmup, "an integer >= 0");
     }
     return new SmoothTchebycheff(
         Checks.taskCount(context, name()), Checks.positive(options, "mu"), warmup);

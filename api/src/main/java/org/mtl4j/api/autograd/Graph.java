@@ -11,6 +11,7 @@ import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.Conv2dParams;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.UnaryOp;
@@ -288,7 +289,7 @@ public final class Graph {
       throw new IllegalArgumentException("autograd: " + bop + " is not differentiable here");
     }
     Tensor out = alloc(a.shape());
-    Broadcast mode = ShapeChecks.binary(bop, a.value, b.value, out);
+    Broadcast mode = OpChecks.binary(bop, a.value, b.value, out);
     backend.binary(bop, a.value, b.value, out);
     return op(out, (g, sink) -> binaryBackward(bop, mode, a, b, out, g, sink), a, b);
   }

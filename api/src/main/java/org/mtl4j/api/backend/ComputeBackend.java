@@ -25,7 +25,8 @@ import org.mtl4j.api.tensor.TensorScope;
  *       masked-in element the loss and the gradient are 0.
  *   <li>Misuse (shapes that do not conform, a closed tensor, a tensor of another backend) throws
  *       {@link IllegalArgumentException} or {@link IllegalStateException} with a message naming the
- *       operation and the shapes. {@link ShapeChecks} produces these messages.
+ *       operation and the shapes. {@link OpChecks} has one check per operation that produces these
+ *       messages.
  *   <li>Image primitives (convolution, pooling, batch normalisation) take rank-4 tensors in NCHW
  *       layout: {@code [batch, channels, height, width]}, row-major, so a pixel's neighbours along
  *       a row are adjacent in memory. Their shape rules and messages are in {@link
@@ -80,7 +81,7 @@ public interface ComputeBackend extends AutoCloseable {
    *     names a row that {@code src} does not have
    */
   default void uploadRows(float[] src, int[] rows, Tensor dst) {
-    ShapeChecks.uploadRows(src, rows, dst);
+    OpChecks.uploadRows(src, rows, dst);
     int n = dst.shape().rows();
     int d = dst.shape().cols();
     float[] staging = new float[n * d];
@@ -255,8 +256,9 @@ public interface ComputeBackend extends AutoCloseable {
       int step);
 
   /**
-   * {@link #adamStep} over a whole parameter list with shared hyper-parameters and per-parameter
-   * learning rates. Backends may fuse this into one launch; the default loops.
+   * {@link #adamStep} over a whole parameter list with shared hyper-parameters and one learning
+   * rate per parameter ({@code lrs.length == params.size()}). Backends may fuse this into one
+   * launch; the default loops.
    */
   default void adamStepAll(
       List<Tensor> params,
@@ -270,6 +272,7 @@ public interface ComputeBackend extends AutoCloseable {
       float weightDecay,
       boolean decoupled,
       int step) {
+    OpChecks.adamStepAll(params, grads, ms, vs, lrs, step);
     for (int i = 0; i < params.size(); i++) {
       adamStep(
           params.get(i),
@@ -315,7 +318,7 @@ public interface ComputeBackend extends AutoCloseable {
    * </pre>
    *
    * {@code out} must not be {@code x} or {@code weight}. Shapes are checked by {@link
-   * ImageShapeChecks#conv2d}.
+   * OpChecks#conv2d}.
    */
   void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out);
 

@@ -9,12 +9,18 @@ import java.util.Map;
  * A plugin's options as given in config, checked against its {@link OptionSpec}s: unknown keys,
  * wrong types and values outside the choices are reported all at once, each with its path (e.g.
  * {@code model.options.experts}), the value and what was expected.
+ *
+ * <p>The path is the caller's: the trainer parses a strategy's options at {@code model.options} and
+ * a weighting method's at {@code weighting.options}, so a plugin that rejects a value after parsing
+ * reports it with {@link #invalid(String, Object, String)} and never names a config path itself.
  */
 public final class Options {
   private final Map<String, Object> values;
+  private final String path;
 
-  private Options(Map<String, Object> values) {
+  private Options(Map<String, Object> values, String path) {
     this.values = values;
+    this.path = path;
   }
 
   /** No options given: every option takes its default. */
@@ -60,7 +66,7 @@ public final class Options {
     if (!errors.isEmpty()) {
       throw new OptionsException(errors);
     }
-    return new Options(out);
+    return new Options(out, path);
   }
 
   private static String describe(OptionSpec s) {
@@ -161,7 +167,23 @@ public final class Options {
     return Map.copyOf(values);
   }
 
-  /** A value range violation found by a plugin after parsing. */
+  /** Where these options sit in the config (the path given to {@link #parse}). */
+  public String path() {
+    return path;
+  }
+
+  /**
+   * A value range violation found by a plugin after parsing, reported at this map's path: {@code
+   * <path>.<option>: '<value>' is not <expected>}.
+   */
+  public IllegalArgumentException invalid(String option, Object value, String expected) {
+    return invalid(path, option, value, expected);
+  }
+
+  /**
+   * A value range violation of the option map at {@code path}; see {@link #invalid(String, Object,
+   * String)}.
+   */
   public static IllegalArgumentException invalid(
       String path, String option, Object value, String expected) {
     return new OptionsException(

@@ -144,4 +144,14 @@ class OptionsTest {
     assertTrue(inv instanceof OptionsException);
     assertEquals("model.options.experts: '0' is not at least 1", inv.getMessage());
   }
+
+  @Test
+  void invalidReportsAtThePathTheOptionsWereParsedAt() {
+    Options o = Options.parse(Map.of("experts", 3), SPECS, "grid[1].model_options");
+    assertEquals("grid[1].model_options", o.path());
+    IllegalArgumentException e = o.invalid("experts", 3, "an integer >= 4");
+    assertTrue(e instanceof OptionsException);
+    assertEquals("grid[1].model_options.experts: '3' is not an integer >= 4", e.getMessage());
+    assertEquals("options", Options.defaults(SPECS).path());
+  }
 }

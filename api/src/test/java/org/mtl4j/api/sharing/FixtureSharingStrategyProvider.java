@@ -30,7 +30,7 @@ final class FixtureSharingStrategyProvider implements SharingStrategyProvider {
   public SharingStrategy create(Options options) {
     double lambda = options.getDouble("penalty");
     if (lambda < 0) {
-      throw Options.invalid("sharing.options", "penalty", lambda, "a number >= 0");
+      throw options.invalid("penalty", lambda, "a number >= 0");
     }
     return (spec, tasks, backend, seed) ->
         new FixtureNetwork(backend, spec, tasks, seed, false, lambda);

@@ -30,6 +30,8 @@ import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.backend.Conv2dParams;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.nn.Activation;
 import org.mtl4j.api.nn.Embedding;
@@ -1584,6 +1586,155 @@ public abstract class ComputeBackendContract {
   }
 
   // ================================================================================ misuse
+
+  /** The message {@code op} fails with on {@code b}, on zero tensors of {@code shapes}. */
+  private static String misuseMessage(String what, ComputeBackend b, Op op, Shape... shapes) {
+    try (TensorScope s = b.openScope()) {
+      Tensor[] t = new Tensor[shapes.length];
+      for (int i = 0; i < shapes.length; i++) {
+        t[i] = b.zeros(shapes[i]);
+      }
+      RuntimeException e =
+          assertMisuse(
+              what + " on " + b.name(),
+              () -> {
+                op.run(b, t);
+                b.synchronize();
+              });
+      return e.getMessage();
+    }
+  }
+
+  /** Asserts that {@code op} fails on the backend with exactly the reference's message. */
+  private void sameMisuse(String what, Op op, Shape... shapes) {
+    assertEquals(
+        misuseMessage(what, reference, op, shapes),
+        misuseMessage(what, backend, op, shapes),
+        what + ": every backend gives the message of OpChecks");
+  }
+
+  /** {@code adamStepAll} of parameters t0, t1 with moments t2, t3 and t4, t5. */
+  private static Op adamStepAllOf(float[] lrs) {
+    return (b, t) ->
+        b.adamStepAll(
+            List.of(t[0], t[1]),
+            List.of(t[0], t[1]),
+            List.of(t[2], t[3]),
+            List.of(t[4], t[5]),
+            lrs,
+            0.9f,
+            0.99f,
+            1e-8f,
+            0f,
+            true,
+            1);
+  }
+
+  @Test
+  void misuseGivesTheSameMessageAsTheReference() {
+    Shape s34 = m(3, 4);
+    sameMisuse(
+        "gemm inner", (b, t) -> b.gemm(false, false, 1f, t[0], t[1], 0f, t[2]), s34, s34, m(3, 3));
+    sameMisuse(
+        "gemm c aliases b", (b, t) -> b.gemm(false, false, 1f, t[0], t[0], 0f, t[0]), m(3, 3));
+    sameMisuse(
+        "binary broadcast", (b, t) -> b.binary(BinaryOp.SUB, t[0], t[1], t[0]), s34, m(2, 4));
+    sameMisuse("binary null op", (b, t) -> b.binary(null, t[0], t[0], t[0]), s34);
+    sameMisuse("unary out", (b, t) -> b.unary(UnaryOp.GELU, t[0], t[1]), s34, m(4, 3));
+    sameMisuse(
+        "unaryBackward gradIn",
+        (b, t) -> b.unaryBackward(UnaryOp.SIGMOID, t[0], t[0], t[0], t[1]),
+        s34,
+        m(3, 1));
+    sameMisuse("sumCols", (b, t) -> b.sumCols(t[0], t[1]), s34, m(4, 1));
+    sameMisuse("logSoftmaxRows", (b, t) -> b.logSoftmaxRows(t[0], t[1]), s34, m(3, 3));
+    sameMisuse(
+        "softmaxCrossEntropy mask",
+        (b, t) -> b.softmaxCrossEntropy(t[0], t[1], t[2], t[3], null),
+        s34,
+        m(3, 1),
+        m(3, 2),
+        Shape.scalar());
+    sameMisuse(
+        "softmaxCrossEntropy label",
+        (b, t) -> {
+          b.fill(t[1], 4f);
+          b.softmaxCrossEntropy(t[0], t[1], null, t[2], null);
+        },
+        s34,
+        m(3, 1),
+        Shape.scalar());
+    sameMisuse(
+        "bceWithLogits gradient",
+        (b, t) -> b.bceWithLogits(t[0], t[0], null, t[1], t[2]),
+        s34,
+        Shape.scalar(),
+        m(4, 3));
+    sameMisuse(
+        "mse mask", (b, t) -> b.mse(t[0], t[0], t[1], t[2], null), s34, m(3, 2), Shape.scalar());
+    sameMisuse(
+        "gatherRows index",
+        (b, t) -> {
+          b.fill(t[1], 1.5f);
+          b.gatherRows(t[0], t[1], t[2]);
+        },
+        s34,
+        m(2, 1),
+        m(2, 4));
+    sameMisuse(
+        "scatterAddRows src", (b, t) -> b.scatterAddRows(t[0], t[1], t[2]), m(2, 3), m(2, 1), s34);
+    sameMisuse("copyColumns", (b, t) -> b.copyColumns(t[0], 3, t[1], 0, 2), s34, s34);
+    sameMisuse("upload", (b, t) -> b.upload(new float[11], t[0]), s34);
+    sameMisuse("download", (b, t) -> b.download(t[0], new float[11]), s34);
+    sameMisuse("dropoutMask", (b, t) -> b.dropoutMask(3L, 1f, t[0]), s34);
+    sameMisuse(
+        "sgdStep velocity",
+        (b, t) -> b.sgdStep(t[0], t[0], t[1], 0.1f, 0.9f, 0f, true),
+        s34,
+        m(4, 3));
+    sameMisuse(
+        "adamStep step 0",
+        (b, t) -> b.adamStep(t[0], t[0], t[1], t[2], 0.1f, 0.9f, 0.99f, 1e-8f, 0f, false, 0),
+        s34,
+        s34,
+        s34);
+    Shape p2 = m(2, 2);
+    sameMisuse("adamStepAll lengths", adamStepAllOf(new float[] {0.1f}), s34, p2, s34, p2, s34, p2);
+    sameMisuse(
+        "adamStepAll second parameter",
+        adamStepAllOf(new float[] {0.1f, 0.1f}),
+        s34,
+        p2,
+        s34,
+        p2,
+        s34,
+        m(2, 1));
+    Shape img = Shape.of(1, 2, 4, 4);
+    Pool2dParams same = Pool2dParams.of(3, 1, 1);
+    sameMisuse(
+        "conv2d out aliases x",
+        (b, t) -> b.conv2d(t[0], t[1], null, Conv2dParams.of(1, 1, 1), t[0]),
+        img,
+        Shape.of(2, 2, 3, 3));
+    sameMisuse("maxPool2d out aliases x", (b, t) -> b.maxPool2d(t[0], same, t[0], null), img);
+    sameMisuse("avgPool2d out aliases x", (b, t) -> b.avgPool2d(t[0], same, t[0]), img);
+    sameMisuse(
+        "maxPool2dBackward gradIn aliases gradOut",
+        (b, t) -> b.maxPool2dBackward(t[0], t[1], t[0]),
+        img,
+        img);
+    sameMisuse(
+        "batchNorm2dBackward gradIn aliases x",
+        (b, t) -> b.batchNorm2dBackward(t[0], t[1], t[2], t[2], t[2], true, t[0], null, null),
+        img,
+        img,
+        m(1, 2));
+    sameMisuse(
+        "batchNorm2dTraining momentum",
+        (b, t) -> b.batchNorm2dTraining(t[0], t[1], t[1], 1e-5f, 2f, null, null, t[0], t[1], t[1]),
+        img,
+        m(1, 2));
+  }
 
   @Test
   void shapeMismatchesNameTheShapes() {

@@ -6,12 +6,12 @@ import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.Conv2dParams;
 import org.mtl4j.api.backend.CounterRng;
-import org.mtl4j.api.backend.ImageShapeChecks;
 import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
 import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
-import org.mtl4j.api.backend.Pool2dParams;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.backend.OpNames;
+import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
@@ -134,10 +134,7 @@ public final class ReferenceBackend implements ComputeBackend {
   @Override
   public void upload(float[] src, Tensor dst) {
     RefTensor d = t(dst, "upload", "dst");
-    if (src.length != d.data.length) {
-      throw ShapeChecks.error(
-          "upload", src.length + " host values do not match dst " + dst.shape());
-    }
+    OpChecks.upload(src, dst);
     for (int i = 0; i < src.length; i++) {
       d.data[i] = src[i];
     }
@@ -146,10 +143,7 @@ public final class ReferenceBackend implements ComputeBackend {
   @Override
   public void download(Tensor src, float[] dst) {
     RefTensor s = t(src, "download", "src");
-    if (dst.length < s.data.length) {
-      throw ShapeChecks.error(
-          "download", "host array of " + dst.length + " is too small for src " + src.shape());
-    }
+    OpChecks.download(src, dst);
     for (int i = 0; i < s.data.length; i++) {
       dst[i] = (float) s.data[i];
     }
@@ -164,7 +158,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void copy(Tensor src, Tensor dst) {
     RefTensor s = t(src, "copy", "src");
     RefTensor d = t(dst, "copy", "dst");
-    ShapeChecks.sameShape("copy", src, "src", dst, "dst");
+    OpChecks.copy(src, dst);
     System.arraycopy(s.data, 0, d.data, 0, s.data.length);
   }
 
@@ -172,7 +166,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void copyColumns(Tensor src, int srcCol, Tensor dst, int dstCol, int count) {
     RefTensor s = t(src, "copyColumns", "src");
     RefTensor d = t(dst, "copyColumns", "dst");
-    ShapeChecks.columns(src, srcCol, dst, dstCol, count);
+    OpChecks.copyColumns(src, srcCol, dst, dstCol, count);
     int rows = src.shape().rows();
     int sc = src.shape().cols();
     int dc = dst.shape().cols();
@@ -197,10 +191,9 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor ta = t(a, "gemm", "a");
     RefTensor tb = t(b, "gemm", "b");
     RefTensor tc = t(c, "gemm", "c");
-    int[] mnk = ShapeChecks.gemm(transA, transB, a, b, c);
-    int m = mnk[0];
-    int n = mnk[1];
-    int k = mnk[2];
+    int k = OpChecks.gemm(transA, transB, a, b, c);
+    int m = c.shape().rows();
+    int n = c.shape().cols();
     int lda = a.shape().cols();
     int ldb = b.shape().cols();
     // op(a) by rows and op(b) by columns in contiguous arrays; the sum runs over p in order.
@@ -232,7 +225,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void axpby(float alpha, Tensor x, float beta, Tensor y) {
     RefTensor tx = t(x, "axpby", "x");
     RefTensor ty = t(y, "axpby", "y");
-    ShapeChecks.sameShape("axpby", x, "x", y, "y");
+    OpChecks.axpby(x, y);
     for (int i = 0; i < tx.data.length; i++) {
       ty.data[i] = r(alpha * tx.data[i] + (beta == 0f ? 0.0 : beta * ty.data[i]));
     }
@@ -242,7 +235,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void affine(Tensor x, float scale, float shift, Tensor out) {
     RefTensor tx = t(x, "affine", "x");
     RefTensor to = t(out, "affine", "out");
-    ShapeChecks.sameShape("affine", x, "x", out, "out");
+    OpChecks.affine(x, out);
     for (int i = 0; i < tx.data.length; i++) {
       to.data[i] = r(scale * tx.data[i] + shift);
     }
@@ -252,7 +245,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public double dot(Tensor a, Tensor b) {
     RefTensor ta = t(a, "dot", "a");
     RefTensor tb = t(b, "dot", "b");
-    ShapeChecks.sameShape("dot", a, "a", b, "b");
+    OpChecks.dot(a, b);
     double s = 0;
     for (int i = 0; i < ta.data.length; i++) {
       s += ta.data[i] * tb.data[i];
@@ -275,7 +268,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor ta = t(a, name, "a");
     RefTensor tb = t(b, name, "b");
     RefTensor to = t(out, name, "out");
-    Broadcast mode = org.mtl4j.api.backend.ShapeChecks.binary(op, a, b, out);
+    Broadcast mode = OpChecks.binary(op, a, b, out);
     int rows = a.shape().rows();
     int cols = a.shape().cols();
     double[] bd = tb.data.clone(); // out may alias b
@@ -309,7 +302,7 @@ public final class ReferenceBackend implements ComputeBackend {
     String name = OpNames.unary(op);
     RefTensor tx = t(x, name, "x");
     RefTensor to = t(out, name, "out");
-    ShapeChecks.sameShape(name, x, "x", out, "out");
+    OpChecks.unary(op, x, out);
     for (int i = 0; i < tx.data.length; i++) {
       to.data[i] = r(op.apply(tx.data[i]));
     }
@@ -322,7 +315,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor ty = t(y, name, "y");
     RefTensor tg = t(gradOut, name, "gradOut");
     RefTensor ti = t(gradIn, name, "gradIn");
-    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
+    OpChecks.unaryBackward(op, x, y, gradOut, gradIn);
     for (int i = 0; i < tx.data.length; i++) {
       ti.data[i] = r(tg.data[i] * op.derivative(tx.data[i], ty.data[i]));
     }
@@ -334,7 +327,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor to = t(out, "sumRows", "out");
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("sumRows", out, "out", 1, cols);
+    OpChecks.sumRows(x, out);
     for (int j = 0; j < cols; j++) {
       double s = 0;
       for (int i = 0; i < rows; i++) {
@@ -350,7 +343,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor to = t(out, "sumCols", "out");
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("sumCols", out, "out", rows, 1);
+    OpChecks.sumCols(x, out);
     double[] sums = new double[rows];
     for (int i = 0; i < rows; i++) {
       double s = 0;
@@ -368,7 +361,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void sumAll(Tensor x, Tensor out) {
     RefTensor tx = t(x, "sumAll", "x");
     RefTensor to = t(out, "sumAll", "out");
-    ShapeChecks.shapeIs("sumAll", out, "out", 1, 1);
+    OpChecks.sumAll(x, out);
     double s = 0;
     for (double v : tx.data) {
       s += v;
@@ -382,7 +375,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor to = t(out, "argmaxRows", "out");
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("argmaxRows", out, "out", rows, 1);
+    OpChecks.argmaxRows(x, out);
     double[] idx = new double[rows];
     for (int i = 0; i < rows; i++) {
       int best = 0;
@@ -413,7 +406,11 @@ public final class ReferenceBackend implements ComputeBackend {
     String op = log ? "logSoftmaxRows" : "softmaxRows";
     RefTensor tx = t(x, op, "x");
     RefTensor to = t(out, op, "out");
-    ShapeChecks.sameShape(op, x, "x", out, "out");
+    if (log) {
+      OpChecks.logSoftmaxRows(x, out);
+    } else {
+      OpChecks.softmaxRows(x, out);
+    }
     int rows = x.shape().rows();
     int cols = x.shape().cols();
     for (int i = 0; i < rows; i++) {
@@ -466,14 +463,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor tg = gradLogits == null ? null : t(gradLogits, op, "gradLogits");
     int n = logits.shape().rows();
     int k = logits.shape().cols();
-    ShapeChecks.shapeIs(op, labels, "labels", n, 1);
-    if (mask != null) {
-      ShapeChecks.shapeIs(op, mask, "mask", n, 1);
-    }
-    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
-    if (gradLogits != null) {
-      ShapeChecks.sameShape(op, logits, "logits", gradLogits, "gradLogits");
-    }
+    OpChecks.softmaxCrossEntropy(logits, labels, mask, loss, gradLogits);
     double count = 0;
     for (int i = 0; i < n; i++) {
       count += maskAt(tm, i, 0, 1);
@@ -486,7 +476,7 @@ public final class ReferenceBackend implements ComputeBackend {
       if (m == 0) {
         continue;
       }
-      int y = ShapeChecks.index(op, i, (float) ty.data[i], k);
+      int y = OpChecks.label(i, (float) ty.data[i], k);
       double[] lsm = logSoftmaxRow(tz.data, i * k, k);
       total += -lsm[y] * m;
       for (int j = 0; j < k; j++) {
@@ -504,8 +494,7 @@ public final class ReferenceBackend implements ComputeBackend {
   @Override
   public void bceWithLogits(
       Tensor logits, Tensor targets, Tensor mask, Tensor loss, Tensor gradLogits) {
-    String op = "bceWithLogits";
-    elementLoss(op, logits, targets, mask, loss, gradLogits, true);
+    elementLoss("bceWithLogits", logits, targets, mask, loss, gradLogits, true);
   }
 
   @Override
@@ -520,12 +509,11 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor tt = t(targets, op, "targets");
     RefTensor tm = mask == null ? null : t(mask, op, "mask");
     RefTensor tl = t(loss, op, "loss");
-    RefTensor tg = grad == null ? null : t(grad, op, "grad");
-    ShapeChecks.sameShape(op, x, "input", targets, "targets");
-    ShapeChecks.mask(op, x, mask);
-    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
-    if (grad != null) {
-      ShapeChecks.sameShape(op, x, "input", grad, "grad");
+    RefTensor tg = grad == null ? null : t(grad, op, bce ? "gradLogits" : "gradPredictions");
+    if (bce) {
+      OpChecks.bceWithLogits(x, targets, mask, loss, grad);
+    } else {
+      OpChecks.mse(x, targets, mask, loss, grad);
     }
     int n = x.shape().rows();
     int k = x.shape().cols();
@@ -570,9 +558,9 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor tt = t(table, op, "table");
     RefTensor ti = t(indices, op, "indices");
     RefTensor to = t(out, op, "out");
-    int n = ShapeChecks.gatherRows(table, indices, out);
+    int n = OpChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
-    int[] rows = ShapeChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
+    int[] rows = OpChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
     for (int i = 0; i < n; i++) {
       System.arraycopy(tt.data, rows[i] * d, to.data, i * d, d);
     }
@@ -584,9 +572,9 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor ts = t(src, op, "src");
     RefTensor ti = t(indices, op, "indices");
     RefTensor tt = t(table, op, "table");
-    int n = ShapeChecks.scatterAddRows(src, indices, table);
+    int n = OpChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
-    int[] rows = ShapeChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
+    int[] rows = OpChecks.rowIndices(op, i -> ti.data[i], n, table.shape().rows());
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) {
         tt.data[rows[i] * d + j] = r(tt.data[rows[i] * d + j] + ts.data[i * d + j]);
@@ -596,7 +584,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
   @Override
   public void dropoutMask(long seed, float p, Tensor mask) {
-    ShapeChecks.probability("dropoutMask", p);
+    OpChecks.dropoutMask(p);
     RefTensor tm = t(mask, "dropoutMask", "mask");
     double keep = 1.0 / (1.0 - p);
     for (int i = 0; i < tm.data.length; i++) {
@@ -616,12 +604,8 @@ public final class ReferenceBackend implements ComputeBackend {
     String op = "sgdStep";
     RefTensor tp = t(param, op, "param");
     RefTensor tg = t(grad, op, "grad");
-    ShapeChecks.sameShape(op, param, "param", grad, "grad");
-    RefTensor tv = null;
-    if (momentum != 0f) {
-      tv = t(velocity, op, "velocity");
-      ShapeChecks.sameShape(op, param, "param", velocity, "velocity");
-    }
+    RefTensor tv = momentum != 0f ? t(velocity, op, "velocity") : null;
+    OpChecks.sgdStep(param, grad, velocity, momentum);
     for (int i = 0; i < tp.data.length; i++) {
       double g = tg.data[i] + (double) weightDecay * tp.data[i];
       if (tv != null) {
@@ -650,12 +634,7 @@ public final class ReferenceBackend implements ComputeBackend {
     RefTensor tg = t(grad, op, "grad");
     RefTensor tm = t(m, op, "m");
     RefTensor tv = t(v, op, "v");
-    ShapeChecks.sameShape(op, param, "param", grad, "grad");
-    ShapeChecks.sameShape(op, param, "param", m, "m");
-    ShapeChecks.sameShape(op, param, "param", v, "v");
-    if (step < 1) {
-      throw ShapeChecks.error(op, "step must be >= 1, got " + step);
-    }
+    OpChecks.adamStep(param, grad, m, v, step);
     double bc1 = 1.0 - Math.pow(beta1, step);
     double bc2 = 1.0 - Math.pow(beta2, step);
     for (int i = 0; i < tp.data.length; i++) {
@@ -684,7 +663,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void reshape(Tensor src, Tensor dst) {
     RefTensor s = t(src, "reshape", "src");
     RefTensor d = t(dst, "reshape", "dst");
-    ImageShapeChecks.reshape(src, dst);
+    OpChecks.reshape(src, dst);
     System.arraycopy(s.data, 0, d.data, 0, s.data.length);
   }
 
@@ -695,7 +674,7 @@ public final class ReferenceBackend implements ComputeBackend {
     double[] wd = data(weight, op, "weight");
     double[] bd = data(bias, op, "bias");
     double[] od = data(out, op, "out");
-    ConvGeometry g = ImageShapeChecks.conv2d(x, weight, bias, params, out);
+    ConvGeometry g = OpChecks.conv2d(x, weight, bias, params, out);
     ReferenceImageOps.conv2d(xd, wd, bd, g, od, this::r);
   }
 
@@ -706,7 +685,7 @@ public final class ReferenceBackend implements ComputeBackend {
     double[] god = data(gradOut, op, "gradOut");
     double[] wd = data(weight, op, "weight");
     double[] gid = data(gradIn, op, "gradIn");
-    ConvGeometry g = ImageShapeChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
+    ConvGeometry g = OpChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
     ReferenceImageOps.conv2dBackwardInput(god, wd, g, gid, this::r);
   }
 
@@ -723,8 +702,7 @@ public final class ReferenceBackend implements ComputeBackend {
     double[] god = data(gradOut, op, "gradOut");
     double[] gw = data(gradWeight, op, "gradWeight");
     double[] gb = data(gradBias, op, "gradBias");
-    ConvGeometry g =
-        ImageShapeChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
+    ConvGeometry g = OpChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
     ReferenceImageOps.conv2dBackwardWeight(xd, god, g, beta, gw, gb, this::r);
   }
 
@@ -734,7 +712,7 @@ public final class ReferenceBackend implements ComputeBackend {
     double[] xd = data(x, op, "x");
     double[] od = data(out, op, "out");
     double[] id = data(indices, op, "indices");
-    PoolGeometry g = ImageShapeChecks.maxPool2d(x, params, out, indices);
+    PoolGeometry g = OpChecks.maxPool2d(x, params, out, indices);
     ReferenceImageOps.maxPool2d(xd, g, od, id, this::r);
   }
 
@@ -744,7 +722,7 @@ public final class ReferenceBackend implements ComputeBackend {
     double[] god = data(gradOut, op, "gradOut");
     double[] id = data(indices, op, "indices");
     double[] gid = data(gradIn, op, "gradIn");
-    int[] d = ImageShapeChecks.maxPool2dBackward(gradOut, indices, gradIn);
+    int[] d = OpChecks.maxPool2dBackward(gradOut, indices, gradIn);
     int outPlane = gradOut.shape().dim(2) * gradOut.shape().dim(3);
     ReferenceImageOps.maxPool2dBackward(god, id, d, outPlane, gid, this::r);
   }
@@ -753,7 +731,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
     double[] xd = data(x, "avgPool2d", "x");
     double[] od = data(out, "avgPool2d", "out");
-    PoolGeometry g = ImageShapeChecks.pool("avgPool2d", x, "x", params, out, "out");
+    PoolGeometry g = OpChecks.avgPool2d(x, params, out);
     ReferenceImageOps.avgPool2d(xd, g, od, this::r);
   }
 
@@ -762,7 +740,7 @@ public final class ReferenceBackend implements ComputeBackend {
     String op = "avgPool2dBackward";
     double[] god = data(gradOut, op, "gradOut");
     double[] gid = data(gradIn, op, "gradIn");
-    PoolGeometry g = ImageShapeChecks.pool(op, gradIn, "gradIn", params, gradOut, "gradOut");
+    PoolGeometry g = OpChecks.avgPool2dBackward(gradOut, params, gradIn);
     ReferenceImageOps.avgPool2dBackward(god, g, gid, this::r);
   }
 
@@ -770,7 +748,7 @@ public final class ReferenceBackend implements ComputeBackend {
   public void globalAvgPool2d(Tensor x, Tensor out) {
     double[] xd = data(x, "globalAvgPool2d", "x");
     double[] od = data(out, "globalAvgPool2d", "out");
-    int[] d = ImageShapeChecks.globalAvgPool2d("globalAvgPool2d", x, "x", out, "out");
+    int[] d = OpChecks.globalAvgPool2d(x, out);
     ReferenceImageOps.globalAvgPool2d(xd, d, od, this::r);
   }
 
@@ -779,7 +757,7 @@ public final class ReferenceBackend implements ComputeBackend {
     String op = "globalAvgPool2dBackward";
     double[] god = data(gradOut, op, "gradOut");
     double[] gid = data(gradIn, op, "gradIn");
-    int[] d = ImageShapeChecks.globalAvgPool2d(op, gradIn, "gradIn", gradOut, "gradOut");
+    int[] d = OpChecks.globalAvgPool2dBackward(gradOut, gradIn);
     ReferenceImageOps.globalAvgPool2dBackward(god, d, gid, this::r);
   }
 
@@ -796,7 +774,7 @@ public final class ReferenceBackend implements ComputeBackend {
       Tensor saveMean,
       Tensor saveInvStd) {
     String op = "batchNorm2dTraining";
-    ImageShapeChecks.batchNormTraining(
+    OpChecks.batchNorm2dTraining(
         x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
     ReferenceImageOps.batchNorm2dTraining(
         data(x, op, "x"),
@@ -823,7 +801,7 @@ public final class ReferenceBackend implements ComputeBackend {
       float eps,
       Tensor out) {
     String op = "batchNorm2dInference";
-    ImageShapeChecks.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, out);
+    OpChecks.batchNorm2dInference(x, gamma, beta, runningMean, runningVar, eps, out);
     ReferenceImageOps.batchNorm2dInference(
         data(x, op, "x"),
         x.shape().dims(),
@@ -848,8 +826,8 @@ public final class ReferenceBackend implements ComputeBackend {
       Tensor gradGamma,
       Tensor gradBeta) {
     String op = "batchNorm2dBackward";
-    ImageShapeChecks.batchNormBackward(
-        x, gradOut, gamma, mean, invStd, gradIn, gradGamma, gradBeta);
+    OpChecks.batchNorm2dBackward(
+        x, gradOut, gamma, mean, invStd, batchStatistics, gradIn, gradGamma, gradBeta);
     ReferenceImageOps.batchNorm2dBackward(
         data(x, op, "x"),
         data(gradOut, op, "gradOut"),

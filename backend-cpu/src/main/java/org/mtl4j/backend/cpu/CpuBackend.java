@@ -2,20 +2,18 @@ package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import java.util.Collections;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.Conv2dParams;
-import org.mtl4j.api.backend.ImageShapeChecks;
 import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
 import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
 import org.mtl4j.api.backend.MemoryStats;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.backend.OpNames;
 import org.mtl4j.api.backend.Pool2dParams;
-import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.tensor.Shape;
@@ -105,13 +103,7 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void upload(float[] src, Tensor dst) {
     CpuTensor d = t(dst, "upload", "dst");
-    if (src == null) {
-      throw ShapeChecks.error("upload", "src is null");
-    }
-    if (src.length != d.size()) {
-      throw ShapeChecks.error(
-          "upload", src.length + " host values do not match dst " + dst.shape());
-    }
+    OpChecks.upload(src, dst);
     d.buf().put(0, src, 0, src.length);
   }
 
@@ -119,7 +111,7 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void uploadRows(float[] src, int[] rows, Tensor dst) {
     CpuTensor d = t(dst, "uploadRows", "dst");
-    ShapeChecks.uploadRows(src, rows, dst);
+    OpChecks.uploadRows(src, rows, dst);
     int n = dst.shape().rows();
     int cols = dst.shape().cols();
     FloatBuffer db = d.buf();
@@ -142,13 +134,7 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void download(Tensor src, float[] dst) {
     CpuTensor s = t(src, "download", "src");
-    if (dst == null) {
-      throw ShapeChecks.error("download", "dst is null");
-    }
-    if (dst.length < s.size()) {
-      throw ShapeChecks.error(
-          "download", "host array of " + dst.length + " is too small for src " + src.shape());
-    }
+    OpChecks.download(src, dst);
     s.buf().get(0, dst, 0, s.size());
   }
 
@@ -168,7 +154,7 @@ public final class CpuBackend implements ComputeBackend {
   public void copy(Tensor src, Tensor dst) {
     CpuTensor s = t(src, "copy", "src");
     CpuTensor d = t(dst, "copy", "dst");
-    ShapeChecks.sameShape("copy", src, "src", dst, "dst");
+    OpChecks.copy(src, dst);
     if (s != d) {
       d.buf().put(0, s.buf(), 0, s.size());
     }
@@ -178,7 +164,7 @@ public final class CpuBackend implements ComputeBackend {
   public void copyColumns(Tensor src, int srcCol, Tensor dst, int dstCol, int count) {
     CpuTensor s = t(src, "copyColumns", "src");
     CpuTensor d = t(dst, "copyColumns", "dst");
-    ShapeChecks.columns(src, srcCol, dst, dstCol, count);
+    OpChecks.copyColumns(src, srcCol, dst, dstCol, count);
     int rows = src.shape().rows();
     int sc = src.shape().cols();
     int dc = dst.shape().cols();
@@ -251,16 +237,9 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ta = t(a, "gemm", "a");
     CpuTensor tb = t(b, "gemm", "b");
     CpuTensor tc = t(c, "gemm", "c");
-    Shape sa = a.shape();
-    Shape sb = b.shape();
-    int m = transA ? sa.cols() : sa.rows();
-    int k = transA ? sa.rows() : sa.cols();
-    int n = transB ? sb.rows() : sb.cols();
-    int kb = transB ? sb.cols() : sb.rows();
-    if (k != kb || c.shape().rows() != m || c.shape().cols() != n || c == a || c == b) {
-      ShapeChecks.gemm(transA, transB, a, b, c); // throws with the contract's message
-      throw new IllegalStateException("gemm: ShapeChecks accepted operands rejected here");
-    }
+    int k = OpChecks.gemm(transA, transB, a, b, c);
+    int m = c.shape().rows();
+    int n = c.shape().cols();
     // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old c does not survive.
     OpenBlas.sgemm(
         transA,
@@ -282,7 +261,7 @@ public final class CpuBackend implements ComputeBackend {
   public void axpby(float alpha, Tensor x, float beta, Tensor y) {
     CpuTensor tx = t(x, "axpby", "x");
     CpuTensor ty = t(y, "axpby", "y");
-    ShapeChecks.sameShape("axpby", x, "x", y, "y");
+    OpChecks.axpby(x, y);
     FloatBuffer xb = tx.buf();
     FloatBuffer yb = ty.buf();
     int n = tx.size();
@@ -297,7 +276,7 @@ public final class CpuBackend implements ComputeBackend {
   public void affine(Tensor x, float scale, float shift, Tensor out) {
     CpuTensor tx = t(x, "affine", "x");
     CpuTensor to = t(out, "affine", "out");
-    ShapeChecks.sameShape("affine", x, "x", out, "out");
+    OpChecks.affine(x, out);
     ElementwiseKernels.affine(tx.buf(), scale, shift, to.buf(), tx.size(), scratch.get());
   }
 
@@ -305,7 +284,7 @@ public final class CpuBackend implements ComputeBackend {
   public double dot(Tensor a, Tensor b) {
     CpuTensor ta = t(a, "dot", "a");
     CpuTensor tb = t(b, "dot", "b");
-    ShapeChecks.sameShape("dot", a, "a", b, "b");
+    OpChecks.dot(a, b);
     return ReductionKernels.dot(ta.buf(), tb.buf(), ta.size(), scratch.get());
   }
 
@@ -319,14 +298,11 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    if (op == null) {
-      throw new IllegalArgumentException("binary: op is null");
-    }
     String name = OpNames.binary(op);
     CpuTensor ta = t(a, name, "a");
     CpuTensor tb = t(b, name, "b");
     CpuTensor to = t(out, name, "out");
-    Broadcast mode = broadcast(op, a, b, out);
+    Broadcast mode = OpChecks.binary(op, a, b, out);
     int rows = a.shape().rows();
     int cols = a.shape().cols();
     FloatBuffer ab = ta.buf();
@@ -361,39 +337,12 @@ public final class CpuBackend implements ComputeBackend {
     }
   }
 
-  /**
-   * The broadcast of {@code b} over {@code a} by the rules of {@link ShapeChecks#binary}, which is
-   * called only when they fail (for its message), so the hot path builds no strings.
-   */
-  private static Broadcast broadcast(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    Shape sa = a.shape();
-    Shape sb = b.shape();
-    if (sa.sameMatrix(out.shape())) {
-      if (sb.sameMatrix(sa)) {
-        return Broadcast.SAME;
-      }
-      if (sb.rows() == 1 && sb.cols() == 1) {
-        return Broadcast.SCALAR;
-      }
-      if (sb.rows() == 1 && sb.cols() == sa.cols()) {
-        return Broadcast.ROW;
-      }
-      if (sb.cols() == 1 && sb.rows() == sa.rows()) {
-        return Broadcast.COLUMN;
-      }
-    }
-    return ShapeChecks.binary(op, a, b, out);
-  }
-
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor out) {
-    if (op == null) {
-      throw new IllegalArgumentException("unary: op is null");
-    }
     String name = OpNames.unary(op);
     CpuTensor tx = t(x, name, "x");
     CpuTensor to = t(out, name, "out");
-    ShapeChecks.sameShape(name, x, "x", out, "out");
+    OpChecks.unary(op, x, out);
     FloatBuffer xb = tx.buf();
     FloatBuffer ob = to.buf();
     int n = tx.size();
@@ -406,15 +355,12 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
-    if (op == null) {
-      throw new IllegalArgumentException("unaryBackward: op is null");
-    }
     String name = OpNames.unaryBackward(op);
     CpuTensor tx = t(x, name, "x");
     CpuTensor ty = t(y, name, "y");
     CpuTensor tg = t(gradOut, name, "gradOut");
     CpuTensor ti = t(gradIn, name, "gradIn");
-    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
+    OpChecks.unaryBackward(op, x, y, gradOut, gradIn);
     if (op == UnaryOp.RELU) {
       IntBuffer xb = tx.bits();
       IntBuffer gb = tg.bits();
@@ -445,9 +391,9 @@ public final class CpuBackend implements ComputeBackend {
   public void sumRows(Tensor x, Tensor out) {
     CpuTensor tx = t(x, "sumRows", "x");
     CpuTensor to = t(out, "sumRows", "out");
+    OpChecks.sumRows(x, out);
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("sumRows", out, "out", 1, cols);
     ReductionKernels.sumRows(tx.buf(), rows, cols, to.buf(), scratch.get());
   }
 
@@ -455,8 +401,8 @@ public final class CpuBackend implements ComputeBackend {
   public void sumCols(Tensor x, Tensor out) {
     CpuTensor tx = t(x, "sumCols", "x");
     CpuTensor to = t(out, "sumCols", "out");
+    OpChecks.sumCols(x, out);
     int rows = x.shape().rows();
-    ShapeChecks.shapeIs("sumCols", out, "out", rows, 1);
     ReductionKernels.sumCols(tx.buf(), rows, x.shape().cols(), to.buf(), scratch.get());
   }
 
@@ -464,7 +410,7 @@ public final class CpuBackend implements ComputeBackend {
   public void sumAll(Tensor x, Tensor out) {
     CpuTensor tx = t(x, "sumAll", "x");
     CpuTensor to = t(out, "sumAll", "out");
-    ShapeChecks.shapeIs("sumAll", out, "out", 1, 1);
+    OpChecks.sumAll(x, out);
     to.buf().put(0, (float) ReductionKernels.sum(tx.buf(), tx.size(), scratch.get()));
   }
 
@@ -472,25 +418,30 @@ public final class CpuBackend implements ComputeBackend {
   public void argmaxRows(Tensor x, Tensor out) {
     CpuTensor tx = t(x, "argmaxRows", "x");
     CpuTensor to = t(out, "argmaxRows", "out");
+    OpChecks.argmaxRows(x, out);
     int rows = x.shape().rows();
-    ShapeChecks.shapeIs("argmaxRows", out, "out", rows, 1);
     ReductionKernels.argmaxRows(tx.buf(), rows, x.shape().cols(), to.buf());
   }
 
   @Override
   public void softmaxRows(Tensor x, Tensor out) {
-    softmax("softmaxRows", x, out, false);
+    softmax(x, out, false);
   }
 
   @Override
   public void logSoftmaxRows(Tensor x, Tensor out) {
-    softmax("logSoftmaxRows", x, out, true);
+    softmax(x, out, true);
   }
 
-  private void softmax(String op, Tensor x, Tensor out, boolean log) {
+  private void softmax(Tensor x, Tensor out, boolean log) {
+    String op = log ? "logSoftmaxRows" : "softmaxRows";
     CpuTensor tx = t(x, op, "x");
     CpuTensor to = t(out, op, "out");
-    ShapeChecks.sameShape(op, x, "x", out, "out");
+    if (log) {
+      OpChecks.logSoftmaxRows(x, out);
+    } else {
+      OpChecks.softmaxRows(x, out);
+    }
     ReductionKernels.softmaxRows(
         tx.buf(), x.shape().rows(), x.shape().cols(), log, to.buf(), scratch.get());
   }
@@ -506,16 +457,9 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tm = mask == null ? null : t(mask, op, "mask");
     CpuTensor tl = t(loss, op, "loss");
     CpuTensor tg = gradLogits == null ? null : t(gradLogits, op, "gradLogits");
+    OpChecks.softmaxCrossEntropy(logits, labels, mask, loss, gradLogits);
     int n = logits.shape().rows();
     int k = logits.shape().cols();
-    ShapeChecks.shapeIs(op, labels, "labels", n, 1);
-    if (mask != null) {
-      ShapeChecks.shapeIs(op, mask, "mask", n, 1);
-    }
-    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
-    if (gradLogits != null) {
-      ShapeChecks.sameShape(op, logits, "logits", gradLogits, "gradLogits");
-    }
     double value =
         LossKernels.softmaxCrossEntropy(
             tz.buf(),
@@ -531,34 +475,28 @@ public final class CpuBackend implements ComputeBackend {
   @Override
   public void bceWithLogits(
       Tensor logits, Tensor targets, Tensor mask, Tensor loss, Tensor gradLogits) {
-    elementLoss("bceWithLogits", "logits", logits, targets, mask, loss, gradLogits, true);
+    elementLoss(true, logits, targets, mask, loss, gradLogits);
   }
 
   @Override
   public void mse(
       Tensor predictions, Tensor targets, Tensor mask, Tensor loss, Tensor gradPredictions) {
-    elementLoss("mse", "predictions", predictions, targets, mask, loss, gradPredictions, false);
+    elementLoss(false, predictions, targets, mask, loss, gradPredictions);
   }
 
+  /** Binary cross-entropy with logits ({@code bce}) or mean squared error. */
   private void elementLoss(
-      String op,
-      String inputName,
-      Tensor x,
-      Tensor targets,
-      Tensor mask,
-      Tensor loss,
-      Tensor grad,
-      boolean bce) {
-    CpuTensor tz = t(x, op, inputName);
+      boolean bce, Tensor x, Tensor targets, Tensor mask, Tensor loss, Tensor grad) {
+    String op = bce ? "bceWithLogits" : "mse";
+    CpuTensor tz = t(x, op, bce ? "logits" : "predictions");
     CpuTensor tt = t(targets, op, "targets");
     CpuTensor tm = mask == null ? null : t(mask, op, "mask");
     CpuTensor tl = t(loss, op, "loss");
-    CpuTensor tg = grad == null ? null : t(grad, op, "grad");
-    ShapeChecks.sameShape(op, x, "input", targets, "targets");
-    ShapeChecks.mask(op, x, mask);
-    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
-    if (grad != null) {
-      ShapeChecks.sameShape(op, x, "input", grad, "grad");
+    CpuTensor tg = grad == null ? null : t(grad, op, bce ? "gradLogits" : "gradPredictions");
+    if (bce) {
+      OpChecks.bceWithLogits(x, targets, mask, loss, grad);
+    } else {
+      OpChecks.mse(x, targets, mask, loss, grad);
     }
     boolean perRow = mask != null && !mask.shape().sameMatrix(x.shape());
     double value =
@@ -582,10 +520,10 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tt = t(table, op, "table");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor to = t(out, op, "out");
-    int n = ShapeChecks.gatherRows(table, indices, out);
+    int n = OpChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
     FloatBuffer ib = ti.buf();
-    int[] rows = ShapeChecks.rowIndices(op, ib::get, n, table.shape().rows());
+    int[] rows = OpChecks.rowIndices(op, ib::get, n, table.shape().rows());
     FloatBuffer tb = tt.buf();
     FloatBuffer ob = to.buf();
     for (int i = 0; i < n; i++) {
@@ -599,10 +537,10 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor ts = t(src, op, "src");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor tt = t(table, op, "table");
-    int n = ShapeChecks.scatterAddRows(src, indices, table);
+    int n = OpChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
     FloatBuffer ib = ti.buf();
-    int[] rows = ShapeChecks.rowIndices(op, ib::get, n, table.shape().rows());
+    int[] rows = OpChecks.rowIndices(op, ib::get, n, table.shape().rows());
     FloatBuffer sb = ts.buf();
     FloatBuffer tb = tt.buf();
     for (int i = 0; i < n; i++) {
@@ -618,7 +556,7 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public void dropoutMask(long seed, float p, Tensor mask) {
-    ShapeChecks.probability("dropoutMask", p);
+    OpChecks.dropoutMask(p);
     CpuTensor tm = t(mask, "dropoutMask", "mask");
     ElementwiseKernels.dropoutMask(seed, p, tm.buf(), tm.size(), scratch.get());
   }
@@ -637,12 +575,8 @@ public final class CpuBackend implements ComputeBackend {
     String op = "sgdStep";
     CpuTensor tp = t(param, op, "param");
     CpuTensor tg = t(grad, op, "grad");
-    ShapeChecks.sameShape(op, param, "param", grad, "grad");
-    CpuTensor tv = null;
-    if (momentum != 0f) {
-      tv = t(velocity, op, "velocity");
-      ShapeChecks.sameShape(op, param, "param", velocity, "velocity");
-    }
+    CpuTensor tv = momentum != 0f ? t(velocity, op, "velocity") : null;
+    OpChecks.sgdStep(param, grad, velocity, momentum);
     OptimizerKernels.sgd(
         tp.buf(),
         tg.buf(),
@@ -668,12 +602,17 @@ public final class CpuBackend implements ComputeBackend {
       float weightDecay,
       boolean decoupled,
       int step) {
-    // singletonList, not List.of: a null tensor must reach the tracker's check and its message
+    String op = "adamStep";
+    t(param, op, "param");
+    t(grad, op, "grad");
+    t(m, op, "m");
+    t(v, op, "v");
+    OpChecks.adamStep(param, grad, m, v, step);
     adamStepAll(
-        Collections.singletonList(param),
-        Collections.singletonList(grad),
-        Collections.singletonList(m),
-        Collections.singletonList(v),
+        List.of(param),
+        List.of(grad),
+        List.of(m),
+        List.of(v),
         new float[] {lr},
         beta1,
         beta2,
@@ -701,25 +640,9 @@ public final class CpuBackend implements ComputeBackend {
       float weightDecay,
       boolean decoupled,
       int step) {
-    String op = "adamStep";
+    String op = "adamStepAll";
+    OpChecks.adamStepAll(params, grads, ms, vs, lrs, step);
     int count = params.size();
-    if (grads.size() != count || ms.size() != count || vs.size() != count || lrs.length < count) {
-      throw ShapeChecks.error(
-          op,
-          "params, grads, m, v and learning rates must have the same length, got "
-              + count
-              + ", "
-              + grads.size()
-              + ", "
-              + ms.size()
-              + ", "
-              + vs.size()
-              + ", "
-              + lrs.length);
-    }
-    if (step < 1) {
-      throw ShapeChecks.error(op, "step must be >= 1, got " + step);
-    }
     CpuTensor[] p = new CpuTensor[count];
     CpuTensor[] g = new CpuTensor[count];
     CpuTensor[] m = new CpuTensor[count];
@@ -730,9 +653,6 @@ public final class CpuBackend implements ComputeBackend {
       g[i] = t(grads.get(i), op, "grad");
       m[i] = t(ms.get(i), op, "m");
       v[i] = t(vs.get(i), op, "v");
-      ShapeChecks.sameShape(op, params.get(i), "param", grads.get(i), "grad");
-      ShapeChecks.sameShape(op, params.get(i), "param", ms.get(i), "m");
-      ShapeChecks.sameShape(op, params.get(i), "param", vs.get(i), "v");
       firstChunk[i + 1] = firstChunk[i] + (p[i].size() + WORK_CHUNK - 1) / WORK_CHUNK;
     }
     work()
@@ -795,7 +715,7 @@ public final class CpuBackend implements ComputeBackend {
   public void reshape(Tensor src, Tensor dst) {
     CpuTensor s = t(src, "reshape", "src");
     CpuTensor d = t(dst, "reshape", "dst");
-    ImageShapeChecks.reshape(src, dst);
+    OpChecks.reshape(src, dst);
     if (s != d) {
       d.buf().put(0, s.buf(), 0, s.size());
     }
@@ -808,10 +728,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tw = t(weight, op, "weight");
     CpuTensor tb = optional(bias, op, "bias");
     CpuTensor to = t(out, op, "out");
-    ConvGeometry g = ImageShapeChecks.conv2d(x, weight, bias, params, out);
-    if (to == tx || to == tw) {
-      throw ShapeChecks.error(op, "out must not be the same tensor as x or weight");
-    }
+    ConvGeometry g = OpChecks.conv2d(x, weight, bias, params, out);
     int ckk = g.patchSize();
     int plane = g.outputPlane();
     NativeBlock col = ConvKernels.direct(g) ? null : pool.acquire(ckk * plane);
@@ -852,10 +769,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tg = t(gradOut, op, "gradOut");
     CpuTensor tw = t(weight, op, "weight");
     CpuTensor ti = t(gradIn, op, "gradIn");
-    ConvGeometry g = ImageShapeChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
-    if (ti == tg || ti == tw) {
-      throw ShapeChecks.error(op, "gradIn must not be the same tensor as gradOut or weight");
-    }
+    ConvGeometry g = OpChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
     int ckk = g.patchSize();
     int plane = g.outputPlane();
     boolean direct = ConvKernels.direct(g);
@@ -904,11 +818,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tg = t(gradOut, op, "gradOut");
     CpuTensor tw = t(gradWeight, op, "gradWeight");
     CpuTensor tb = optional(gradBias, op, "gradBias");
-    ConvGeometry g =
-        ImageShapeChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
-    if (tw == tx || tw == tg || (tb != null && (tb == tx || tb == tg || tb == tw))) {
-      throw ShapeChecks.error(op, "the gradients must not be the same tensors as x or gradOut");
-    }
+    ConvGeometry g = OpChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
     int ckk = g.patchSize();
     int plane = g.outputPlane();
     NativeBlock col = ConvKernels.direct(g) ? null : pool.acquire(ckk * plane);
@@ -949,7 +859,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tx = t(x, op, "x");
     CpuTensor to = t(out, op, "out");
     CpuTensor ti = optional(indices, op, "indices");
-    PoolGeometry g = ImageShapeChecks.maxPool2d(x, params, out, indices);
+    PoolGeometry g = OpChecks.maxPool2d(x, params, out, indices);
     PoolingKernels.maxPool(tx.buf(), g, to.buf(), buf(ti), imageWork);
   }
 
@@ -959,7 +869,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor tg = t(gradOut, op, "gradOut");
     CpuTensor ti = t(indices, op, "indices");
     CpuTensor tin = t(gradIn, op, "gradIn");
-    int[] d = ImageShapeChecks.maxPool2dBackward(gradOut, indices, gradIn);
+    int[] d = OpChecks.maxPool2dBackward(gradOut, indices, gradIn);
     int outPlane = gradOut.shape().dim(2) * gradOut.shape().dim(3);
     PoolingKernels.maxPoolBackward(
         tg.buf(), ti.buf(), d[0] * d[1], d[2] * d[3], outPlane, tin.buf(), imageWork);
@@ -969,7 +879,7 @@ public final class CpuBackend implements ComputeBackend {
   public void avgPool2d(Tensor x, Pool2dParams params, Tensor out) {
     CpuTensor tx = t(x, "avgPool2d", "x");
     CpuTensor to = t(out, "avgPool2d", "out");
-    PoolGeometry g = ImageShapeChecks.pool("avgPool2d", x, "x", params, out, "out");
+    PoolGeometry g = OpChecks.avgPool2d(x, params, out);
     PoolingKernels.avgPool(tx.buf(), g, to.buf(), imageWork);
   }
 
@@ -978,7 +888,7 @@ public final class CpuBackend implements ComputeBackend {
     String op = "avgPool2dBackward";
     CpuTensor tg = t(gradOut, op, "gradOut");
     CpuTensor ti = t(gradIn, op, "gradIn");
-    PoolGeometry g = ImageShapeChecks.pool(op, gradIn, "gradIn", params, gradOut, "gradOut");
+    PoolGeometry g = OpChecks.avgPool2dBackward(gradOut, params, gradIn);
     PoolingKernels.avgPoolBackward(tg.buf(), g, ti.buf(), imageWork);
   }
 
@@ -986,7 +896,7 @@ public final class CpuBackend implements ComputeBackend {
   public void globalAvgPool2d(Tensor x, Tensor out) {
     CpuTensor tx = t(x, "globalAvgPool2d", "x");
     CpuTensor to = t(out, "globalAvgPool2d", "out");
-    int[] d = ImageShapeChecks.globalAvgPool2d("globalAvgPool2d", x, "x", out, "out");
+    int[] d = OpChecks.globalAvgPool2d(x, out);
     PoolingKernels.globalAvgPool(tx.buf(), d[0] * d[1], d[2] * d[3], to.buf(), imageWork);
   }
 
@@ -995,7 +905,7 @@ public final class CpuBackend implements ComputeBackend {
     String op = "globalAvgPool2dBackward";
     CpuTensor tg = t(gradOut, op, "gradOut");
     CpuTensor ti = t(gradIn, op, "gradIn");
-    int[] d = ImageShapeChecks.globalAvgPool2d(op, gradIn, "gradIn", gradOut, "gradOut");
+    int[] d = OpChecks.globalAvgPool2dBackward(gradOut, gradIn);
     PoolingKernels.globalAvgPoolBackward(tg.buf(), d[0] * d[1], d[2] * d[3], ti.buf(), imageWork);
   }
 
@@ -1021,7 +931,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor sm = t(saveMean, op, "saveMean");
     CpuTensor si = t(saveInvStd, op, "saveInvStd");
     int[] d =
-        ImageShapeChecks.batchNormTraining(
+        OpChecks.batchNorm2dTraining(
             x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
     BatchNormKernels.training(
         tx.buf(), d, tg.buf(), tb.buf(), eps, momentum, buf(rm), buf(rv), to.buf(), sm.buf(),
@@ -1044,8 +954,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor rm = t(runningMean, op, "runningMean");
     CpuTensor rv = t(runningVar, op, "runningVar");
     CpuTensor to = t(out, op, "out");
-    int[] d =
-        ImageShapeChecks.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, out);
+    int[] d = OpChecks.batchNorm2dInference(x, gamma, beta, runningMean, runningVar, eps, out);
     BatchNormKernels.inference(
         tx.buf(), d, tg.buf(), tb.buf(), rm.buf(), rv.buf(), eps, to.buf(), imageWork);
   }
@@ -1071,11 +980,8 @@ public final class CpuBackend implements ComputeBackend {
     CpuTensor gg = optional(gradGamma, op, "gradGamma");
     CpuTensor gb = optional(gradBeta, op, "gradBeta");
     int[] d =
-        ImageShapeChecks.batchNormBackward(
-            x, gradOut, gamma, mean, invStd, gradIn, gradGamma, gradBeta);
-    if (gi != null && gi == tx && batchStatistics) {
-      throw ShapeChecks.error(op, "gradIn must not be the same tensor as x");
-    }
+        OpChecks.batchNorm2dBackward(
+            x, gradOut, gamma, mean, invStd, batchStatistics, gradIn, gradGamma, gradBeta);
     BatchNormKernels.backward(
         tx.buf(),
         tgo.buf(),

@@ -1,7 +1,7 @@
 package org.mtl4j.backend.cpu;
 
 import java.nio.FloatBuffer;
-import org.mtl4j.api.backend.ShapeChecks;
+import org.mtl4j.api.backend.OpChecks;
 
 /**
  * Fused losses with their gradients over native float buffers: softmax cross-entropy, binary
@@ -16,13 +16,12 @@ final class LossKernels {
    */
   static double softmaxCrossEntropy(
       FloatBuffer z, FloatBuffer labels, FloatBuffer mask, int n, int k, FloatBuffer g, Scratch s) {
-    String op = "softmaxCrossEntropy";
     double count = 0;
     for (int i = 0; i < n; i++) {
       float m = mask == null ? 1f : mask.get(i);
       count += m;
       if (m != 0f) {
-        ShapeChecks.index(op, i, labels.get(i), k);
+        OpChecks.label(i, labels.get(i), k);
       }
     }
     double denom = Math.max(1.0, count);

@@ -21,7 +21,7 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.MemoryStats;
-import org.mtl4j.api.backend.ShapeChecks;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.backend.TensorTracker;
 import org.mtl4j.api.tensor.Shape;
 import org.mtl4j.api.tensor.Tensor;
@@ -208,10 +208,7 @@ abstract class CudaContext implements ComputeBackend {
   @Override
   public void upload(float[] src, Tensor dst) {
     CudaTensor d = out(dst, "upload", "dst");
-    if (src.length != d.size()) {
-      throw ShapeChecks.error(
-          "upload", src.length + " host values do not match dst " + dst.shape());
-    }
+    OpChecks.upload(src, dst);
     run(
         "upload",
         () -> {
@@ -227,7 +224,7 @@ abstract class CudaContext implements ComputeBackend {
   @Override
   public void uploadRows(float[] src, int[] rows, Tensor dst) {
     out(dst, "uploadRows", "dst");
-    ShapeChecks.uploadRows(src, rows, dst);
+    OpChecks.uploadRows(src, rows, dst);
     int n = dst.shape().rows();
     int d = dst.shape().cols();
     if (rowStaging.length != n * d) {
@@ -242,10 +239,7 @@ abstract class CudaContext implements ComputeBackend {
   @Override
   public void download(Tensor src, float[] dst) {
     CudaTensor s = in(src, "download", "src");
-    if (dst.length < s.size()) {
-      throw ShapeChecks.error(
-          "download", "host array of " + dst.length + " is too small for src " + src.shape());
-    }
+    OpChecks.download(src, dst);
     run(
         "download",
         () -> {
@@ -265,8 +259,9 @@ abstract class CudaContext implements ComputeBackend {
   @Override
   public void copy(Tensor src, Tensor dst) {
     CudaTensor s = in(src, "copy", "src");
+    in(dst, "copy", "dst");
+    OpChecks.copy(src, dst);
     CudaTensor d = out(dst, "copy", "dst");
-    ShapeChecks.sameShape("copy", src, "src", dst, "dst");
     run(
         "copy",
         () -> {
@@ -281,8 +276,9 @@ abstract class CudaContext implements ComputeBackend {
   @Override
   public void copyColumns(Tensor src, int srcCol, Tensor dst, int dstCol, int count) {
     CudaTensor s = in(src, "copyColumns", "src");
+    in(dst, "copyColumns", "dst");
+    OpChecks.copyColumns(src, srcCol, dst, dstCol, count);
     CudaTensor d = out(dst, "copyColumns", "dst");
-    ShapeChecks.columns(src, srcCol, dst, dstCol, count);
     int rows = src.shape().rows();
     run(
         "copyColumns",

@@ -5,8 +5,8 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import jcuda.Pointer;
 import org.mtl4j.api.backend.BinaryOp;
 import org.mtl4j.api.backend.Broadcast;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.backend.OpNames;
-import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.UnaryOp;
 import org.mtl4j.api.tensor.Tensor;
 
@@ -16,6 +16,9 @@ import org.mtl4j.api.tensor.Tensor;
  * gather/scatter and dropout masks.
  */
 abstract class CudaElementwiseOps extends CudaContext {
+  /** The gemm variants' names in CUDA error messages. */
+  private static final String[] GEMM = {"gemm NN", "gemm NT", "gemm TN", "gemm TT"};
+
   CudaElementwiseOps(int deviceIndex) {
     super(deviceIndex);
   }
@@ -27,31 +30,20 @@ abstract class CudaElementwiseOps extends CudaContext {
       boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
     CudaTensor ta = in(a, "gemm", "a");
     CudaTensor tb = in(b, "gemm", "b");
-    int[] mnk = ShapeChecks.gemm(transA, transB, a, b, c);
+    in(c, "gemm", "c");
+    int k = OpChecks.gemm(transA, transB, a, b, c);
     CudaTensor tc = out(c, "gemm", "c");
-    int m = mnk[0];
-    int n = mnk[1];
-    int k = mnk[2];
-    if (m == 0 || n == 0) {
-      return;
-    }
-    long bigTiles = (long) ((m + 127) / 128) * ((n + 127) / 128);
-    int tile = bigTiles >= multiprocessors ? 128 : 64;
-    if ((m + tile - 1) / tile > 65535) {
-      throw ShapeChecks.error(
-          "gemm",
-          "m = " + m + " rows exceed the grid limit of " + 65535L * tile + " for this kernel");
-    }
-    String kernel = "sgemm" + tile + "_" + (transA ? "t" : "n") + (transB ? "t" : "n");
+    int m = c.shape().rows();
+    int n = c.shape().cols();
     run(
-        "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N"),
+        GEMM[(transA ? 2 : 0) + (transB ? 1 : 0)],
         () ->
-            kernels.launch(
-                kernel,
-                (n + tile - 1) / tile,
-                (m + tile - 1) / tile,
-                THREADS,
-                1,
+            Sgemm.launch(
+                kernels,
+                multiprocessors,
+                "gemm",
+                transA,
+                transB,
                 m,
                 n,
                 k,
@@ -71,8 +63,9 @@ abstract class CudaElementwiseOps extends CudaContext {
   @Override
   public void axpby(float alpha, Tensor x, float beta, Tensor y) {
     CudaTensor tx = in(x, "axpby", "x");
+    in(y, "axpby", "y");
+    OpChecks.axpby(x, y);
     CudaTensor ty = out(y, "axpby", "y");
-    ShapeChecks.sameShape("axpby", x, "x", y, "y");
     run(
         "axpby",
         () -> launch1("axpby_f32", tx.size(), alpha, tx.address(), beta, ty.address(), tx.size()),
@@ -83,8 +76,9 @@ abstract class CudaElementwiseOps extends CudaContext {
   @Override
   public void affine(Tensor x, float scale, float shift, Tensor out) {
     CudaTensor tx = in(x, "affine", "x");
+    in(out, "affine", "out");
+    OpChecks.affine(x, out);
     CudaTensor to = out(out, "affine", "out");
-    ShapeChecks.sameShape("affine", x, "x", out, "out");
     run(
         "affine",
         () -> launch1("affine_f32", tx.size(), tx.address(), scale, shift, to.address(), tx.size()),
@@ -99,7 +93,8 @@ abstract class CudaElementwiseOps extends CudaContext {
     String name = OpNames.binary(op);
     CudaTensor ta = in(a, name, "a");
     CudaTensor tb = in(b, name, "b");
-    Broadcast mode = ShapeChecks.binary(op, a, b, out);
+    in(out, name, "out");
+    Broadcast mode = OpChecks.binary(op, a, b, out);
     CudaTensor to = out(out, name, "out");
     int rows = a.shape().rows();
     int cols = a.shape().cols();
@@ -125,8 +120,9 @@ abstract class CudaElementwiseOps extends CudaContext {
   public void unary(UnaryOp op, Tensor x, Tensor out) {
     String name = OpNames.unary(op);
     CudaTensor tx = in(x, name, "x");
+    in(out, name, "out");
+    OpChecks.unary(op, x, out);
     CudaTensor to = out(out, name, "out");
-    ShapeChecks.sameShape(name, x, "x", out, "out");
     run(
         name,
         () -> launch1("unary_f32", tx.size(), op.ordinal(), tx.address(), to.address(), tx.size()),
@@ -140,7 +136,8 @@ abstract class CudaElementwiseOps extends CudaContext {
     CudaTensor tx = in(x, name, "x");
     CudaTensor ty = in(y, name, "y");
     CudaTensor tg = in(gradOut, name, "gradOut");
-    ShapeChecks.unaryBackward(name, x, y, gradOut, gradIn);
+    in(gradIn, name, "gradIn");
+    OpChecks.unaryBackward(op, x, y, gradOut, gradIn);
     CudaTensor ti = out(gradIn, name, "gradIn");
     run(
         name,
@@ -168,13 +165,13 @@ abstract class CudaElementwiseOps extends CudaContext {
     CudaTensor tt = in(table, op, "table");
     CudaTensor ti = in(indices, op, "indices");
     in(out, op, "out");
-    int n = ShapeChecks.gatherRows(table, indices, out);
+    int n = OpChecks.gatherRows(table, indices, out);
     int d = table.shape().cols();
     run(
         op,
         () -> {
           float[] idx = hostValues(ti);
-          ShapeChecks.rowIndices(op, i -> idx[i], n, table.shape().rows());
+          OpChecks.rowIndices(op, i -> idx[i], n, table.shape().rows());
           CudaTensor to = out(out, op, "out");
           launch1("gather_rows", (long) n * d, tt.address(), ti.address(), to.address(), n, d);
         },
@@ -189,13 +186,13 @@ abstract class CudaElementwiseOps extends CudaContext {
     CudaTensor ts = in(src, op, "src");
     CudaTensor ti = in(indices, op, "indices");
     in(table, op, "table");
-    int n = ShapeChecks.scatterAddRows(src, indices, table);
+    int n = OpChecks.scatterAddRows(src, indices, table);
     int d = table.shape().cols();
     run(
         op,
         () -> {
           float[] idx = hostValues(ti);
-          int[] rows = ShapeChecks.rowIndices(op, i -> idx[i], n, table.shape().rows());
+          int[] rows = OpChecks.rowIndices(op, i -> idx[i], n, table.shape().rows());
           CudaTensor tt = out(table, op, "table");
           if (n == 0 || d == 0) {
             return;
@@ -229,7 +226,7 @@ abstract class CudaElementwiseOps extends CudaContext {
 
   @Override
   public void dropoutMask(long seed, float p, Tensor mask) {
-    ShapeChecks.probability("dropoutMask", p);
+    OpChecks.dropoutMask(p);
     CudaTensor tm = out(mask, "dropoutMask", "mask");
     float keep = (float) (1.0 / (1.0 - p));
     run(

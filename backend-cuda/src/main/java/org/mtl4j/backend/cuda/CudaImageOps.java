@@ -7,9 +7,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import jcuda.Pointer;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.Conv2dParams;
-import org.mtl4j.api.backend.ImageShapeChecks;
 import org.mtl4j.api.backend.ImageShapeChecks.ConvGeometry;
 import org.mtl4j.api.backend.ImageShapeChecks.PoolGeometry;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.backend.Pool2dParams;
 import org.mtl4j.api.backend.ShapeChecks;
 import org.mtl4j.api.backend.TensorTracker;
@@ -106,7 +106,7 @@ final class CudaImageOps {
   void reshape(Tensor src, Tensor dst) {
     CudaTensor s = in(src, "reshape", "src");
     CudaTensor d = out(dst, "reshape", "dst");
-    ImageShapeChecks.reshape(src, dst);
+    OpChecks.reshape(src, dst);
     device.run(
         "reshape",
         () -> {
@@ -175,22 +175,13 @@ final class CudaImageOps {
     launch1("col2im", (long) images * g.c() * g.h() * g.w(), args);
   }
 
-  private static void notAliased(String op, Tensor out, String outName, Tensor... inputs) {
-    for (Tensor t : inputs) {
-      if (t == out) {
-        throw ShapeChecks.error(op, outName + " must not be one of the inputs");
-      }
-    }
-  }
-
   void conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
     String op = "conv2d";
     CudaTensor tx = in(x, op, "x");
     CudaTensor tw = in(weight, op, "weight");
     CudaTensor tb = in(bias, op, "bias");
     in(out, op, "out");
-    ConvGeometry g = ImageShapeChecks.conv2d(x, weight, bias, params, out);
-    notAliased(op, out, "out", x, weight, bias);
+    ConvGeometry g = OpChecks.conv2d(x, weight, bias, params, out);
     CudaTensor to = out(out, op, "out");
     device.run(
         op,
@@ -246,8 +237,7 @@ final class CudaImageOps {
     CudaTensor tg = in(gradOut, op, "gradOut");
     CudaTensor tw = in(weight, op, "weight");
     in(gradIn, op, "gradIn");
-    ConvGeometry g = ImageShapeChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
-    notAliased(op, gradIn, "gradIn", gradOut, weight);
+    ConvGeometry g = OpChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
     CudaTensor ti = out(gradIn, op, "gradIn");
     device.run(
         op,
@@ -307,10 +297,7 @@ final class CudaImageOps {
     CudaTensor tg = in(gradOut, op, "gradOut");
     in(gradWeight, op, "gradWeight");
     in(gradBias, op, "gradBias");
-    ConvGeometry g =
-        ImageShapeChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
-    notAliased(op, gradWeight, "gradWeight", x, gradOut, gradBias);
-    notAliased(op, gradBias, "gradBias", x, gradOut);
+    ConvGeometry g = OpChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
     CudaTensor tw = out(gradWeight, op, "gradWeight");
     CudaTensor tb = out(gradBias, op, "gradBias");
     device.run(
@@ -424,9 +411,7 @@ final class CudaImageOps {
     CudaTensor tx = in(x, op, "x");
     in(out, op, "out");
     in(indices, op, "indices");
-    PoolGeometry g = ImageShapeChecks.maxPool2d(x, params, out, indices);
-    notAliased(op, out, "out", x, indices);
-    notAliased(op, indices, "indices", x);
+    PoolGeometry g = OpChecks.maxPool2d(x, params, out, indices);
     CudaTensor to = out(out, op, "out");
     CudaTensor ti = out(indices, op, "indices");
     long total = (long) g.n() * g.c() * g.oh() * g.ow();
@@ -448,8 +433,7 @@ final class CudaImageOps {
     CudaTensor tg = in(gradOut, op, "gradOut");
     CudaTensor ti = in(indices, op, "indices");
     in(gradIn, op, "gradIn");
-    int[] d = ImageShapeChecks.maxPool2dBackward(gradOut, indices, gradIn);
-    notAliased(op, gradIn, "gradIn", gradOut, indices);
+    int[] d = OpChecks.maxPool2dBackward(gradOut, indices, gradIn);
     int planes = d[0] * d[1];
     int hw = d[2] * d[3];
     int ohw = gradOut.shape().dim(2) * gradOut.shape().dim(3);
@@ -505,8 +489,7 @@ final class CudaImageOps {
     String op = "avgPool2d";
     CudaTensor tx = in(x, op, "x");
     in(out, op, "out");
-    PoolGeometry g = ImageShapeChecks.pool(op, x, "x", params, out, "out");
-    notAliased(op, out, "out", x);
+    PoolGeometry g = OpChecks.avgPool2d(x, params, out);
     CudaTensor to = out(out, op, "out");
     long total = (long) g.n() * g.c() * g.oh() * g.ow();
     device.run(
@@ -517,8 +500,7 @@ final class CudaImageOps {
     String op = "avgPool2dBackward";
     CudaTensor tg = in(gradOut, op, "gradOut");
     in(gradIn, op, "gradIn");
-    PoolGeometry g = ImageShapeChecks.pool(op, gradIn, "gradIn", params, gradOut, "gradOut");
-    notAliased(op, gradIn, "gradIn", gradOut);
+    PoolGeometry g = OpChecks.avgPool2dBackward(gradOut, params, gradIn);
     CudaTensor ti = out(gradIn, op, "gradIn");
     long total = (long) g.n() * g.c() * g.h() * g.w();
     device.run(
@@ -532,8 +514,7 @@ final class CudaImageOps {
     String op = "globalAvgPool2d";
     CudaTensor tx = in(x, op, "x");
     in(out, op, "out");
-    int[] d = ImageShapeChecks.globalAvgPool2d(op, x, "x", out, "out");
-    notAliased(op, out, "out", x);
+    int[] d = OpChecks.globalAvgPool2d(x, out);
     CudaTensor to = out(out, op, "out");
     int planes = d[0] * d[1];
     int hw = d[2] * d[3];
@@ -561,8 +542,7 @@ final class CudaImageOps {
     String op = "globalAvgPool2dBackward";
     CudaTensor tg = in(gradOut, op, "gradOut");
     in(gradIn, op, "gradIn");
-    int[] d = ImageShapeChecks.globalAvgPool2d(op, gradIn, "gradIn", gradOut, "gradOut");
-    notAliased(op, gradIn, "gradIn", gradOut);
+    int[] d = OpChecks.globalAvgPool2dBackward(gradOut, gradIn);
     CudaTensor ti = out(gradIn, op, "gradIn");
     int planes = d[0] * d[1];
     int hw = d[2] * d[3];
@@ -603,7 +583,7 @@ final class CudaImageOps {
     in(saveMean, op, "saveMean");
     in(saveInvStd, op, "saveInvStd");
     int[] d =
-        ImageShapeChecks.batchNormTraining(
+        OpChecks.batchNorm2dTraining(
             x, gamma, beta, eps, momentum, runningMean, runningVar, out, saveMean, saveInvStd);
     CudaTensor rm = out(runningMean, op, "runningMean");
     CudaTensor rv = out(runningVar, op, "runningVar");
@@ -668,8 +648,7 @@ final class CudaImageOps {
     CudaTensor rm = in(runningMean, op, "runningMean");
     CudaTensor rv = in(runningVar, op, "runningVar");
     in(out, op, "out");
-    int[] d =
-        ImageShapeChecks.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, out);
+    int[] d = OpChecks.batchNorm2dInference(x, gamma, beta, runningMean, runningVar, eps, out);
     CudaTensor to = out(out, op, "out");
     int c = d[1];
     int hw = d[2] * d[3];
@@ -718,8 +697,8 @@ final class CudaImageOps {
     in(gradGamma, op, "gradGamma");
     in(gradBeta, op, "gradBeta");
     int[] d =
-        ImageShapeChecks.batchNormBackward(
-            x, gradOut, gamma, mean, invStd, gradIn, gradGamma, gradBeta);
+        OpChecks.batchNorm2dBackward(
+            x, gradOut, gamma, mean, invStd, batchStatistics, gradIn, gradGamma, gradBeta);
     CudaTensor gi = out(gradIn, op, "gradIn");
     CudaTensor gg = out(gradGamma, op, "gradGamma");
     CudaTensor gb = out(gradBeta, op, "gradBeta");

@@ -1,7 +1,6 @@
 package org.mtl4j.backend.cuda;
 
-
-import org.mtl4j.api.backend.ShapeChecks;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.tensor.Tensor;
 
 /**
@@ -26,16 +25,9 @@ abstract class CudaLossOps extends CudaReductionOps {
     if (gradLogits != null) {
       in(gradLogits, op, "gradLogits");
     }
+    OpChecks.softmaxCrossEntropy(logits, labels, mask, loss, gradLogits);
     int n = logits.shape().rows();
     int k = logits.shape().cols();
-    ShapeChecks.shapeIs(op, labels, "labels", n, 1);
-    if (mask != null) {
-      ShapeChecks.shapeIs(op, mask, "mask", n, 1);
-    }
-    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
-    if (gradLogits != null) {
-      ShapeChecks.sameShape(op, logits, "logits", gradLogits, "gradLogits");
-    }
     run(
         op,
         () -> {
@@ -43,7 +35,7 @@ abstract class CudaLossOps extends CudaReductionOps {
           float[] m = tm == null ? null : hostValues(tm);
           for (int i = 0; i < n; i++) {
             if (m == null || m[i] != 0f) {
-              ShapeChecks.index(op, i, y[i], k);
+              OpChecks.label(i, y[i], k);
             }
           }
           CudaTensor tl = out(loss, op, "loss");
@@ -96,21 +88,21 @@ abstract class CudaLossOps extends CudaReductionOps {
 
   void elementLoss(
       String op, int kind, Tensor x, Tensor targets, Tensor mask, Tensor loss, Tensor grad) {
+    String gradName = kind == 0 ? "gradLogits" : "gradPredictions";
     CudaTensor tz = in(x, op, kind == 0 ? "logits" : "predictions");
     CudaTensor tt = in(targets, op, "targets");
     CudaTensor tm = mask == null ? null : in(mask, op, "mask");
     in(loss, op, "loss");
     if (grad != null) {
-      in(grad, op, "grad");
+      in(grad, op, gradName);
     }
-    ShapeChecks.sameShape(op, x, "input", targets, "targets");
-    ShapeChecks.mask(op, x, mask);
-    ShapeChecks.shapeIs(op, loss, "loss", 1, 1);
-    if (grad != null) {
-      ShapeChecks.sameShape(op, x, "input", grad, "grad");
+    if (kind == 0) {
+      OpChecks.bceWithLogits(x, targets, mask, loss, grad);
+    } else {
+      OpChecks.mse(x, targets, mask, loss, grad);
     }
     CudaTensor tl = out(loss, op, "loss");
-    CudaTensor tg = grad == null ? null : out(grad, op, "grad");
+    CudaTensor tg = grad == null ? null : out(grad, op, gradName);
     int n = x.shape().rows();
     int k = x.shape().cols();
     int maskMode = mask == null ? 0 : (mask.shape().sameMatrix(x.shape()) ? 1 : 2);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import jcuda.Pointer;
-import org.mtl4j.api.backend.ShapeChecks;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.tensor.Tensor;
 
 /**
@@ -42,13 +42,11 @@ abstract class CudaOptimizerOps extends CudaLossOps {
     String op = "sgdStep";
     in(param, op, "param");
     CudaTensor tg = in(grad, op, "grad");
-    ShapeChecks.sameShape(op, param, "param", grad, "grad");
-    CudaTensor tv = null;
     if (momentum != 0f) {
       in(velocity, op, "velocity");
-      ShapeChecks.sameShape(op, param, "param", velocity, "velocity");
-      tv = out(velocity, op, "velocity");
     }
+    OpChecks.sgdStep(param, grad, velocity, momentum);
+    CudaTensor tv = momentum != 0f ? out(velocity, op, "velocity") : null;
     CudaTensor tp = out(param, op, "param");
     long vel = tv == null ? 0L : tv.address();
     run(
@@ -84,7 +82,9 @@ abstract class CudaOptimizerOps extends CudaLossOps {
       boolean decoupled,
       int step) {
     String op = "adamStep";
-    CudaTensor[] t = checkAdam(op, param, grad, m, v, step);
+    CudaTensor[] t = adamOperands(op, param, grad, m, v);
+    OpChecks.adamStep(param, grad, m, v, step);
+    adamWritten(op, t, param, m, v);
     double bc1 = 1.0 - Math.pow(beta1, step);
     double bc2 = 1.0 - Math.pow(beta2, step);
     run(
@@ -112,18 +112,18 @@ abstract class CudaOptimizerOps extends CudaLossOps {
         v);
   }
 
-  CudaTensor[] checkAdam(String op, Tensor param, Tensor grad, Tensor m, Tensor v, int step) {
-    in(param, op, "param");
-    CudaTensor tg = in(grad, op, "grad");
-    in(m, op, "m");
-    in(v, op, "v");
-    ShapeChecks.sameShape(op, param, "param", grad, "grad");
-    ShapeChecks.sameShape(op, param, "param", m, "m");
-    ShapeChecks.sameShape(op, param, "param", v, "v");
-    if (step < 1) {
-      throw ShapeChecks.error(op, "step must be >= 1, got " + step);
-    }
-    return new CudaTensor[] {out(param, op, "param"), tg, out(m, op, "m"), out(v, op, "v")};
+  /** Parameter, gradient and moments as this backend's tensors, in that order. */
+  CudaTensor[] adamOperands(String op, Tensor param, Tensor grad, Tensor m, Tensor v) {
+    return new CudaTensor[] {
+      in(param, op, "param"), in(grad, op, "grad"), in(m, op, "m"), in(v, op, "v")
+    };
+  }
+
+  /** Marks the tensors an Adam step writes (parameter and moments) as written on the device. */
+  void adamWritten(String op, CudaTensor[] t, Tensor param, Tensor m, Tensor v) {
+    t[0] = out(param, op, "param");
+    t[2] = out(m, op, "m");
+    t[3] = out(v, op, "v");
   }
 
   /** One launch for the whole parameter list; see {@link AdamTable}. */
@@ -141,29 +141,17 @@ abstract class CudaOptimizerOps extends CudaLossOps {
       boolean decoupled,
       int step) {
     String op = "adamStepAll";
+    OpChecks.adamStepAll(params, grads, ms, vs, lrs, step);
     int count = params.size();
-    if (grads.size() != count || ms.size() != count || vs.size() != count || lrs.length != count) {
-      throw ShapeChecks.error(
-          op,
-          "lists differ in length: params "
-              + count
-              + ", grads "
-              + grads.size()
-              + ", ms "
-              + ms.size()
-              + ", vs "
-              + vs.size()
-              + ", lrs "
-              + lrs.length);
-    }
     if (count == 0) {
       return;
     }
     List<CudaTensor[]> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      entries.add(
-          checkAdam(
-              op + " parameter " + i, params.get(i), grads.get(i), ms.get(i), vs.get(i), step));
+      entries.add(adamOperands(op, params.get(i), grads.get(i), ms.get(i), vs.get(i)));
+    }
+    for (int i = 0; i < count; i++) {
+      adamWritten(op, entries.get(i), params.get(i), ms.get(i), vs.get(i));
     }
     double bc1 = 1.0 - Math.pow(beta1, step);
     double bc2 = 1.0 - Math.pow(beta2, step);

@@ -3,7 +3,7 @@ package org.mtl4j.backend.cuda;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 
 import jcuda.Pointer;
-import org.mtl4j.api.backend.ShapeChecks;
+import org.mtl4j.api.backend.OpChecks;
 import org.mtl4j.api.tensor.Tensor;
 
 /**
@@ -21,7 +21,7 @@ abstract class CudaReductionOps extends CudaElementwiseOps {
   public double dot(Tensor a, Tensor b) {
     CudaTensor ta = in(a, "dot", "a");
     CudaTensor tb = in(b, "dot", "b");
-    ShapeChecks.sameShape("dot", a, "a", b, "b");
+    OpChecks.dot(a, b);
     return call("dot", () -> reduceToHost(1, ta, tb), a, b);
   }
 
@@ -56,9 +56,10 @@ abstract class CudaReductionOps extends CudaElementwiseOps {
   @Override
   public void sumRows(Tensor x, Tensor out) {
     CudaTensor tx = in(x, "sumRows", "x");
+    in(out, "sumRows", "out");
+    OpChecks.sumRows(x, out);
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("sumRows", out, "out", 1, cols);
     CudaTensor to = out(out, "sumRows", "out");
     if (cols == 0) {
       return;
@@ -102,9 +103,10 @@ abstract class CudaReductionOps extends CudaElementwiseOps {
   @Override
   public void sumCols(Tensor x, Tensor out) {
     CudaTensor tx = in(x, "sumCols", "x");
+    in(out, "sumCols", "out");
+    OpChecks.sumCols(x, out);
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("sumCols", out, "out", rows, 1);
     CudaTensor to = out(out, "sumCols", "out");
     if (tx == to) {
       // [rows, 1] summed into itself is the identity
@@ -120,7 +122,8 @@ abstract class CudaReductionOps extends CudaElementwiseOps {
   @Override
   public void sumAll(Tensor x, Tensor out) {
     CudaTensor tx = in(x, "sumAll", "x");
-    ShapeChecks.shapeIs("sumAll", out, "out", 1, 1);
+    in(out, "sumAll", "out");
+    OpChecks.sumAll(x, out);
     CudaTensor to = out(out, "sumAll", "out");
     int n = tx.size();
     run(
@@ -153,9 +156,10 @@ abstract class CudaReductionOps extends CudaElementwiseOps {
   @Override
   public void argmaxRows(Tensor x, Tensor out) {
     CudaTensor tx = in(x, "argmaxRows", "x");
+    in(out, "argmaxRows", "out");
+    OpChecks.argmaxRows(x, out);
     int rows = x.shape().rows();
     int cols = x.shape().cols();
-    ShapeChecks.shapeIs("argmaxRows", out, "out", rows, 1);
     CudaTensor to = out(out, "argmaxRows", "out");
     if (tx == to) {
       run("argmaxRows", () -> launch1("fill_f32", rows, to.address(), rows, 0f), x, out);
@@ -180,7 +184,12 @@ abstract class CudaReductionOps extends CudaElementwiseOps {
 
   void softmax(String op, Tensor x, Tensor out, int log) {
     CudaTensor tx = in(x, op, "x");
-    ShapeChecks.sameShape(op, x, "x", out, "out");
+    in(out, op, "out");
+    if (log == 1) {
+      OpChecks.logSoftmaxRows(x, out);
+    } else {
+      OpChecks.softmaxRows(x, out);
+    }
     CudaTensor to = out(out, op, "out");
     int rows = x.shape().rows();
     int cols = x.shape().cols();

@@ -12,6 +12,12 @@ final class Sgemm {
   private static final int THREADS = 256;
   private static final int MAX_GRID_Y = 65535;
 
+  /** gemm.cu's kernels by tile (64, 128) and transposition of A and B, named once. */
+  private static final String[] KERNELS = {
+    "sgemm64_nn", "sgemm64_nt", "sgemm64_tn", "sgemm64_tt",
+    "sgemm128_nn", "sgemm128_nt", "sgemm128_tn", "sgemm128_tt"
+  };
+
   private Sgemm() {}
 
   static void launch(
@@ -41,9 +47,8 @@ final class Sgemm {
           op,
           "m = " + m + " rows exceed the grid limit of " + (long) MAX_GRID_Y * tile + " for sgemm");
     }
-    String kernel = "sgemm" + tile + "_" + (transA ? "t" : "n") + (transB ? "t" : "n");
     kernels.launch(
-        kernel,
+        KERNELS[(tile == 128 ? 4 : 0) + (transA ? 2 : 0) + (transB ? 1 : 0)],
         (n + tile - 1) / tile,
         (m + tile - 1) / tile,
         THREADS,

@@ -1,5 +1,6 @@
 package org.mtl4j.integration.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
@@ -241,6 +242,28 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("com.google.inject..")
         .because("shards receive the typed config the driver parsed once (RunSpec)")
+        .check(production);
+  }
+
+  @Test
+  void backendsCheckTheirArgumentsThroughOpChecks() {
+    String shapeChecks = "org.mtl4j.api.backend.ShapeChecks";
+    noClasses()
+        .that()
+        .resideInAPackage("org.mtl4j.backend..")
+        .or()
+        .areAssignableTo("org.mtl4j.api.backend.ComputeBackend")
+        .should()
+        .callMethodWhere(
+            target(owner(assignableTo(shapeChecks)))
+                .and(not(target(name("index"))))
+                .and(not(target(name("error")))))
+        .orShould()
+        .callMethodWhere(target(owner(assignableTo("org.mtl4j.api.backend.ImageShapeChecks"))))
+        .because(
+            "OpChecks holds one check per operation with one message for every backend; a"
+                + " backend reads the index values it checks (ShapeChecks.index) and may report a"
+                + " device limit (ShapeChecks.error), nothing else")
         .check(production);
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The safetensors format of Hugging Face (readable by {@code safetensors.numpy.load_file} and
@@ -69,7 +70,11 @@ public final class SafeTensors {
     write(file, tensors, Map.of(), metadata);
   }
 
-  /** Writes F32 tensors, then I64 tensors, atomically (see {@link AtomicFiles}). */
+  /**
+   * Writes F32 tensors, then I64 tensors, atomically (see {@link AtomicFiles}); the metadata keys
+   * in sorted order, so that the same content gives the same bytes (a {@code Map.of} iterates in a
+   * different order in every JVM).
+   */
   public static void write(
       Path file,
       Map<String, Entry> tensors,
@@ -79,7 +84,7 @@ public final class SafeTensors {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
-      metadata.forEach(meta::put);
+      new TreeMap<>(metadata).forEach(meta::put);
     }
     long offset = 0;
     for (Map.Entry<String, Entry> e : tensors.entrySet()) {

@@ -42,6 +42,27 @@ class SafeTensorsTest {
   }
 
   @Test
+  void theSameContentGivesTheSameBytesWhateverTheMetadataMapsOrder() throws Exception {
+    Map<String, String> forward = new LinkedHashMap<>();
+    forward.put("format", "pt");
+    forward.put("producer", "mtl4j");
+    forward.put("epoch", "3");
+    Map<String, String> backward = new LinkedHashMap<>();
+    backward.put("epoch", "3");
+    backward.put("producer", "mtl4j");
+    backward.put("format", "pt");
+    Path a = dir.resolve("a.safetensors");
+    Path b = dir.resolve("b.safetensors");
+    SafeTensors.write(a, sample(), forward);
+    SafeTensors.write(b, sample(), backward);
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    String header = new String(Files.readAllBytes(a), StandardCharsets.UTF_8);
+    assertTrue(
+        header.contains("{\"__metadata__\":{\"epoch\":\"3\",\"format\":\"pt\",\"producer\""),
+        header);
+  }
+
+  @Test
   void layoutIsTheSafetensorsFormat() throws Exception {
     Path f = dir.resolve("w.safetensors");
     SafeTensors.write(f, sample(), Map.of());
