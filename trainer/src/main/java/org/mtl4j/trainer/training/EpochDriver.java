@@ -144,10 +144,23 @@ public final class EpochDriver {
 
   /** Trains from scratch, or continues from {@code resume} when not null. */
   public Outcome run(int trainSize, Split validation, Checkpoint resume, StepExecutor steps) {
+    return run(
+        trainSize,
+        stepsPerEpoch(trainSize, config.training().batchSize()),
+        validation,
+        resume,
+        steps);
+  }
+
+  /**
+   * Trains from scratch, or continues from {@code resume} when not null, with {@code stepsPerEpoch}
+   * steps per epoch (a sampler's epoch, {@link TaskSampler#stepsPerEpoch()}).
+   */
+  public Outcome run(
+      int trainSize, int stepsPerEpoch, Split validation, Checkpoint resume, StepExecutor steps) {
     List<Task> tasks = net.tasks();
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
-    int stepsPerEpoch = stepsPerEpoch(trainSize, batchSize);
     List<EpochRecord> history = new ArrayList<>();
     int startEpoch = 0;
     long step = 0;

@@ -19,6 +19,15 @@ public final class SingleTaskBaseline {
   private SingleTaskBaseline() {}
 
   /**
+   * Whether the config's tasks learn from their own data sets ({@code tasks[i].data}): then each
+   * baseline trains and is scored on its task's own rows (those labelled for it), not on the union
+   * of every data set.
+   */
+  public static boolean ownData(Mtl4jConfig mtl) {
+    return mtl.tasks().stream().anyMatch(t -> t.data() != null) || mtl.data().partial();
+  }
+
+  /**
    * The config of task {@code t}'s baseline, run {@code <baselineDir>/<task>}. A single task has
    * nothing to balance: it uses equal weighting; when the multi-task run stops early on another
    * task's metric the baseline gets the full budget. Analysis is off.
@@ -37,6 +46,8 @@ public final class SingleTaskBaseline {
                 tr.epochs(),
                 tr.batchSize(),
                 tr.validationSplit(),
-                es != null && es.task().equals(tc.name()) ? es : null));
+                es != null && es.task().equals(tc.name()) ? es : null,
+                tr.sampling(),
+                tr.stepsPerEpoch()));
   }
 }

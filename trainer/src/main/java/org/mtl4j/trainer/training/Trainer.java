@@ -26,6 +26,7 @@ import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
@@ -300,6 +301,15 @@ public final class Trainer {
       Path baselineDir) {
     Task task = data.tasks().get(t);
     Mtl4jConfig single = SingleTaskBaseline.config(config, t, baselineDir);
+    Split train = tv.train();
+    Split validation = tv.validation();
+    Split test = data.test();
+    if (SingleTaskBaseline.ownData(config)) {
+      // the task alone on its own data set D_t: the rows labelled for it
+      train = train.labelled(task.name());
+      validation = validation.labelled(task.name());
+      test = test.labelled(task.name());
+    }
     Path dir = baselineDir.resolve(task.name());
     String yaml = new ConfigWriter().toYaml(single);
     try (MultiTaskNetwork net =
@@ -311,14 +321,14 @@ public final class Trainer {
           new TrainingLoop(
               single, yaml, backend, net, w, to, cancelled, dir.resolve("checkpoint"), pre);
       if (testEachEpoch) {
-        loop.reportTestEachEpoch(data.test());
+        loop.reportTestEachEpoch(test);
       }
       try {
-        loop.run(tv.train(), tv.validation(), null);
+        loop.run(train, validation, null);
       } finally {
         loop.close();
       }
-      return new Evaluator(backend, 512).evaluate(net, data.test());
+      return new Evaluator(backend, 512).evaluate(net, test);
     }
   }
 
