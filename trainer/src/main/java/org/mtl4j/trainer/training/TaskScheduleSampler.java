@@ -87,7 +87,8 @@ public final class TaskScheduleSampler implements TaskSampler {
               + config.schedule()
               + " trains each task on its own labelled rows, but "
               + String.join(", ", empty)
-              + " has none among the "
+              + (empty.size() == 1 ? " has" : " have")
+              + " none among the "
               + rows()
               + " training rows");
     }

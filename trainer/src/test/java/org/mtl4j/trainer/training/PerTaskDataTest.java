@@ -45,7 +45,7 @@ class PerTaskDataTest {
     for (int i = 0; i < n; i++) {
       double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian(), r.nextGaussian() * 3};
       double a = 2 * x[0] - x[1] + 0.5 * x[2] * x[3] + 0.1 * r.nextGaussian();
-      String b = x[0] * x[3] + 0.3 * r.nextGaussian() > 0 ? "yes" : "no";
+      String b = x[0] + x[1] + 0.3 * r.nextGaussian() > 0 ? "yes" : "no";
       String[] row = new String[6];
       for (int k = 0; k < 4; k++) {
         row[k] = String.format(Locale.ROOT, "%.5f", x[k]);
@@ -257,7 +257,7 @@ class PerTaskDataTest {
   void schedulesTrainEachTaskOnItsOwnRowsAndDiffer() {
     int[] steps = new int[1];
     TrainingResult alt =
-        Mtl4j.trainer(perTask("alt", "{epochs: 2, batch_size: 32, sampling: alternating}"))
+        Mtl4j.trainer(perTask("alt", "{epochs: 5, batch_size: 32, sampling: alternating}"))
             .addListener(
                 new TrainingListener() {
                   @Override
@@ -267,7 +267,7 @@ class PerTaskDataTest {
                 })
             .train();
     TrainingResult temp =
-        Mtl4j.trainer(perTask("temp", "{epochs: 2, batch_size: 32, sampling: {temperature: 3}}"))
+        Mtl4j.trainer(perTask("temp", "{epochs: 5, batch_size: 32, sampling: {temperature: 3}}"))
             .train();
     // one pass over the largest data set (a's training rows) per epoch
     List<?> rows =
@@ -284,7 +284,8 @@ class PerTaskDataTest {
       TaskScores a = r.test().get("a");
       TaskScores b = r.test().get("b");
       assertTrue(Double.isFinite(a.loss()) && Double.isFinite(b.loss()), r.test().toString());
-      assertTrue(b.get("accuracy") > 0.6, "b learns from its own rows: " + r.test());
+      assertTrue(
+          b.get("accuracy") > 0.8, "b learns from its own rows (chance: about 0.5): " + r.test());
     }
   }
 
