@@ -6,6 +6,7 @@ import java.util.Map;
 import org.mtl4j.trainer.config.AnalysisConfig;
 import org.mtl4j.trainer.config.EarlyStoppingConfig;
 import org.mtl4j.trainer.config.Mtl4jConfig;
+import org.mtl4j.trainer.config.SamplingConfig;
 import org.mtl4j.trainer.config.TaskConfig;
 import org.mtl4j.trainer.config.TrainingConfig;
 import org.mtl4j.trainer.config.WeightingConfig;
@@ -30,7 +31,9 @@ public final class SingleTaskBaseline {
   /**
    * The config of task {@code t}'s baseline, run {@code <baselineDir>/<task>}. A single task has
    * nothing to balance: it uses equal weighting; when the multi-task run stops early on another
-   * task's metric the baseline gets the full budget. Analysis is off.
+   * task's metric the baseline gets the full budget. Analysis is off. With one task every sampling
+   * schedule trains that task each step, so the baseline uses {@code mixed} (one pass over its rows
+   * per epoch): the same baseline, and a comparable Δm, whichever schedule the multi-task run uses.
    */
   public static Mtl4jConfig config(Mtl4jConfig mtl, int t, Path baselineDir) {
     TaskConfig tc = mtl.tasks().get(t);
@@ -47,7 +50,7 @@ public final class SingleTaskBaseline {
                 tr.batchSize(),
                 tr.validationSplit(),
                 es != null && es.task().equals(tc.name()) ? es : null,
-                tr.sampling(),
-                tr.stepsPerEpoch()));
+                SamplingConfig.MIXED,
+                0));
   }
 }

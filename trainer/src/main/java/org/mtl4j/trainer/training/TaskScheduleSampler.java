@@ -27,8 +27,10 @@ import org.mtl4j.trainer.data.Split;
  * pass)}); the last batch of a pass may be smaller, and the next pass reshuffles. The draw of step
  * {@code s} uses {@code derive(seed, 7_000_000 + s)}, so it depends on the step alone; what does
  * depend on the past, each task's pass and offset, is the sampler's {@link #state()}, written to
- * every checkpoint. An epoch is {@code training.steps_per_epoch} steps, by default as many as one
- * pass over the largest task's rows takes.
+ * every checkpoint. An epoch is {@code training.steps_per_epoch} steps, by default one pass over
+ * the largest task's rows: its batches divided by its share of the steps (1/T for alternating, its
+ * probability for the drawn schedules, so proportional sampling takes about as many steps as one
+ * pass over the union of all rows).
  */
 public final class TaskScheduleSampler implements TaskSampler {
   private final SamplingConfig config;
@@ -63,7 +65,6 @@ public final class TaskScheduleSampler implements TaskSampler {
     this.seed = seed;
     int tcount = tasks.size();
     this.pools = new int[tcount][];
-    int largest = 0;
     List<String> empty = new ArrayList<>();
     for (int t = 0; t < tcount; t++) {
       float[] mask = train.examples().mask(tasks.get(t).name());
@@ -76,7 +77,6 @@ public final class TaskScheduleSampler implements TaskSampler {
         }
       }
       pools[t] = java.util.Arrays.copyOf(pool, n);
-      largest = Math.max(largest, n);
       if (n == 0) {
         empty.add(tasks.get(t).name());
       }
@@ -92,9 +92,8 @@ public final class TaskScheduleSampler implements TaskSampler {
               + rows()
               + " training rows");
     }
-    this.stepsPerEpoch =
-        stepsPerEpoch > 0 ? stepsPerEpoch : EpochDriver.stepsPerEpoch(largest, batchSize);
     this.probabilities = probabilities(config, pools);
+    this.stepsPerEpoch = stepsPerEpoch > 0 ? stepsPerEpoch : onePassOverTheLargest(batchSize);
     this.cumulative = new double[tcount];
     double c = 0;
     for (int t = 0; t < tcount; t++) {
@@ -104,6 +103,25 @@ public final class TaskScheduleSampler implements TaskSampler {
     this.pass = new int[tcount];
     this.offset = new int[tcount];
     this.order = new int[tcount][];
+  }
+
+  /**
+   * The steps in which the largest task's rows are passed once: its batches divided by the share of
+   * steps that train it (exactly T times its batches for alternating, the expected number for the
+   * drawn schedules; proportional then takes about as many steps as one pass over the union).
+   */
+  private int onePassOverTheLargest(int batchSize) {
+    int largest = 0;
+    for (int t = 1; t < pools.length; t++) {
+      if (pools[t].length > pools[largest].length) {
+        largest = t;
+      }
+    }
+    int batches = EpochDriver.stepsPerEpoch(pools[largest].length, batchSize);
+    if (!config.drawn()) {
+      return batches * pools.length;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, Math.ceil(batches / probabilities[largest] - 1e-9));
   }
 
   private int rows() {

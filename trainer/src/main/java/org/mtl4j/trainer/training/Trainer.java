@@ -224,8 +224,16 @@ public final class Trainer {
    * {@code keep} to the output; returns the number of rows.
    */
   public int predict(Path dir, Path input, Path output, List<String> keep) {
+    return predict(dir, input, output, keep, List.of());
+  }
+
+  /**
+   * Predicts the tasks in {@code tasks} (every task when empty) for the rows of {@code input},
+   * copying the id columns and the columns in {@code keep}; returns the number of rows.
+   */
+  public int predict(Path dir, Path input, Path output, List<String> keep, List<String> tasks) {
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
-      return Predictor.predict(m, input, output, keep);
+      return Predictor.predict(m, input, output, keep, tasks);
     }
   }
 

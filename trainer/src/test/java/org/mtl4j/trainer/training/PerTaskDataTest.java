@@ -206,8 +206,9 @@ class PerTaskDataTest {
       first.addListener(
           new TrainingListener() {
             @Override
-            public void epoch(EpochRecord record) {
-              if (record.epoch() == 1) {
+            public void step(int epoch, int step, int stepsPerEpoch, double[] losses) {
+              // interrupted mid-way through epoch 2: the last checkpoint is epoch 1's
+              if (epoch == 2 && step == 3) {
                 first.cancel();
               }
             }
@@ -215,6 +216,7 @@ class PerTaskDataTest {
       assertEquals("cancelled", first.train().stopReason());
       Checkpoint mid =
           new CheckpointStore().load(tmp.resolve("runs/resumed-" + id + "/checkpoint"));
+      assertEquals(1, mid.epoch());
       if (!sampling.equals("mixed")) {
         List<?> offsets = (List<?>) mid.sampler().get("offset");
         assertTrue(
@@ -269,14 +271,14 @@ class PerTaskDataTest {
     TrainingResult temp =
         Mtl4j.trainer(perTask("temp", "{epochs: 5, batch_size: 32, sampling: {temperature: 3}}"))
             .train();
-    // one pass over the largest data set (a's training rows) per epoch
+    // one pass over the largest data set (a's training rows) per epoch: 2 steps per batch of a
     List<?> rows =
         (List<?>)
             new CheckpointStore().load(tmp.resolve("runs/alt/checkpoint")).sampler().get("rows");
     int na = ((Number) rows.get(0)).intValue();
     int nb = ((Number) rows.get(1)).intValue();
     assertTrue(na > 250 && na < 300 && nb > 100 && nb < 130, rows.toString());
-    assertEquals((na + 31) / 32, steps[0]);
+    assertEquals(2 * ((na + 31) / 32), steps[0]);
     assertNotEquals(
         java.util.Arrays.toString(weights("alt").values().iterator().next().data()),
         java.util.Arrays.toString(weights("temp").values().iterator().next().data()));
@@ -296,17 +298,57 @@ class PerTaskDataTest {
     assertEquals(r.test(), Mtl4j.trainer(c).evaluate(tmp.resolve("runs/stl")));
     assertTrue(Double.isFinite(r.deltaM()), "Δm " + r.deltaM());
     assertEquals(List.of("a", "a", "b", "b"), r.baselines().stream().map(x -> x.task()).toList());
-    // b's baseline trained on b's own training rows alone, 2 epochs of ceil(n_b / 32) steps
+    // b's baseline trained on b's own training rows alone (mixed sampling over them, whatever the
+    // schedule): 2 epochs of ceil(n_b / 32) steps
     Checkpoint mtl = new CheckpointStore().load(tmp.resolve("runs/stl/checkpoint"));
     Checkpoint stb = new CheckpointStore().load(tmp.resolve("runs/stl/baselines/b/checkpoint"));
     int nb = ((Number) ((List<?>) mtl.sampler().get("rows")).get(1)).intValue();
-    assertEquals(List.of(nb), stb.sampler().get("rows"));
+    assertTrue(stb.sampler().isEmpty(), "baselines use mixed sampling: " + stb.sampler());
     assertEquals(2L * ((nb + 31) / 32), stb.step());
     Path out = tmp.resolve("pred.csv");
     assertEquals(
         60, Mtl4j.trainer(c).predict(tmp.resolve("runs/stl"), tmp.resolve("b-test.csv"), out));
-    String header = Files.readAllLines(out).get(0);
-    assertTrue(header.contains("a") && header.contains("b"), header);
+    assertEquals("a,b,b_p", Files.readAllLines(out).get(0));
+    // one task's data predicted for that task alone
+    assertEquals(
+        60,
+        Mtl4j.trainer(c)
+            .predict(
+                tmp.resolve("runs/stl"), tmp.resolve("b-test.csv"), out, List.of(), List.of("b")));
+    assertEquals("b,b_p", Files.readAllLines(out).get(0));
+    assertEquals(61, Files.readAllLines(out).size());
+    assertThrows(
+        org.mtl4j.trainer.data.DataException.class,
+        () ->
+            Mtl4j.trainer(c)
+                .predict(
+                    tmp.resolve("runs/stl"),
+                    tmp.resolve("b-test.csv"),
+                    out,
+                    List.of(),
+                    List.of("c")));
+  }
+
+  @Test
+  void affinityAnalysisMeasuresTasksLearningFromDifferentData() {
+    TrainingResult r =
+        Mtl4j.trainer(
+                config(
+                    "aff",
+                    null,
+                    csv("a"),
+                    csv("b"),
+                    "training: {epochs: 1, batch_size: 32}\n"
+                        + "analysis: {method: affinity, sample_every: 2}"))
+            .train();
+    var stats = r.analysis().statistics();
+    // ceil(387 / 32) = 13 steps of mixed batches, steps 0, 2, .., 12 measured; each batch holds
+    // rows of both files
+    assertEquals(7, stats.samples());
+    double[][] affinity = stats.meanAffinity();
+    assertTrue(
+        Double.isFinite(affinity[0][1]) && Double.isFinite(affinity[1][0]) && affinity[0][1] != 0,
+        java.util.Arrays.deepToString(affinity));
   }
 
   @Test

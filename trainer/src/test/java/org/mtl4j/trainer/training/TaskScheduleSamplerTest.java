@@ -92,8 +92,11 @@ class TaskScheduleSamplerTest {
     for (long step = 0; step < 999; step++) {
       assertEquals((int) (step % 3), s.next(0, 0, step).task());
     }
-    // an epoch is one pass over the largest data set: ceil(600 / 32) steps
-    assertEquals(19, s.stepsPerEpoch());
+    // an epoch is one pass over the largest data set: ceil(600 / 32) of its batches, one step in 3
+    assertEquals(3 * 19, s.stepsPerEpoch());
+    // drawn: its batches over its probability, 19 / 0.6 steps (proportional: about 1000 / 32)
+    assertEquals(32, sampler(new SamplingConfig("proportional", 1), 0).stepsPerEpoch());
+    assertEquals(57, sampler(new SamplingConfig("uniform", 1), 0).stepsPerEpoch());
     assertEquals(7, sampler(new SamplingConfig("alternating", 1), 7).stepsPerEpoch());
   }
 
