@@ -198,7 +198,7 @@ class PerTaskDataTest {
       // 7 steps per epoch leave every task mid-way through its own data at each checkpoint
       String steps = sampling.equals("mixed") ? "" : ", steps_per_epoch: 7";
       String training =
-          "{epochs: 3, batch_size: 16, validation_split: 0.1, sampling: %s%s}"
+          "{epochs: 2, batch_size: 16, validation_split: 0.1, sampling: %s%s}"
               .formatted(sampling, steps);
       String id = sampling.replaceAll("[^a-z]", "");
       TrainingResult full = Mtl4j.trainer(perTask("full-" + id, training)).train();
@@ -229,7 +229,7 @@ class PerTaskDataTest {
       assertSameWeights("full-" + id, "resumed-" + id);
       assertEquals(full.test(), resumed.test(), sampling);
       assertEquals(
-          full.history().get(2).trainLoss(), resumed.history().get(2).trainLoss(), sampling);
+          full.history().get(1).trainLoss(), resumed.history().get(1).trainLoss(), sampling);
     }
   }
 
