@@ -24,6 +24,7 @@ import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.config.ConfigWriter;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.data.DataException;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
 import org.mtl4j.trainer.data.Split;
@@ -210,6 +211,15 @@ public final class Trainer {
               config.data(),
               TargetScaling.asTrained(config.tasks(), m.checkpoint().preprocessing()),
               config.seed());
+      Object trained = m.checkpoint().preprocessing().get("features");
+      if (trained != null && !trained.equals(data.preprocessing().get("features"))) {
+        throw new DataException(
+            dir
+                + ": the CSV feature statistics fitted on the configured data differ from those"
+                + " the checkpoint was trained with (the data changed since training, or this is"
+                + " the baseline of a task with its own data set, trained with the statistics of"
+                + " the union of every task's data); its scores would not be comparable");
+      }
       return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
     }
   }

@@ -297,6 +297,13 @@ class PerTaskDataTest {
     TrainingResult r = Mtl4j.trainer(c).train(null, true);
     assertEquals(r.test(), Mtl4j.trainer(c).evaluate(tmp.resolve("runs/stl")));
     assertTrue(Double.isFinite(r.deltaM()), "Δm " + r.deltaM());
+    // a baseline folder holds the union's statistics; its config names b's file alone
+    Mtl4jConfig baseline = Mtl4j.readConfig(tmp.resolve("runs/stl/baselines/b/config.yaml"));
+    org.mtl4j.trainer.data.DataException stale =
+        assertThrows(
+            org.mtl4j.trainer.data.DataException.class,
+            () -> Mtl4j.trainer(baseline).evaluate(tmp.resolve("runs/stl/baselines/b")));
+    assertTrue(stale.getMessage().contains("differ from those the checkpoint was trained with"));
     assertEquals(List.of("a", "a", "b", "b"), r.baselines().stream().map(x -> x.task()).toList());
     // b's baseline trained on b's own training rows alone (mixed sampling over them, whatever the
     // schedule): 2 epochs of ceil(n_b / 32) steps
