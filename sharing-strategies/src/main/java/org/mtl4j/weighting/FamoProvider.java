@@ -37,6 +37,12 @@ public final class FamoProvider implements TaskWeightingProvider {
   }
 
   /** One backward of a weighted sum; logits, Adam moments and last losses in state(). */
+  /** Its step couples every task's loss; a one-task-per-step schedule cannot train it. */
+  @Override
+  public boolean needsEveryTaskPerStep() {
+    return true;
+  }
+
   @Override
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;

@@ -32,6 +32,12 @@ public final class GlsProvider implements TaskWeightingProvider {
   }
 
   /** One backward of a weighted sum; stateless. */
+  /** Its step couples every task's loss; a one-task-per-step schedule cannot train it. */
+  @Override
+  public boolean needsEveryTaskPerStep() {
+    return true;
+  }
+
   @Override
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;
@@ -40,6 +46,6 @@ public final class GlsProvider implements TaskWeightingProvider {
   @Override
   public String assumptions() {
     return "every loss is positive; the geometric mean makes the objective invariant to each loss's"
-               + " scale";
+        + " scale";
   }
 }

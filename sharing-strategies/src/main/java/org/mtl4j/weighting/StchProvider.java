@@ -42,6 +42,12 @@ public final class StchProvider implements TaskWeightingProvider {
   }
 
   /** One backward of a weighted sum; the nadir sums are in state(). */
+  /** Its step couples every task's loss; a one-task-per-step schedule cannot train it. */
+  @Override
+  public boolean needsEveryTaskPerStep() {
+    return true;
+  }
+
   @Override
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;

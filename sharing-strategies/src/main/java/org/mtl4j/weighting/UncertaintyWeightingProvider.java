@@ -35,6 +35,12 @@ public final class UncertaintyWeightingProvider implements TaskWeightingProvider
   }
 
   /** Its log-variances are parameters, checkpointed with the network. */
+  /** Its step couples every task's loss; a one-task-per-step schedule cannot train it. */
+  @Override
+  public boolean needsEveryTaskPerStep() {
+    return true;
+  }
+
   @Override
   public WeightingCompatibility compatibility() {
     return WeightingCompatibility.LOSS_LEVEL;

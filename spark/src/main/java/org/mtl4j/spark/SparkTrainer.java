@@ -98,6 +98,34 @@ public final class SparkTrainer {
     this.options = java.util.Objects.requireNonNull(options, "options");
   }
 
+  /**
+   * Refuses per-task data sets and one-task-per-step schedules: Spark shards partition one data set
+   * and every step aggregates each task's gradient over all shards' rows.
+   */
+  static void refusePerTaskData(Mtl4jConfig config) {
+    List<String> problems = new java.util.ArrayList<>();
+    for (int i = 0; i < config.tasks().size(); i++) {
+      if (config.tasks().get(i).data() != null) {
+        problems.add(
+            "tasks["
+                + i
+                + "].data: Spark training reads one data set, partitioned over the executors;"
+                + " per-task data sets train locally (drop --spark-master), or give the tasks"
+                + " one file with their missing labels empty");
+      }
+    }
+    if (config.training().sampling().oneTaskPerStep()) {
+      problems.add(
+          "training.sampling: '"
+              + config.training().sampling().schedule()
+              + "' trains one task per step, which Spark training does not schedule; use"
+              + " training.sampling: mixed or train locally");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
   /** The checkpoint folder of this config's run. */
   public Path checkpointDir() {
     return Path.of(config.output(), config.name(), "checkpoint");
@@ -113,6 +141,7 @@ public final class SparkTrainer {
    * written by a local or a distributed run) when not null.
    */
   public SparkTrainingResult train(Path resumeFrom) {
+    refusePerTaskData(config);
     if (options.mode() == TrainingMode.SYNC) {
       WeightingCompatibilityCheck.requireSparkSync(config, Mtl4j.plugins());
     }

@@ -37,6 +37,19 @@ public interface TaskWeightingProvider {
   }
 
   /**
+   * Whether the method needs every task's loss (or gradient) in every step: gradient-level methods,
+   * GradNorm, and loss-level methods that couple the losses of a step (a geometric mean, a maximum,
+   * the loss decrease between steps, learned per-task log-variances). The trainer refuses such a
+   * method with a schedule that trains one task per step ({@code training.sampling: alternating,
+   * proportional, uniform, temperature}). The default follows from {@link #compatibility()}:
+   * methods that need per-task gradients; a loss-level method whose steps couple the tasks
+   * overrides it.
+   */
+  default boolean needsEveryTaskPerStep() {
+    return compatibility().perTaskGradients();
+  }
+
+  /**
    * What the method assumes of the tasks, losses or gradients, one sentence for {@code
    * docs/methods.md} ({@code mtl4j plugins --markdown}); the default states nothing beyond what
    * every method needs.

@@ -20,6 +20,8 @@ import org.mtl4j.trainer.metrics.EpochRecord;
  * @param preprocessing how features were prepared (CSV statistics), for predict
  * @param bestScore best early-stopping score so far (NaN when unused)
  * @param badEpochs epochs since that score improved
+ * @param sampler the batch sampler's position ({@code training.sampling}: each task's pass and
+ *     offset in its own data), empty for mixed sampling, whose position is the step counter
  */
 public record Checkpoint(
     String configYaml,
@@ -33,7 +35,8 @@ public record Checkpoint(
     List<TaskInfo> tasks,
     Map<String, Object> preprocessing,
     double bestScore,
-    int badEpochs) {
+    int badEpochs,
+    Map<String, Object> sampler) {
 
   /** A task as the checkpoint records it. */
   public record TaskInfo(String name, String type, int outputSize) {}
@@ -46,5 +49,36 @@ public record Checkpoint(
     history = List.copyOf(history);
     tasks = List.copyOf(tasks);
     preprocessing = Map.copyOf(preprocessing);
+    sampler = Map.copyOf(sampler);
+  }
+
+  /** A checkpoint of a run whose sampler carries no position (mixed sampling). */
+  public Checkpoint(
+      String configYaml,
+      long seed,
+      int epoch,
+      long step,
+      Map<String, SafeTensors.Entry> weights,
+      Map<String, float[]> optimizerState,
+      Map<String, double[]> weightingState,
+      List<EpochRecord> history,
+      List<TaskInfo> tasks,
+      Map<String, Object> preprocessing,
+      double bestScore,
+      int badEpochs) {
+    this(
+        configYaml,
+        seed,
+        epoch,
+        step,
+        weights,
+        optimizerState,
+        weightingState,
+        history,
+        tasks,
+        preprocessing,
+        bestScore,
+        badEpochs,
+        Map.of());
   }
 }

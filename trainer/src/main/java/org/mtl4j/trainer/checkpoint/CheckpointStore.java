@@ -110,6 +110,9 @@ public final class CheckpointStore {
               c.step()));
       meta.put("best_score", Double.isNaN(c.bestScore()) ? null : c.bestScore());
       meta.put("bad_epochs", c.badEpochs());
+      if (!c.sampler().isEmpty()) {
+        meta.put("sampler", c.sampler());
+      }
       meta.put("model", modelSection(c.configYaml()));
       meta.put("tensors", stored.mappings());
       meta.put("tasks", c.tasks());
@@ -269,6 +272,8 @@ public final class CheckpointStore {
           JSON.convertValue(m.path("tasks"), new TypeReference<List<Checkpoint.TaskInfo>>() {});
       Map<String, Object> pre =
           JSON.convertValue(m.path("preprocessing"), new TypeReference<Map<String, Object>>() {});
+      Map<String, Object> sampler =
+          JSON.convertValue(m.path("sampler"), new TypeReference<Map<String, Object>>() {});
       JsonNode best = m.path("best_score");
       String config = m.path("config").asText();
       return new Checkpoint(
@@ -283,7 +288,8 @@ public final class CheckpointStore {
           tasks == null ? List.of() : tasks,
           pre == null ? Map.of() : pre,
           best.isNumber() ? best.asDouble() : Double.NaN,
-          m.path("bad_epochs").asInt());
+          m.path("bad_epochs").asInt(),
+          sampler == null ? Map.of() : sampler);
     } catch (IOException | IllegalArgumentException e) {
       throw new CheckpointException(
           metaFile + ": cannot be read: " + Excerpt.of(e.getMessage()), e);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
-    description = "Predict every task for the rows of a CSV file.")
+    description = "Predict every task (or those of --task) for the rows of a CSV file.")
 final class PredictCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CHECKPOINT", description = "run folder or checkpoint folder")
   Path checkpoint;
@@ -42,13 +42,21 @@ final class PredictCommand implements Callable<Integer> {
               + " data.options.id are always kept)")
   List<String> keep = List.of();
 
+  @Option(
+      names = "--task",
+      paramLabel = "TASK,...",
+      split = ",",
+      description =
+          "predict only these tasks (default: every task), e.g. on a file of one task's own data")
+  List<String> tasks = List.of();
+
   @Mixin RunOptions run;
 
   @Override
   public Integer call() {
     Mtl4jConfig c = Cli.checkpointConfig(checkpoint);
     c = run.apply(c);
-    int n = Mtl4j.trainer(c).predict(checkpoint, input, output, keep);
+    int n = Mtl4j.trainer(c).predict(checkpoint, input, output, keep, tasks);
     if (!run.quiet) {
       System.out.println("wrote " + n + " predictions to " + output);
     }

@@ -140,14 +140,19 @@ public final class ConfigReader {
               + (catalog.backends().isEmpty() ? "" : ", " + String.join(", ", catalog.backends())));
     }
     long seed = f.longValue("seed", 42);
-    DataConfig data = data(f.object("data"));
+    DataConfig data = f.has("data") || !everyTaskNamesData(root) ? data(f.object("data")) : null;
     List<TaskConfig> tasks = tasks(f, data);
+    if (data == null) {
+      // every task names its own data: the first task's is the run's data (its predict format)
+      data = tasks.isEmpty() ? new DataConfig("?", Map.of()) : tasks.get(0).data();
+    }
     ModelConfig model = model(f.object("model"));
     WeightingConfig weighting = weighting(f.object("weighting"));
     OptimizerConfig optimizer = optimizer(f.object("optimizer"));
     TrainingConfig training = training(f.object("training"), tasks);
     String output = f.string("output", "runs");
     AnalysisConfig analysis = analysis(f, tasks.size());
+    TaskSamplingCheck.check(training.sampling(), weighting, analysis, catalog, f);
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
@@ -179,9 +184,10 @@ public final class ConfigReader {
   }
 
   private DataConfig data(Fields f) {
-    f.allowOnly(ordered("source", "options"));
+    f.allowOnly(ordered("source", "options", "part"));
     String source = f.string("source", null);
     Map<String, Object> raw = f.plainMap("options");
+    int[] part = part(f);
     if (source == null) {
       return new DataConfig("?", Map.of());
     }
@@ -192,7 +198,39 @@ public final class ConfigReader {
           "'" + source + "' is not one of " + String.join(", ", catalog.dataSources().keySet()));
       return new DataConfig(source, Map.of());
     }
-    return new DataConfig(source, options(raw, info.options(), f.at("options"), f));
+    return new DataConfig(
+        source, options(raw, info.options(), f.at("options"), f), part[0], part[1]);
+  }
+
+  /** {@code part: k/n}: the k-th of n contiguous blocks of the rows ({@code 1/1} when absent). */
+  private static int[] part(Fields f) {
+    String p = f.has("part") ? f.string("part", "1/1") : "1/1";
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\s*(\\d{1,6})\\s*/\\s*(\\d{1,6})\\s*")
+            .matcher(p == null ? "" : p);
+    if (m.matches()) {
+      int k = Integer.parseInt(m.group(1));
+      int n = Integer.parseInt(m.group(2));
+      if (n >= 1 && k >= 1 && k <= n) {
+        return new int[] {k, n};
+      }
+    }
+    f.error("part", "'" + p + "' is not k/n with 1 <= k <= n (e.g. 1/2: the first half)");
+    return new int[] {1, 1};
+  }
+
+  /** Whether there are tasks and each names its own {@code data}. */
+  private static boolean everyTaskNamesData(JsonNode root) {
+    JsonNode tasks = root.get("tasks");
+    if (tasks == null || !tasks.isArray() || tasks.isEmpty()) {
+      return false;
+    }
+    for (JsonNode t : tasks) {
+      if (!t.isObject() || !t.has("data")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Map<String, Object> options(
@@ -210,8 +248,6 @@ public final class ConfigReader {
     if (root.has("tasks") && nodes.isEmpty()) {
       root.error("tasks", "needs at least one task");
     }
-    DataSourceInfo info = catalog.dataSources().get(data.source());
-    Map<String, Set<TaskType>> labels = info == null ? null : info.labels().orElse(null);
     List<TaskConfig> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
@@ -221,7 +257,12 @@ public final class ConfigReader {
         continue;
       }
       Fields t = new Fields(nodes.get(i), path, root.errors());
-      t.allowOnly(ordered("name", "type", "label", "weight", "metrics", "standardize", "positive"));
+      t.allowOnly(
+          ordered("name", "type", "label", "weight", "metrics", "standardize", "positive", "data"));
+      DataConfig own = t.has("data") ? data(t.object("data")) : null;
+      DataConfig taskData = own != null ? own : data;
+      DataSourceInfo info = taskData == null ? null : catalog.dataSources().get(taskData.source());
+      Map<String, Set<TaskType>> labels = info == null ? null : info.labels().orElse(null);
       String name = t.string("name", null);
       if (name != null && !name.matches("[A-Za-z0-9_-]+")) {
         t.error("name", "'" + name + "' must use only letters, digits, '-' and '_'");
@@ -243,7 +284,7 @@ public final class ConfigReader {
               "'"
                   + label
                   + "' is not a label of "
-                  + data.source()
+                  + taskData.source()
                   + "; known: "
                   + String.join(", ", labels.keySet()));
         } else if (type != null && !types.contains(type)) {
@@ -282,7 +323,7 @@ public final class ConfigReader {
         t.error("positive", "applies to binary tasks only, this task is " + typeName);
       }
       if (name != null && type != null && label != null) {
-        out.add(new TaskConfig(name, type, label, weight, metrics, standardize, positive));
+        out.add(new TaskConfig(name, type, label, weight, metrics, standardize, positive, own));
       }
     }
     return out;
@@ -426,10 +467,25 @@ public final class ConfigReader {
   }
 
   private TrainingConfig training(Fields f, List<TaskConfig> tasks) {
-    f.allowOnly(ordered("epochs", "batch_size", "validation_split", "early_stopping"));
+    f.allowOnly(
+        ordered(
+            "epochs",
+            "batch_size",
+            "validation_split",
+            "early_stopping",
+            "sampling",
+            "steps_per_epoch"));
     int epochs = f.integer("epochs", 5, 1, TrainingConfig.MAX_EPOCHS);
     int batch = f.integer("batch_size", 256, 1, 1 << 20);
     double split = f.number("validation_split", 0.1, 0, 1, true);
+    SamplingConfig sampling = sampling(f);
+    int stepsPerEpoch = f.has("steps_per_epoch") ? f.integer("steps_per_epoch", 0, 1, 1 << 30) : 0;
+    if (stepsPerEpoch > 0 && !sampling.oneTaskPerStep()) {
+      f.error(
+          "steps_per_epoch",
+          "applies to the one-task-per-step schedules (alternating, proportional, uniform,"
+              + " temperature); mixed sampling passes once over the training rows per epoch");
+    }
     EarlyStoppingConfig es = null;
     if (f.has("early_stopping")) {
       Fields e = f.object("early_stopping");
@@ -468,7 +524,48 @@ public final class ConfigReader {
         }
       }
     }
-    return new TrainingConfig(epochs, batch, split, es);
+    return new TrainingConfig(epochs, batch, split, es, sampling, stepsPerEpoch);
+  }
+
+  /**
+   * {@code sampling}: a schedule name, or {@code {temperature: T}} (also {@code {schedule:
+   * temperature, temperature: T}}).
+   */
+  private static SamplingConfig sampling(Fields f) {
+    if (!f.has("sampling")) {
+      return SamplingConfig.MIXED;
+    }
+    String expected =
+        "expected one of " + String.join(", ", SamplingConfig.SCHEDULES) + " or {temperature: T}";
+    if (f.isText("sampling")) {
+      String name = f.string("sampling", "mixed");
+      if (name == null || !SamplingConfig.SCHEDULES.contains(name)) {
+        f.error("sampling", "'" + name + "' is not a schedule; " + expected);
+        return SamplingConfig.MIXED;
+      }
+      if (name.equals("temperature")) {
+        f.error("sampling", "temperature needs its T: write sampling: {temperature: 2}");
+        return SamplingConfig.MIXED;
+      }
+      return new SamplingConfig(name, 1);
+    }
+    Fields s = f.object("sampling");
+    s.allowOnly(ordered("schedule", "temperature"));
+    String name = s.choice("schedule", "temperature", SamplingConfig.SCHEDULES);
+    if (name == null) {
+      return SamplingConfig.MIXED;
+    }
+    if (!name.equals("temperature")) {
+      if (s.has("temperature")) {
+        s.error("temperature", "applies to the temperature schedule only, not " + name);
+      }
+      return new SamplingConfig(name, 1);
+    }
+    if (!s.has("temperature")) {
+      s.error("temperature", "the temperature schedule needs T > 0 (1: proportional)");
+      return SamplingConfig.MIXED;
+    }
+    return new SamplingConfig(name, s.positive("temperature", 1, 1e6));
   }
 
   /** Whether a larger value of the early-stopping metric is better. */

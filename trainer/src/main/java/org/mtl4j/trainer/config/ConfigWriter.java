@@ -28,7 +28,7 @@ public final class ConfigWriter {
     m.put("name", c.name());
     m.put("backend", c.backend());
     m.put("seed", c.seed());
-    m.put("data", Map.of("source", c.data().source(), "options", c.data().options()));
+    m.put("data", data(c.data()));
     List<Object> tasks = new ArrayList<>();
     for (TaskConfig t : c.tasks()) {
       Map<String, Object> tm = new LinkedHashMap<>();
@@ -42,6 +42,9 @@ public final class ConfigWriter {
       }
       if (t.positive() != null) {
         tm.put("positive", t.positive());
+      }
+      if (t.data() != null) {
+        tm.put("data", data(t.data()));
       }
       tasks.add(tm);
     }
@@ -96,6 +99,15 @@ public final class ConfigWriter {
               "patience",
               tr.earlyStopping().patience()));
     }
+    SamplingConfig sampling = tr.sampling();
+    training.put(
+        "sampling",
+        sampling.schedule().equals("temperature")
+            ? Map.of("temperature", sampling.temperature())
+            : sampling.schedule());
+    if (tr.stepsPerEpoch() > 0) {
+      training.put("steps_per_epoch", tr.stepsPerEpoch());
+    }
     m.put("training", training);
     m.put("output", c.output());
     AnalysisConfig a = c.analysis();
@@ -108,6 +120,16 @@ public final class ConfigWriter {
       }
       analysis.put("max_groups", a.maxGroups());
       m.put("analysis", analysis);
+    }
+    return m;
+  }
+
+  private static Map<String, Object> data(DataConfig d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("source", d.source());
+    m.put("options", d.options());
+    if (d.partial()) {
+      m.put("part", d.part() + "/" + d.parts());
     }
     return m;
   }

@@ -17,6 +17,8 @@ import org.mtl4j.api.task.TaskType;
  *     the training rows, report in original units (default true)
  * @param positive binary only: the label value that is the positive class, or null for the rule
  *     (the second of the two values in sorted order)
+ * @param data the task's own data set D_t ({@code tasks[i].data}), or null when it reads the
+ *     top-level {@code data}
  */
 public record TaskConfig(
     String name,
@@ -25,7 +27,8 @@ public record TaskConfig(
     double weight,
     List<String> metrics,
     boolean standardize,
-    String positive)
+    String positive,
+    DataConfig data)
     implements Serializable {
   public TaskConfig {
     Objects.requireNonNull(name, "name");
@@ -34,17 +37,39 @@ public record TaskConfig(
     metrics = List.copyOf(metrics);
   }
 
+  /** A task reading the top-level data. */
+  public TaskConfig(
+      String name,
+      TaskType type,
+      String label,
+      double weight,
+      List<String> metrics,
+      boolean standardize,
+      String positive) {
+    this(name, type, label, weight, metrics, standardize, positive, null);
+  }
+
   /** A task with the defaults {@code standardize: true} and no {@code positive}. */
   public TaskConfig(String name, TaskType type, String label, double weight, List<String> metrics) {
     this(name, type, label, weight, metrics, true, null);
   }
 
   public TaskConfig withWeight(double w) {
-    return new TaskConfig(name, type, label, w, metrics, standardize, positive);
+    return new TaskConfig(name, type, label, w, metrics, standardize, positive, data);
   }
 
   public TaskConfig withStandardize(boolean s) {
-    return new TaskConfig(name, type, label, weight, metrics, s, positive);
+    return new TaskConfig(name, type, label, weight, metrics, s, positive, data);
+  }
+
+  /** This task reading {@code d} (null: the top-level data). */
+  public TaskConfig withData(DataConfig d) {
+    return new TaskConfig(name, type, label, weight, metrics, standardize, positive, d);
+  }
+
+  /** The data this task learns from: its own, or {@code shared} when it names none. */
+  public DataConfig dataOr(DataConfig shared) {
+    return data != null ? data : shared;
   }
 
   /** Whether this task's targets are standardised for training. */

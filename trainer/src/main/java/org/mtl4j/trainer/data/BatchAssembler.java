@@ -35,6 +35,15 @@ public final class BatchAssembler {
 
   /** Uploads rows {@code order[from .. from+count)} of {@code split}. */
   public Batch assemble(ComputeBackend backend, Split split, int[] order, int from, int count) {
+    return assemble(backend, split, order, from, count, null);
+  }
+
+  /**
+   * Uploads rows {@code order[from .. from+count)} of {@code split} with the labels of task {@code
+   * only} alone (every other task's mask all 0), or of every task when {@code only} is null.
+   */
+  public Batch assemble(
+      ComputeBackend backend, Split split, int[] order, int from, int count, String only) {
     Examples ex = split.examples();
     int d = ex.inputSize();
     Buffers b = buffers.computeIfAbsent(count, Buffers::new);
@@ -57,10 +66,11 @@ public final class BatchAssembler {
       backend.upload(tb, tt);
       targets.put(t.name(), tt);
       float[] mask = ex.mask(t.name());
-      if (mask != null) {
+      boolean excluded = only != null && !only.equals(t.name());
+      if (mask != null || excluded) {
         float[] mb = b.masks.computeIfAbsent(t.name(), n -> new float[count]);
         for (int i = 0; i < count; i++) {
-          mb[i] = mask[b.rows[i]];
+          mb[i] = excluded ? 0f : mask[b.rows[i]];
         }
         Tensor mt = backend.allocate(Shape.column(count));
         backend.upload(mb, mt);

@@ -88,11 +88,61 @@ public final class CsvSource implements DataSource {
 
   @Override
   public Dataset load(Options o, List<TaskConfig> tasks, long seed) {
+    return load(o, parts(o, seed), tasks);
+  }
+
+  /**
+   * A file's training and test rows: {@code test_path}'s rows, or a seeded {@code test_split} of
+   * {@code path}'s.
+   */
+  record Parts(CsvTable train, int[] trainRows, CsvTable test, int[] testRows) {}
+
+  /** Reads {@code path} (and {@code test_path}) and picks the training and test rows. */
+  static Parts parts(Options o, long seed) {
+    char delim = delimiter(o);
+    CsvTable train = CsvTable.read(Path.of(o.getString("path")), delim);
+    int[] trainRows;
+    int[] testRows;
+    CsvTable test;
+    if (!o.getString("test_path").isBlank()) {
+      test = CsvTable.read(Path.of(o.getString("test_path")), delim);
+      trainRows = range(train.rows().size());
+      testRows = range(test.rows().size());
+    } else {
+      double split = o.getDouble("test_split");
+      if (!(split > 0 && split < 1)) {
+        throw Options.invalid("data.options", "test_split", split, "in (0, 1)");
+      }
+      test = train;
+      int[] perm = Permutations.of(train.rows().size(), CounterRng.derive(seed, 201));
+      int nTest = (int) Math.round(train.rows().size() * split);
+      testRows = Arrays.copyOfRange(perm, 0, nTest);
+      trainRows = Arrays.copyOfRange(perm, nTest, perm.length);
+      Arrays.sort(testRows);
+      Arrays.sort(trainRows);
+    }
+    if (trainRows.length == 0 || testRows.length == 0) {
+      throw new DataException(
+          train.file()
+              + ": too few rows ("
+              + train.rows().size()
+              + ") for a training and a test part");
+    }
+    return new Parts(train, trainRows, test, testRows);
+  }
+
+  static char delimiter(Options o) {
     String delim = o.getString("delimiter");
     if (delim.length() != 1) {
       throw Options.invalid("data.options", "delimiter", delim, "a single character");
     }
-    CsvTable train = CsvTable.read(Path.of(o.getString("path")), delim.charAt(0));
+    return delim.charAt(0);
+  }
+
+  /** The data set of the given rows: the feature schema fitted on {@code p}'s training rows. */
+  static Dataset load(Options o, Parts p, List<TaskConfig> tasks) {
+    String delim = String.valueOf(delimiter(o));
+    CsvTable train = p.train();
     List<String> categorical = list(o.getString("categorical"));
     List<String> ids = list(o.getString("id"));
     List<String> ignore = new ArrayList<>(list(o.getString("ignore")));
@@ -154,33 +204,9 @@ public final class CsvSource implements DataSource {
               + " and ignored columns "
               + ignore);
     }
-    int[] trainRows;
-    int[] testRows;
-    CsvTable test;
-    if (!o.getString("test_path").isBlank()) {
-      test = CsvTable.read(Path.of(o.getString("test_path")), delim.charAt(0));
-      trainRows = range(train.rows().size());
-      testRows = range(test.rows().size());
-    } else {
-      double split = o.getDouble("test_split");
-      if (!(split > 0 && split < 1)) {
-        throw Options.invalid("data.options", "test_split", split, "in (0, 1)");
-      }
-      test = train;
-      int[] perm = Permutations.of(train.rows().size(), CounterRng.derive(seed, 201));
-      int nTest = (int) Math.round(train.rows().size() * split);
-      testRows = Arrays.copyOfRange(perm, 0, nTest);
-      trainRows = Arrays.copyOfRange(perm, nTest, perm.length);
-      Arrays.sort(testRows);
-      Arrays.sort(trainRows);
-    }
-    if (trainRows.length == 0 || testRows.length == 0) {
-      throw new DataException(
-          train.file()
-              + ": too few rows ("
-              + train.rows().size()
-              + ") for a training and a test part");
-    }
+    int[] trainRows = p.trainRows();
+    int[] testRows = p.testRows();
+    CsvTable test = p.test();
     for (String c : embed.keySet()) {
       if (!features.contains(c)) {
         throw new ConfigException(

@@ -22,29 +22,24 @@ public final class Datasets {
   }
 
   /**
-   * Loads the configured source after checking its options, including that the files and folders
-   * they name exist ({@link DataSource#pathOptions()}), and standardises the regression targets
-   * ({@link TargetScaling}).
+   * Loads the configured data after checking its options, including that the files and folders they
+   * name exist ({@link DataSource#pathOptions()}), and standardises the regression targets ({@link
+   * TargetScaling}). Tasks that name their own data ({@code tasks[i].data}) read it, the others
+   * read {@code data}; several data sets are stacked with each task's labels masked outside its own
+   * ({@link TaskDataSets}).
    *
-   * @throws ConfigException when the source is unknown or a path option names nothing usable
+   * @throws ConfigException when a source is unknown, a path option names nothing usable or the
+   *     data sets' inputs disagree
    * @throws DataException when the data itself cannot be used
    */
   public Dataset load(DataConfig data, List<TaskConfig> tasks, long seed) {
-    DataSource s = sources.get(data.source());
-    if (s == null) {
-      throw new ConfigException(
-          List.of(
-              "data.source: '"
-                  + data.source()
-                  + "' is not one of "
-                  + String.join(", ", sources.keySet())));
+    List<TaskDataSets.Group> groups = TaskDataSets.groups(data, tasks);
+    Dataset loaded;
+    if (groups.size() == 1 && !groups.get(0).data().partial()) {
+      loaded = loadRaw(groups.get(0).data(), groups.get(0).path(), tasks, seed);
+    } else {
+      loaded = TaskDataSets.load(this, groups, tasks, seed);
     }
-    Options options = Options.parse(data.options(), s.options(), "data.options");
-    List<String> problems = PathOption.problems(s.pathOptions(), options, "data.options");
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    Dataset loaded = s.load(options, tasks, seed);
     Object labels = loaded.preprocessing().get("labels");
     for (int i = 0; i < tasks.size(); i++) {
       if (tasks.get(i).positive() != null
@@ -54,12 +49,48 @@ public final class Datasets {
                 "tasks["
                     + i
                     + "].positive: the "
-                    + data.source()
+                    + tasks.get(i).dataOr(data).source()
                     + " source defines its own classes; expected no positive (it applies to label"
                     + " columns of the csv source)"));
       }
     }
     return TargetScaling.standardize(loaded, tasks);
+  }
+
+  /** The source a group reads. */
+  DataSource source(TaskDataSets.Group g) {
+    return source(g.data(), g.path());
+  }
+
+  private DataSource source(DataConfig data, String path) {
+    DataSource s = sources.get(data.source());
+    if (s == null) {
+      throw new ConfigException(
+          List.of(
+              path
+                  + ".source: '"
+                  + data.source()
+                  + "' is not one of "
+                  + String.join(", ", sources.keySet())));
+    }
+    return s;
+  }
+
+  /** The options of {@code data} (configured at {@code path}), checked, paths included. */
+  Options options(DataConfig data, String path) {
+    DataSource s = source(data, path);
+    Options options = Options.parse(data.options(), s.options(), path + ".options");
+    List<String> problems = PathOption.problems(s.pathOptions(), options, path + ".options");
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return options;
+  }
+
+  /** One data section loaded by its source, targets in original units. */
+  Dataset loadRaw(DataConfig data, String path, List<TaskConfig> tasks, long seed) {
+    Options options = options(data, path);
+    return source(data, path).load(options, tasks, seed);
   }
 
   /** Training and validation rows: a seeded random {@code fraction} of {@code train} validates. */

@@ -21,6 +21,15 @@ public record Split(Examples examples, int[] rows) {
     return rows.length;
   }
 
+  /** The rows labelled for {@code task}: those with mask 1, every row when it has no mask. */
+  public Split labelled(String task) {
+    float[] mask = examples.mask(task);
+    if (mask == null) {
+      return this;
+    }
+    return new Split(examples, Arrays.stream(rows).filter(r -> mask[r] != 0f).toArray());
+  }
+
   /** The first {@code n} rows (or all when fewer). */
   public Split limit(int n) {
     return n <= 0 || n >= rows.length ? this : new Split(examples, Arrays.copyOf(rows, n));

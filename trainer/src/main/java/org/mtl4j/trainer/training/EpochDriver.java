@@ -153,10 +153,30 @@ public final class EpochDriver {
    */
   public Outcome run(
       int trainSize, Split validation, Checkpoint resume, StepExecutor steps, Runnable accepted) {
+    return run(
+        trainSize,
+        stepsPerEpoch(trainSize, config.training().batchSize()),
+        validation,
+        resume,
+        steps,
+        accepted);
+  }
+
+  /**
+   * Trains from scratch, or continues from {@code resume} when not null, with {@code stepsPerEpoch}
+   * steps per epoch (a sampler's epoch, {@link TaskSampler#stepsPerEpoch()}), calling {@code
+   * accepted} once {@code resume} (if any) has been restored, before the first epoch.
+   */
+  public Outcome run(
+      int trainSize,
+      int stepsPerEpoch,
+      Split validation,
+      Checkpoint resume,
+      StepExecutor steps,
+      Runnable accepted) {
     List<Task> tasks = net.tasks();
     int batchSize = config.training().batchSize();
     int epochs = config.training().epochs();
-    int stepsPerEpoch = stepsPerEpoch(trainSize, batchSize);
     List<EpochRecord> history = new ArrayList<>();
     int startEpoch = 0;
     long step = 0;

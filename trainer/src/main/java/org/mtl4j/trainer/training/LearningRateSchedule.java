@@ -17,7 +17,11 @@ public record LearningRateSchedule(
    */
   public static LearningRateSchedule forRun(Mtl4jConfig c, int trainSize) {
     int batch = c.training().batchSize();
-    int stepsPerEpoch = (trainSize + batch - 1) / batch;
+    return forSteps(c, (trainSize + batch - 1) / batch);
+  }
+
+  /** The configured schedule of a run of {@code stepsPerEpoch} steps per epoch. */
+  public static LearningRateSchedule forSteps(Mtl4jConfig c, int stepsPerEpoch) {
     return new LearningRateSchedule(
         c.optimizer().schedule(),
         c.optimizer().lr(),

@@ -23,8 +23,10 @@ import org.mtl4j.trainer.checkpoint.FileManifest;
 import org.mtl4j.trainer.config.ConfigWriter;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.data.DataException;
 import org.mtl4j.trainer.data.Dataset;
 import org.mtl4j.trainer.data.Datasets;
+import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.DeltaM;
 import org.mtl4j.trainer.metrics.EpochRecord;
@@ -314,6 +316,15 @@ public final class Trainer {
                 + data.inputSize()
                 + "; evaluate with data of the columns it was trained on");
       }
+      Object fitted = m.checkpoint().preprocessing().get("features");
+      if (fitted != null && !fitted.equals(data.preprocessing().get("features"))) {
+        throw new DataException(
+            dir
+                + ": the CSV feature statistics fitted on the configured data differ from those"
+                + " the checkpoint was trained with (the data changed since training, or this is"
+                + " the baseline of a task with its own data set, trained with the statistics of"
+                + " the union of every task's data); its scores would not be comparable");
+      }
       return new Evaluator(m.backend(), 512).evaluate(m.network(), data.test());
     }
   }
@@ -328,8 +339,16 @@ public final class Trainer {
    * {@code keep} to the output; returns the number of rows.
    */
   public int predict(Path dir, Path input, Path output, List<String> keep) {
+    return predict(dir, input, output, keep, List.of());
+  }
+
+  /**
+   * Predicts the tasks in {@code tasks} (every task when empty) for the rows of {@code input},
+   * copying the id columns and the columns in {@code keep}; returns the number of rows.
+   */
+  public int predict(Path dir, Path input, Path output, List<String> keep, List<String> tasks) {
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
-      return Predictor.predict(m, input, output, keep);
+      return Predictor.predict(m, input, output, keep, tasks);
     }
   }
 
@@ -410,6 +429,15 @@ public final class Trainer {
       Path baselineDir) {
     Task task = data.tasks().get(t);
     Mtl4jConfig single = SingleTaskBaseline.config(config, t, baselineDir);
+    Split train = tv.train();
+    Split validation = tv.validation();
+    Split test = data.test();
+    if (SingleTaskBaseline.ownData(config)) {
+      // the task alone on its own data set D_t: the rows labelled for it
+      train = train.labelled(task.name());
+      validation = validation.labelled(task.name());
+      test = test.labelled(task.name());
+    }
     Path dir = baselineDir.resolve(task.name());
     String yaml = new ConfigWriter().toYaml(single);
     try (MultiTaskNetwork net =
@@ -428,14 +456,14 @@ public final class Trainer {
           new TrainingLoop(
               single, yaml, backend, net, w, to, cancelled, dir.resolve("checkpoint"), pre);
       if (testEachEpoch) {
-        loop.reportTestEachEpoch(data.test());
+        loop.reportTestEachEpoch(test);
       }
       try {
-        loop.run(tv.train(), tv.validation(), null);
+        loop.run(train, validation, null);
       } finally {
         loop.close();
       }
-      return new Evaluator(backend, 512).evaluate(net, data.test());
+      return new Evaluator(backend, 512).evaluate(net, test);
     }
   }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.backend.CounterRng;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.task.Batch;
@@ -18,18 +17,19 @@ import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.checkpoint.SafeTensors;
 import org.mtl4j.trainer.config.Mtl4jConfig;
 import org.mtl4j.trainer.data.BatchAssembler;
-import org.mtl4j.trainer.data.Permutations;
 import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
 /**
  * Local training of one model: the {@link EpochDriver} with a step executor that runs one {@link
- * TrainingStep} per mini-batch of a seeded shuffle (with the lookahead affinity measurements when
- * analysis is on, and a divergence check on every loss).
+ * TrainingStep} per batch of the run's {@link TaskSampler} ({@code training.sampling}: a seeded
+ * shuffle of all rows, or one task's own rows per step), with the lookahead affinity measurements
+ * when analysis is on, and a divergence check on every loss.
  *
  * <p>All randomness derives from the seed and the epoch or step counters (shuffles from {@code
  * derive(seed, 1000 + epoch)}, dropout from {@code derive(seed, 1_000_000 + step)}), so a run
- * resumed from an epoch checkpoint continues exactly as an uninterrupted one.
+ * resumed from an epoch checkpoint continues exactly as an uninterrupted one (the sampler's
+ * position is in the checkpoint).
  */
 public final class TrainingLoop {
   private final Mtl4jConfig config;
@@ -113,22 +113,24 @@ public final class TrainingLoop {
    */
   public EpochDriver.Outcome run(
       Split train, Split validation, Checkpoint resume, Runnable accepted) {
-    return driver.run(train.size(), validation, resume, new LocalSteps(train), accepted);
+    LocalSteps steps = new LocalSteps(train);
+    state.track(steps.sampler);
+    return driver.run(
+        train.size(), steps.sampler.stepsPerEpoch(), validation, resume, steps, accepted);
   }
 
-  /** One {@link TrainingStep} per mini-batch of the epoch's shuffle. */
+  /** One {@link TrainingStep} per batch the run's {@link TaskSampler} draws. */
   private final class LocalSteps implements EpochDriver.StepExecutor {
     private final Split train;
-    private final int batchSize = config.training().batchSize();
+    private final TaskSampler sampler;
     private final int stepsPerEpoch;
     private final BatchAssembler assembler;
     private final TrainingStep scheduled;
-    private int orderEpoch = -1;
-    private int[] order;
 
     LocalSteps(Split train) {
       this.train = train;
-      this.stepsPerEpoch = EpochDriver.stepsPerEpoch(train.size(), batchSize);
+      this.sampler = TaskSampler.forRun(config, train, net.tasks());
+      this.stepsPerEpoch = sampler.stepsPerEpoch();
       this.assembler = new BatchAssembler(net.tasks());
       this.scheduled =
           new TrainingStep(
@@ -136,25 +138,22 @@ public final class TrainingLoop {
               net,
               weighting,
               optimizer,
-              LearningRateSchedule.forRun(config, train.size()),
+              LearningRateSchedule.forSteps(config, stepsPerEpoch),
               config.optimizer().clipNorm(),
               config.seed());
     }
 
     @Override
     public int advance(int epoch, int s, long globalStep, EpochDriver.EpochTotals totals) {
-      if (epoch != orderEpoch) {
-        order = Permutations.of(train.size(), CounterRng.derive(config.seed(), 1000 + epoch));
-        orderEpoch = epoch;
-      }
-      int from = s * batchSize;
-      int n = Math.min(batchSize, train.size() - from);
+      TaskSampler.Draw d = sampler.next(epoch, s, globalStep);
+      String only = d.task() < 0 ? null : net.tasks().get(d.task()).name();
       TrainingStep.Result r =
           scheduled.run(
               epoch,
               globalStep,
               g -> {
-                Batch batch = assembler.assemble(backend, train, order, from, n);
+                Batch batch =
+                    assembler.assemble(backend, train, d.order(), d.from(), d.count(), only);
                 if (affinity != null && affinity.shouldSample(globalStep)) {
                   long a0 = System.nanoTime();
                   affinity.measure(net, batch, backend, epoch);
@@ -163,7 +162,11 @@ public final class TrainingLoop {
                 return scheduled.forward(g, batch);
               },
               values -> checkFinite(values, epoch, s));
-      totals.addLosses(r.losses());
+      if (d.task() < 0) {
+        totals.addLosses(r.losses());
+      } else {
+        totals.addLoss(d.task(), r.losses()[d.task()], 1);
+      }
       totals.weights(r.weights());
       totals.learningRate(r.learningRate());
       for (TrainingListener l : listeners) {

@@ -17,8 +17,8 @@ import org.mtl4j.trainer.metrics.EpochRecord;
 /**
  * Everything a run carries between steps, as one checkpoint and back: parameter values, optimiser
  * state (its step counter set to the global step), the weighting method's state, the epoch and step
- * counters, the history and early stopping's record. The one snapshot/restore of the local loop and
- * the Spark driver, so either can resume the other.
+ * counters, the history, early stopping's record and the batch sampler's position. The one
+ * snapshot/restore of the local loop and the Spark driver, so either can resume the other.
  */
 public final class TrainingState {
   private final ComputeBackend backend;
@@ -29,6 +29,7 @@ public final class TrainingState {
   private final String configYaml;
   private final long seed;
   private final Map<String, Object> preprocessing;
+  private TaskSampler sampler;
 
   /**
    * @param params the parameters a step updates ({@link TrainingStep#parameters})
@@ -52,6 +53,11 @@ public final class TrainingState {
     this.configYaml = configYaml;
     this.seed = seed;
     this.preprocessing = preprocessing;
+  }
+
+  /** Also snapshots and restores {@code s}'s position (the local run's batch sampler). */
+  public void track(TaskSampler s) {
+    this.sampler = s;
   }
 
   /** The optimiser's state with its step counter set to {@code step}. */
@@ -84,7 +90,8 @@ public final class TrainingState {
         infos,
         preprocessing,
         best,
-        bad);
+        bad,
+        sampler == null ? Map.of() : sampler.state());
   }
 
   /** Puts weights, optimiser and weighting state of {@code c} back; its seed must be the run's. */
@@ -96,6 +103,9 @@ public final class TrainingState {
     restoreWeights(backend, params, c.weights());
     optimizer.restore(c.optimizerState(), params);
     weighting.restore(c.weightingState());
+    if (sampler != null) {
+      sampler.restore(c.sampler());
+    }
   }
 
   /** Copies checkpoint weights into the parameters, checking names and shapes. */
