@@ -1,0 +1,123 @@
+package org.mtl4j.spark.cluster;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.mtl4j.trainer.checkpoint.CheckpointStore;
+
+/**
+ * One {@code mtl4j train -c CONFIG --spark-master URL} run as its own JVM (the CLI's real path: the
+ * trainer's {@code Main}, the {@code DistributedTraining} service, a Spark driver in client mode),
+ * optionally killing a worker of the cluster once the run has checkpointed a given epoch.
+ *
+ * @param exitCode the CLI's exit code
+ * @param log the driver's stdout and stderr
+ * @param seconds wall time of the driver process
+ * @param epochAtKill the checkpointed epoch when the worker was killed, or -1 (no kill)
+ * @param killed the process ids killed (worker and executors)
+ */
+public record DriverRun(
+    int exitCode, String log, double seconds, int epochAtKill, List<Long> killed) {
+
+  /** A worker to SIGKILL once the run's checkpoint reaches {@code afterEpoch}. */
+  public record Kill(int worker, int afterEpoch) {}
+
+  /**
+   * Runs the CLI against {@code master} with the Spark properties {@code conf} (passed as {@code
+   * -Dspark.*} system properties, which {@code SparkConf} reads), killing per {@code kill} (or
+   * null); the driver is killed and the run fails if it takes longer than {@code timeout}.
+   */
+  public static DriverRun train(
+      StandaloneCluster cluster,
+      Path config,
+      Path runDir,
+      String master,
+      Map<String, String> conf,
+      Kill kill,
+      Path log,
+      Duration timeout)
+      throws IOException, InterruptedException {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("spark.driver.host", "127.0.0.1");
+    props.put("spark.driver.bindAddress", "127.0.0.1");
+    props.put("spark.ui.enabled", "false");
+    props.put("spark.jars", String.join(",", cluster.applicationJars()));
+    props.putAll(conf);
+    List<String> args = new ArrayList<>();
+    args.add("-Xmx1g");
+    args.addAll(cluster.jvmFlags());
+    props.forEach((k, v) -> args.add("-D" + k + "=" + v));
+    args.addAll(
+        List.of(
+            "org.mtl4j.trainer.cli.Main",
+            "train",
+            "-c",
+            config.toString(),
+            "--spark-master",
+            master));
+    long t0 = System.nanoTime();
+    Process driver = cluster.launch(args, Map.of(), log);
+    long deadline = t0 + timeout.toNanos();
+    int epochAtKill = -1;
+    List<Long> killed = List.of();
+    Path ckpt = runDir.resolve("checkpoint");
+    while (kill != null && killed.isEmpty() && driver.isAlive() && System.nanoTime() < deadline) {
+      int epoch = checkpointedEpoch(ckpt);
+      if (epoch >= kill.afterEpoch()) {
+        epochAtKill = epoch;
+        killed = cluster.killWorker(kill.worker());
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    long left = Math.max(1, deadline - System.nanoTime());
+    if (!driver.waitFor(left, TimeUnit.NANOSECONDS)) {
+      driver.descendants().forEach(ProcessHandle::destroyForcibly);
+      driver.destroyForcibly().waitFor();
+      throw new IllegalStateException(
+          "the driver did not finish within "
+              + timeout
+              + "; log "
+              + log
+              + ":\n"
+              + StandaloneCluster.tail(StandaloneCluster.read(log)));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return new DriverRun(
+        driver.exitValue(), StandaloneCluster.read(log), seconds, epochAtKill, killed);
+  }
+
+  /** The epoch of the checkpoint in {@code dir}, or 0 while there is none (or it is mid-write). */
+  static int checkpointedEpoch(Path dir) {
+    if (!CheckpointStore.exists(dir)) {
+      return 0;
+    }
+    try {
+      return new CheckpointStore().load(dir).epoch();
+    } catch (RuntimeException e) {
+      return 0; // replaced between listing and reading: try again
+    }
+  }
+
+  /** The lines of the log that contain any of {@code needles} (at most {@code max}). */
+  public List<String> lines(int max, String... needles) {
+    List<String> out = new ArrayList<>();
+    for (String line : log.split("\n")) {
+      for (String n : needles) {
+        if (line.contains(n)) {
+          out.add(line.length() > 300 ? line.substring(0, 300) + " ..." : line);
+          break;
+        }
+      }
+      if (out.size() >= max) {
+        break;
+      }
+    }
+    return out;
+  }
+}
