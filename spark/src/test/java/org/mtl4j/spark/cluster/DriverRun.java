@@ -1,6 +1,8 @@
 package org.mtl4j.spark.cluster;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,8 @@ import org.mtl4j.trainer.checkpoint.CheckpointStore;
  */
 public record DriverRun(
     int exitCode, String log, double seconds, int epochAtKill, List<Long> killed) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A worker to SIGKILL once the run's checkpoint reaches {@code afterEpoch}. */
   public record Kill(int worker, int afterEpoch) {}
@@ -72,7 +76,7 @@ public record DriverRun(
         epochAtKill = epoch;
         killed = cluster.killWorker(kill.worker());
       } else {
-        Thread.sleep(20);
+        Thread.sleep(50);
       }
     }
     long left = Math.max(1, deadline - System.nanoTime());
@@ -92,14 +96,18 @@ public record DriverRun(
         driver.exitValue(), StandaloneCluster.read(log), seconds, epochAtKill, killed);
   }
 
-  /** The epoch of the checkpoint in {@code dir}, or 0 while there is none (or it is mid-write). */
+  /**
+   * The epoch recorded in {@code dir}'s {@code checkpoint.json}, or 0 while there is none (or it
+   * cannot be read yet). Reads that one small file only, so polling it costs the run nothing.
+   */
   static int checkpointedEpoch(Path dir) {
-    if (!CheckpointStore.exists(dir)) {
+    Path meta = dir.resolve(CheckpointStore.METADATA);
+    if (!Files.isRegularFile(meta)) {
       return 0;
     }
     try {
-      return new CheckpointStore().load(dir).epoch();
-    } catch (RuntimeException e) {
+      return JSON.readTree(meta.toFile()).path("epoch").asInt(0);
+    } catch (IOException e) {
       return 0; // replaced between listing and reading: try again
     }
   }
