@@ -1,7 +1,10 @@
 package org.mtl4j.spark.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.cli.Main;
 
 /**
  * One {@code mtl4j train -c CONFIG --spark-master URL} run as its own JVM (the CLI's real path: the
@@ -94,6 +98,29 @@ public record DriverRun(
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new DriverRun(
         driver.exitValue(), StandaloneCluster.read(log), seconds, epochAtKill, killed);
+  }
+
+  /**
+   * The same CLI run in this JVM (no process to start; for a {@code local[n]} reference run, which
+   * needs no {@code spark.*} properties: sync mode on n partitions is the default there).
+   */
+  public static DriverRun inProcess(Path config, String master) {
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long t0 = System.nanoTime();
+    int code;
+    try {
+      PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
+      System.setOut(p);
+      System.setErr(p);
+      code = Main.execute("train", "-c", config.toString(), "--spark-master", master);
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
+    }
+    return new DriverRun(
+        code, out.toString(StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1e9, -1, List.of());
   }
 
   /**

@@ -58,7 +58,11 @@ output: '%s'
     return c;
   }
 
-  /** Writes {@code config} under {@code dir} and runs it; returns the run and its folder. */
+  /**
+   * Writes {@code config} under {@code dir} and runs it as a driver JVM of {@code cluster}, or in
+   * this JVM when {@code cluster} is null (a {@code local[n]} reference; {@code conf} and {@code
+   * kill} unused); returns the run and its folder.
+   */
   public static Outcome run(
       StandaloneCluster cluster,
       Path dir,
@@ -73,8 +77,17 @@ output: '%s'
     Files.writeString(cfg, yaml);
     Path runDir = dir.resolve("runs").resolve(name);
     DriverRun r =
-        DriverRun.train(
-            cluster, cfg, runDir, master, conf, kill, dir.resolve(name + ".driver.log"), timeout);
+        cluster == null
+            ? DriverRun.inProcess(cfg, master)
+            : DriverRun.train(
+                cluster,
+                cfg,
+                runDir,
+                master,
+                conf,
+                kill,
+                dir.resolve(name + ".driver.log"),
+                timeout);
     return new Outcome(name, cfg, runDir, r);
   }
 

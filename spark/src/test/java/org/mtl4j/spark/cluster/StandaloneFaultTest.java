@@ -62,8 +62,8 @@ class StandaloneFaultTest {
 
   /**
    * The short variant, in every build: the reference is the same config through the same CLI on
-   * {@code local[2]} (no executors to launch), which computes the same floats as the cluster (the
-   * same two partitions, one backend thread per task, the same driver).
+   * {@code local[2]} in this JVM (no JVMs to start), which computes the same floats as the cluster
+   * (the same two partitions, one backend thread per task, the same driver code).
    */
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -93,7 +93,7 @@ class StandaloneFaultTest {
     java.nio.file.Files.createDirectories(dir);
     FaultScenario.Outcome clean =
         FaultScenario.run(
-            cluster,
+            referenceMaster.startsWith("local") ? null : cluster,
             dir,
             mode + "-undisturbed",
             FaultScenario.config(mode + "-undisturbed", dir.resolve("runs"), 1024, EPOCHS, 64),
