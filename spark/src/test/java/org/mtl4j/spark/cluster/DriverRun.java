@@ -143,6 +143,9 @@ public record DriverRun(
   public List<String> lines(int max, String... needles) {
     List<String> out = new ArrayList<>();
     for (String line : log.split("\n")) {
+      if (line.startsWith("\t") || line.startsWith(" ") || line.startsWith("Caused by")) {
+        continue; // stack trace lines
+      }
       for (String n : needles) {
         if (line.contains(n)) {
           out.add(line.length() > 300 ? line.substring(0, 300) + " ..." : line);

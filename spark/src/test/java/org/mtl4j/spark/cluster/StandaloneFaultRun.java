@@ -137,7 +137,8 @@ public final class StandaloneFaultRun {
                 "Lost task",
                 "failed 4 times",
                 "Resubmitt",
-                "Exception",
+                "NODE_LOCAL",
+                "unrelated to the task",
                 "epoch ",
                 "completed: ")) {
       System.out.println("  " + line);
