@@ -30,13 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * localCheckpoint()}), the run died at the first job after the loss: {@code
  * [CHECKPOINT_RDD_BLOCK_ID_NOT_FOUND] Checkpoint block rdd_0_0 not found!}, task failed 4 times.
  */
-@Timeout(value = 900, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // cluster start and stop; tests have their own
 class StandaloneFaultTest {
   /** The tag of the variants that only {@code -Pspark-cluster} runs. */
   static final String LONG = "spark-cluster";
 
   private static final int EPOCHS = 3;
-  private static final Duration RUN_TIMEOUT = Duration.ofSeconds(150);
+  private static final Duration RUN_TIMEOUT = Duration.ofSeconds(300);
 
   @TempDir static Path tmp;
   private static StandaloneCluster cluster;
@@ -66,7 +66,7 @@ class StandaloneFaultTest {
    * (the same two partitions, one backend thread per task, the same driver code).
    */
   @Test
-  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  @Timeout(value = 480, unit = TimeUnit.SECONDS)
   void syncTrainingSurvivesALostWorkerWithTheWeightsOfAnUndisturbedRun() throws Exception {
     lostWorkerLeavesTheRunIdentical("sync", 1, "local[2]");
   }
@@ -74,7 +74,7 @@ class StandaloneFaultTest {
   /** {@code -Pspark-cluster}: the reference is an undisturbed run on the cluster itself. */
   @Test
   @Tag(LONG)
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void syncOnTheClusterSurvivesALostWorkerWithIdenticalWeights() throws Exception {
     lostWorkerLeavesTheRunIdentical("sync", 1, cluster.masterUrl());
   }
@@ -82,7 +82,7 @@ class StandaloneFaultTest {
   /** {@code -Pspark-cluster}: averaging every 4 steps, reference on the cluster. */
   @Test
   @Tag(LONG)
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void averagingSurvivesALostWorkerWithIdenticalWeights() throws Exception {
     lostWorkerLeavesTheRunIdentical("average", 4, cluster.masterUrl());
   }
