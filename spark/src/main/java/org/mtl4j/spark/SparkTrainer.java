@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
@@ -84,7 +83,10 @@ import org.mtl4j.trainer.training.TrainingStep;
  * the trainer's {@link CheckpointStore} to {@code <output>/<name>/checkpoint}, the same format as
  * local training, so either can resume the other. Spark's own task retries make a failed partition
  * harmless: every task starts from broadcast state and the cached shard carries nothing that a
- * failed attempt could have changed.
+ * failed attempt could have changed. A lost executor (its worker's machine gone) is harmless too:
+ * the rows are an RDD computed from per-partition broadcasts ({@link DistributedRows}), so the
+ * retried task rebuilds the lost partition and its shard on a surviving executor and returns the
+ * same floats.
  */
 public final class SparkTrainer {
   private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
@@ -176,18 +178,22 @@ public final class SparkTrainer {
             options.mode(),
             options.failure());
     Broadcast<RunSpec> specB = sc.broadcast(spec);
-    JavaRDD<ExampleRow> rows =
-        sc.parallelize(rowsOf(tv.train(), tasks), options.partitions())
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    // Cut the lineage to the driver's collection: otherwise every task of every step would carry
-    // its partition's rows inside the serialised task. With a checkpoint directory set the cut is
-    // reliable (survives executor loss); otherwise it relies on the executors' cached blocks.
-    if (sc.getCheckpointDir().isPresent()) {
-      rows.checkpoint();
-    } else {
-      rows.rdd().localCheckpoint();
+    try (DistributedRows distributed =
+        DistributedRows.distribute(sc, rowsOf(tv.train(), tasks), options.partitions())) {
+      return train(resume, data, tv, tasks, specB, distributed.rdd(), yaml);
+    } finally {
+      specB.destroy();
     }
-    rows.count();
+  }
+
+  private SparkTrainingResult train(
+      Checkpoint resume,
+      Dataset data,
+      Datasets.TrainValidation tv,
+      List<Task> tasks,
+      Broadcast<RunSpec> specB,
+      JavaRDD<ExampleRow> rows,
+      String yaml) {
     BackendFactory.Opened opened =
         Mtl4j.component(config, BackendFactory.class).open(config.backend());
     NetworkFactory networks = Mtl4j.component(config, NetworkFactory.class);
@@ -211,10 +217,22 @@ public final class SparkTrainer {
       try {
         return d.run(tv.train().size(), tv.validation(), data.test(), resume);
       } finally {
-        rows.mapPartitionsWithIndex(ShardTasks.release(runId), true).collect();
-        rows.unpersist(false);
-        specB.destroy();
+        release(rows, specB.value().runId());
       }
+    }
+  }
+
+  /**
+   * Closes the run's shards on the executors. A failure here (an executor lost as the run ends)
+   * only logs: the shards go with their executors when the application ends.
+   */
+  private static void release(JavaRDD<ExampleRow> rows, String runId) {
+    try {
+      rows.mapPartitionsWithIndex(ShardTasks.release(runId), true).collect();
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not release the shards of " + runId + " on every executor: " + e.getMessage());
     }
   }
 
