@@ -223,8 +223,16 @@ public final class Trainer {
    * {@code keep} to the output; returns the number of rows.
    */
   public int predict(Path dir, Path input, Path output, List<String> keep) {
+    return predict(dir, input, output, keep, true);
+  }
+
+  /**
+   * As {@link #predict(Path, Path, Path, List)}; {@code formulaGuard} false writes text cells that
+   * start with {@code = + - @} as they are (see {@link org.mtl4j.trainer.io.CsvOutput}).
+   */
+  public int predict(Path dir, Path input, Path output, List<String> keep, boolean formulaGuard) {
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
-      return Predictor.predict(m, input, output, keep);
+      return Predictor.predict(m, input, output, keep, formulaGuard);
     }
   }
 

@@ -93,7 +93,7 @@ class ConfigReaderTest {
             "tasks[1].type: 'multi-class' is not one of multiclass, binary, regression,"
                 + " multilabel"),
         e.toString());
-    assertTrue(e.contains("model.hidden[1]: '-3' is not an integer >= 1"), e.toString());
+    assertTrue(e.contains("model.hidden[1]: '-3' is not in [1, 1048576]"), e.toString());
     assertTrue(e.contains("model.dropout: '1.5' is not in [0.0, 1.0)"), e.toString());
     assertTrue(
         e.contains("optimizer.name: 'rmsprop' is not one of sgd, adam, adamw"), e.toString());
