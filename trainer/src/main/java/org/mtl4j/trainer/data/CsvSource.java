@@ -15,6 +15,7 @@ import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * The {@code csv} data source: any CSV file with a header. Each task's {@code label} names a
@@ -106,7 +107,7 @@ public final class CsvSource implements DataSource {
                 + "' is not a column of "
                 + train.file()
                 + "; columns: "
-                + String.join(", ", train.header()));
+                + train.columnsForMessage());
       }
     }
     for (int i = 0; i < tasks.size(); i++) {
@@ -120,7 +121,7 @@ public final class CsvSource implements DataSource {
                 + "' is not a column of "
                 + train.file()
                 + "; columns: "
-                + String.join(", ", train.header()));
+                + train.columnsForMessage());
       }
       if (t.type() == TaskType.MULTILABEL) {
         errors.add(
@@ -157,6 +158,7 @@ public final class CsvSource implements DataSource {
     int[] trainRows;
     int[] testRows;
     CsvTable test;
+    Double splitOf = null; // test_split, when the test rows are held out of path
     if (!o.getString("test_path").isBlank()) {
       test = CsvTable.read(Path.of(o.getString("test_path")), delim.charAt(0));
       trainRows = range(train.rows().size());
@@ -167,6 +169,7 @@ public final class CsvSource implements DataSource {
         throw Options.invalid("data.options", "test_split", split, "in (0, 1)");
       }
       test = train;
+      splitOf = split;
       int[] perm = Permutations.of(train.rows().size(), CounterRng.derive(seed, 201));
       int nTest = (int) Math.round(train.rows().size() * split);
       testRows = Arrays.copyOfRange(perm, 0, nTest);
@@ -179,7 +182,16 @@ public final class CsvSource implements DataSource {
           train.file()
               + ": too few rows ("
               + train.rows().size()
-              + ") for a training and a test part");
+              + ") for a training and a test part"
+              + (splitOf == null
+                  ? ""
+                  : " with data.options.test_split "
+                      + splitOf
+                      + " ("
+                      + trainRows.length
+                      + " training, "
+                      + testRows.length
+                      + " test rows)"));
     }
     for (String c : embed.keySet()) {
       if (!features.contains(c)) {
@@ -209,6 +221,31 @@ public final class CsvSource implements DataSource {
       int out = 1;
       if (t.type() != TaskType.REGRESSION) {
         cl = classes(train, trainRows, c);
+        int needed = t.type() == TaskType.BINARY ? 2 : Math.max(2, cl.size());
+        if (splitOf != null && cl.size() < needed) {
+          List<String> all = classes(train, range(train.rows().size()), c);
+          if (all.size() > cl.size()) {
+            throw new ConfigException(
+                List.of(
+                    "data.options.test_split: "
+                        + splitOf
+                        + " leaves "
+                        + trainRows.length
+                        + " of the "
+                        + train.rows().size()
+                        + " rows of "
+                        + train.file()
+                        + " for training, which hold "
+                        + cl.size()
+                        + " of the "
+                        + all.size()
+                        + " classes of task "
+                        + t.name()
+                        + " (column "
+                        + Excerpt.quoted(t.label())
+                        + "); expected a smaller test_split or a test_path"));
+          }
+        }
         if (t.type() == TaskType.BINARY && cl.size() != 2) {
           throw new DataException(
               train.file()
@@ -272,7 +309,7 @@ public final class CsvSource implements DataSource {
         }
         float y;
         if (t.type() == TaskType.REGRESSION) {
-          y = (float) CsvSchema.number(table, r, c);
+          y = CsvSchema.label(table, r, c);
         } else {
           int k = classes.get(t.name()).indexOf(v);
           if (k < 0) {
