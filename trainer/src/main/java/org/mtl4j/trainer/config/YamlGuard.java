@@ -13,6 +13,7 @@ import org.mtl4j.trainer.io.InputLimit;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.DocumentStartEvent;
@@ -22,6 +23,7 @@ import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
@@ -157,7 +159,32 @@ final class YamlGuard {
         advance(stack);
       }
     } catch (MarkedYAMLException syntax) {
-      // reported by the config's parser, with its position
+      Mark m = syntax.getProblemMark() != null ? syntax.getProblemMark() : syntax.getContextMark();
+      errors.add(
+          at(source, m)
+              + "not valid YAML: "
+              + Excerpt.of(String.valueOf(syntax.getProblem()))
+              + (m == null
+                  ? ""
+                  : " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")"));
+    } catch (ReaderException bad) {
+      int line = 1;
+      for (int i = 0; i < Math.min(bad.getPosition(), text.length()); i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+        }
+      }
+      errors.add(
+          source
+              + ":"
+              + line
+              + ": not valid YAML: character "
+              + String.format("U+%04X", bad.getCodePoint())
+              + " at character offset "
+              + bad.getPosition()
+              + " is not allowed in YAML");
+    } catch (YAMLException other) {
+      errors.add(source + ": not valid YAML: " + Excerpt.of(String.valueOf(other.getMessage())));
     }
     return errors;
   }

@@ -30,7 +30,10 @@ public final class IdxReader {
   public static Images readImages(Path file) {
     try (InputStream in = open(file)) {
       int[] dims = header(in, file, 3);
-      long n = (long) dims[0] * dims[1] * dims[2];
+      // each factor is below 2^31, so the first product fits a long; the second is checked
+      long rc = (long) dims[1] * dims[2];
+      long n =
+          dims[0] == 0 ? 0 : rc > Long.MAX_VALUE / dims[0] ? Long.MAX_VALUE : (long) dims[0] * rc;
       if (InputLimit.IDX_BYTES.exceededBy(n)) {
         throw new DataException(
             file
