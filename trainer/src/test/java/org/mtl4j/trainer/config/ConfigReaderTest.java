@@ -269,7 +269,7 @@ class ConfigReaderTest {
     assertTrue(e.contains("tasks: is required"), e.toString());
     ConfigException bad =
         assertThrows(ConfigException.class, () -> reader.parse("tasks: [unclosed", "x.yaml", "x"));
-    assertTrue(bad.getMessage().startsWith("x.yaml: not valid YAML"), bad.getMessage());
+    assertTrue(bad.getMessage().startsWith("x.yaml:1: not valid YAML"), bad.getMessage());
     ConfigException missing =
         assertThrows(ConfigException.class, () -> reader.read(Path.of("no/such.yaml")));
     assertEquals("no/such.yaml: no such config file", missing.getMessage());

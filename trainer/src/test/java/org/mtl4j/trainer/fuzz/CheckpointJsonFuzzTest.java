@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * maxDuration}.
  */
 class CheckpointJsonFuzzTest {
-  @FuzzTest(maxDuration = "3m")
+  @FuzzTest(maxDuration = "2m")
   void checkpointJson(byte[] data) {
     FuzzTargets.checkpointJson(data);
   }

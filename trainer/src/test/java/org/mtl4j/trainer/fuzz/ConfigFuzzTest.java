@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * {@code ./mvnw -pl trainer -am test -Pfuzz} fuzzes each target for {@code maxDuration}.
  */
 class ConfigFuzzTest {
-  @FuzzTest(maxDuration = "3m")
+  @FuzzTest(maxDuration = "2m")
   void config(byte[] data) {
     FuzzTargets.config(data);
   }

@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * ./mvnw -pl trainer -am test -Pfuzz} fuzzes each target for {@code maxDuration}.
  */
 class IdxFuzzTest {
-  @FuzzTest(maxDuration = "3m")
+  @FuzzTest(maxDuration = "2m")
   void idx(byte[] data) {
     FuzzTargets.idx(data);
   }

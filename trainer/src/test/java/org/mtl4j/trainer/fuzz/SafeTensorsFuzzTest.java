@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * maxDuration}.
  */
 class SafeTensorsFuzzTest {
-  @FuzzTest(maxDuration = "3m")
+  @FuzzTest(maxDuration = "2m")
   void safetensors(byte[] data) {
     FuzzTargets.safetensors(data);
   }
