@@ -164,7 +164,9 @@ final class YamlGuard {
           at(source, m)
               + "not valid YAML: "
               + Excerpt.of(String.valueOf(syntax.getProblem()))
-              + (m == null ? "" : " (column " + (m.getColumn() + 1) + ")"));
+              + (m == null
+                  ? ""
+                  : " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")"));
     } catch (ReaderException bad) {
       int line = 1;
       for (int i = 0; i < Math.min(bad.getPosition(), text.length()); i++) {
