@@ -164,10 +164,18 @@ final class FuzzTargets {
     }
   }
 
+  private static void deleteTree(Path d) {
+    try (var files = Files.walk(d)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder; the system cleans it eventually
+    }
+  }
+
   private static Path tempDir() {
     try {
       Path d = Files.createTempDirectory("mtl4j-fuzz");
-      d.toFile().deleteOnExit();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d)));
       return d;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
