@@ -3,10 +3,6 @@ package org.mtl4j.trainer.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ExcerptTest {
@@ -24,18 +20,5 @@ class ExcerptTest {
     String m = Excerpt.message("a: " + "y".repeat(10_000) + "\nnext\u0007");
     assertTrue(m.contains("... (9363 more characters)"), m);
     assertTrue(m.endsWith("\nnext\\u0007"), m);
-  }
-
-  /** The limits table of trainer/README.md names every limit with its value. */
-  @Test
-  void theReadmeTableListsEveryLimit() throws Exception {
-    Path readme = Path.of("README.md");
-    String text = Files.readString(readme);
-    for (InputLimit l : InputLimit.values()) {
-      Matcher m =
-          Pattern.compile("\\| `" + Pattern.quote(l.key()) + "` \\| ([0-9,]+) \\|").matcher(text);
-      assertTrue(m.find(), l.key() + " is not in the table of " + readme.toAbsolutePath());
-      assertEquals(l.value(), Long.parseLong(m.group(1).replace(",", "")), l.key());
-    }
   }
 }
