@@ -91,7 +91,7 @@ public final class CsvSource implements DataSource {
   public Dataset load(Options o, List<TaskConfig> tasks, long seed) {
     String delim = o.getString("delimiter");
     if (delim.length() != 1) {
-      throw Options.invalid("data.options", "delimiter", delim, "a single character");
+      throw Options.invalid("data.options", "delimiter", Excerpt.of(delim), "a single character");
     }
     CsvTable train = CsvTable.read(Path.of(o.getString("path")), delim.charAt(0));
     List<String> categorical = list(o.getString("categorical"));
