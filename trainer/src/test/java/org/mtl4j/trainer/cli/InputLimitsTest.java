@@ -122,6 +122,18 @@ class InputLimitsTest {
   }
 
   @Test
+  void typeTagsAndDeepNestingAreRefused() throws Exception {
+    String tag = refused(SYNTHETIC + "name: !!python/object:os.system ls\n");
+    assertTrue(
+        tag.contains("c.yaml:3: name: tag 'tag:yaml.org,2002:python/object:os.system' is not"),
+        tag);
+    String deep = refused(SYNTHETIC + "x: " + "[".repeat(40) + "]".repeat(40) + "\n");
+    assertTrue(
+        deep.contains("nested mappings and lists in a config exceed the limit config.max_nesting"),
+        deep);
+  }
+
+  @Test
   void aNonUtf8ConfigNamesFileLineAndByte() throws Exception {
     Path cfg = tmp.resolve("latin1.yaml");
     Files.write(cfg, (SYNTHETIC + "name: caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1));
