@@ -105,7 +105,10 @@ class DataFaultTest {
     byte[] full = images(TRAIN, TRAIN);
     byte[] cut = java.util.Arrays.copyOf(full, 16 + 30 * 784 + 100);
     CliRun r = trainIdx(idxDir(cut, labels(TRAIN, 0x00000801, -1)));
-    assertUserError(r, "train-images-idx3-ubyte.gz", "truncated at byte offset \\d+");
+    assertUserError(
+        r,
+        "train-images-idx3-ubyte.gz",
+        "truncated: the header declares \\d+ data bytes from byte offset 16");
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.mtl4j.trainer.io.CsvOutput;
 
 /**
  * Writes a run's task-relationship files: {@code affinity.csv} (the matrix, row i = source task,
@@ -61,18 +62,19 @@ public final class AffinityReportWriter {
   }
 
   static void writeCsv(AffinityReport r, Path file) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("source\\target");
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        CsvOutput csv = new CsvOutput(w, ',', true)) {
+      csv.text("source\\target");
       for (String t : r.tasks()) {
-        w.write("," + t);
+        csv.text(t);
       }
-      w.write("\n");
+      csv.endRow();
       for (int i = 0; i < r.tasks().size(); i++) {
-        w.write(r.tasks().get(i));
+        csv.text(r.tasks().get(i));
         for (int j = 0; j < r.tasks().size(); j++) {
-          w.write("," + String.format(Locale.ROOT, "%.6g", r.affinity()[i][j]));
+          csv.number(String.format(Locale.ROOT, "%.6g", r.affinity()[i][j]));
         }
-        w.write("\n");
+        csv.endRow();
       }
     }
   }

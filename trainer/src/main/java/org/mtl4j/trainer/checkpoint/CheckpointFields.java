@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import org.mtl4j.trainer.config.Excerpt;
 import org.mtl4j.trainer.config.TrainingConfig;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * The range checks of every value {@code checkpoint.json} holds, before any of it is used: a

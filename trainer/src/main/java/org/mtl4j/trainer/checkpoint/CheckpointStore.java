@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.mtl4j.api.optim.Optimizer;
-import org.mtl4j.trainer.config.Excerpt;
 import org.mtl4j.trainer.data.Sha256;
+import org.mtl4j.trainer.io.Excerpt;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
 /**

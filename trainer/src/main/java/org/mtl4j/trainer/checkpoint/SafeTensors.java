@@ -1,21 +1,27 @@
 package org.mtl4j.trainer.checkpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mtl4j.trainer.io.Excerpt;
+import org.mtl4j.trainer.io.InputLimit;
 
 /**
  * The safetensors format of Hugging Face (readable by {@code safetensors.numpy.load_file} and
@@ -26,7 +32,7 @@ import java.util.TreeMap;
  */
 public final class SafeTensors {
   /** Largest header accepted (the format's own reference limit is 100 MB). */
-  public static final long MAX_HEADER = 100L << 20;
+  public static final long MAX_HEADER = InputLimit.SAFETENSORS_HEADER_BYTES.value();
 
   /** One tensor: its shape and row-major values. */
   public record Entry(int[] shape, float[] data) {
@@ -164,28 +170,13 @@ public final class SafeTensors {
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0);
       long n = lenBuf.flip().getLong();
-      if (n < 2 || n > MAX_HEADER || n > size - 8) {
-        throw bad(
-            file,
-            "header length "
-                + n
-                + " is absurd for a file of "
-                + size
-                + " bytes (limit "
-                + MAX_HEADER
-                + ")");
+      if (InputLimit.SAFETENSORS_HEADER_BYTES.exceededBy(n)) {
+        throw bad(file, "header length: " + InputLimit.SAFETENSORS_HEADER_BYTES.exceeded(n));
       }
-      ByteBuffer hb = ByteBuffer.allocate((int) n);
-      readFully(ch, hb, 8);
-      JsonNode header;
-      try {
-        header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8).trim());
-      } catch (IOException e) {
-        throw bad(file, "header is not valid JSON: " + e.getMessage());
+      if (n < 2 || n > size - 8) {
+        throw bad(file, "header length " + n + " is absurd for a file of " + size + " bytes");
       }
-      if (header == null || !header.isObject()) {
-        throw bad(file, "header is not a JSON object");
-      }
+      Header header = header(file, ch, n);
       long dataStart = 8 + n;
       long dataLen = size - dataStart;
       record Raw(String name, boolean integer, int[] shape, long count, long begin, long end) {
@@ -194,52 +185,65 @@ public final class SafeTensors {
         }
       }
       java.util.List<Raw> raws = new java.util.ArrayList<>();
-      Map<String, String> meta = new LinkedHashMap<>();
-      Iterator<Map.Entry<String, JsonNode>> it = header.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("__metadata__")) {
-          e.getValue().fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
-          continue;
-        }
+      Map<String, String> meta = header.metadata();
+      for (Map.Entry<String, JsonNode> e : header.tensors().entrySet()) {
         JsonNode t = e.getValue();
         String name = e.getKey();
         String dtype = t.path("dtype").asText();
         if (!dtype.equals("F32") && !dtype.equals("I64")) {
           throw bad(
               file,
-              "tensor '"
-                  + name
-                  + "' has dtype "
-                  + t.path("dtype")
+              "tensor "
+                  + Excerpt.quoted(name)
+                  + " has dtype "
+                  + Excerpt.of(t.path("dtype").toString())
                   + ", only F32 and I64 are supported");
         }
         JsonNode shapeNode = t.path("shape");
         JsonNode offs = t.path("data_offsets");
         if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
-          throw bad(file, "tensor '" + name + "' lacks a shape or two data_offsets");
+          throw bad(file, "tensor " + Excerpt.quoted(name) + " lacks a shape or two data_offsets");
         }
         int[] shape = new int[shapeNode.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-          long d = shapeNode.get(i).asLong(-1);
+          JsonNode dn = shapeNode.get(i);
+          long d = dn.isIntegralNumber() && dn.canConvertToLong() ? dn.asLong() : -1;
           if (d < 0 || d > Integer.MAX_VALUE) {
-            throw bad(file, "tensor '" + name + "' has dimension " + shapeNode.get(i));
+            throw bad(
+                file,
+                "tensor "
+                    + Excerpt.quoted(name)
+                    + " has dimension "
+                    + Excerpt.of(dn.toString())
+                    + "; expected a non-negative integer");
           }
           shape[i] = (int) d;
           count *= d;
-          if (count > Integer.MAX_VALUE) {
-            throw bad(file, "tensor '" + name + "' has more than 2^31-1 elements");
+          if (InputLimit.TENSOR_ELEMENTS.exceededBy(count)) {
+            throw bad(
+                file,
+                "tensor "
+                    + Excerpt.quoted(name)
+                    + ": "
+                    + InputLimit.TENSOR_ELEMENTS.exceeded(count, true));
           }
         }
-        raws.add(
-            new Raw(
-                name,
-                dtype.equals("I64"),
-                shape,
-                count,
-                offs.get(0).asLong(-1),
-                offs.get(1).asLong(-1)));
+        long[] range = new long[2];
+        for (int i = 0; i < 2; i++) {
+          JsonNode o = offs.get(i);
+          range[i] = o.isIntegralNumber() && o.canConvertToLong() ? o.asLong() : -1;
+          if (range[i] < 0) {
+            throw bad(
+                file,
+                "tensor "
+                    + Excerpt.quoted(name)
+                    + " has data offset "
+                    + Excerpt.of(o.toString())
+                    + "; expected a non-negative integer");
+          }
+        }
+        raws.add(new Raw(name, dtype.equals("I64"), shape, count, range[0], range[1]));
       }
       long described = 0;
       for (Raw r : raws) {
@@ -306,6 +310,93 @@ public final class SafeTensors {
       return new Content(tensors, integers, meta);
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** A header's tensor entries (each a small JSON tree) and its string metadata. */
+  private record Header(Map<String, JsonNode> tensors, Map<String, String> metadata) {}
+
+  /**
+   * Parses the {@code n}-byte JSON header streaming from the file, one entry at a time, so that a
+   * header of a million entries is refused at entry {@link InputLimit#SAFETENSORS_ENTRIES} + 1
+   * without holding it: memory is bounded by the entry limit, not by the header's size.
+   */
+  private static Header header(Path file, FileChannel ch, long n) throws IOException {
+    ch.position(8);
+    InputStream in = new BoundedStream(Channels.newInputStream(ch), n);
+    Map<String, JsonNode> tensors = new LinkedHashMap<>();
+    Map<String, String> meta = new LinkedHashMap<>();
+    try (JsonParser p = JSON.getFactory().createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw bad(file, "header is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        JsonNode value = p.readValueAsTree();
+        if (name.equals("__metadata__")) {
+          if (value == null || !value.isObject()) {
+            throw bad(file, "__metadata__ is not a JSON object");
+          }
+          value.fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+          continue;
+        }
+        if (value == null || !value.isObject()) {
+          throw bad(file, "tensor " + Excerpt.quoted(name) + " is not a JSON object");
+        }
+        if (tensors.put(name, value) != null) {
+          throw bad(file, "tensor " + Excerpt.quoted(name) + " is listed twice");
+        }
+        if (InputLimit.SAFETENSORS_ENTRIES.exceededBy(tensors.size())) {
+          throw bad(file, InputLimit.SAFETENSORS_ENTRIES.exceeded(tensors.size(), true));
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw bad(file, "header is not one JSON object (padded with spaces)");
+      }
+    } catch (JsonProcessingException e) {
+      throw bad(
+          file, "header is not valid JSON: " + Excerpt.of(String.valueOf(e.getOriginalMessage())));
+    }
+    return new Header(tensors, meta);
+  }
+
+  /** At most {@code limit} bytes of a stream. */
+  private static final class BoundedStream extends FilterInputStream {
+    private long left;
+
+    BoundedStream(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int r = super.read(b, off, (int) Math.min(len, left));
+      if (r > 0) {
+        left -= r;
+      }
+      return r;
+    }
+
+    @Override
+    public void close() {
+      // the channel belongs to the caller
     }
   }
 

@@ -50,13 +50,21 @@ final class PredictCommand implements Callable<Integer> {
           "predict only these tasks (default: every task), e.g. on a file of one task's own data")
   List<String> tasks = List.of();
 
+  @Option(
+      names = "--no-formula-guard",
+      negatable = false,
+      description =
+          "write text cells that start with = + - @ as they are (by default they get a leading '"
+              + " so that a spreadsheet shows them as text instead of running them as formulas)")
+  boolean noFormulaGuard;
+
   @Mixin RunOptions run;
 
   @Override
   public Integer call() {
     Mtl4jConfig c = Cli.checkpointConfig(checkpoint);
     c = run.apply(c);
-    int n = Mtl4j.trainer(c).predict(checkpoint, input, output, keep, tasks);
+    int n = Mtl4j.trainer(c).predict(checkpoint, input, output, keep, tasks, !noFormulaGuard);
     if (!run.quiet) {
       System.out.println("wrote " + n + " predictions to " + output);
     }

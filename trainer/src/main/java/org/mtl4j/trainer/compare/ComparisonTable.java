@@ -8,6 +8,7 @@ import java.util.Map;
 import org.mtl4j.api.task.Metrics;
 import org.mtl4j.trainer.compare.EpochSelection.MainMetric;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.io.CsvOutput;
 import org.mtl4j.trainer.metrics.TaskScores;
 import org.mtl4j.trainer.training.SeedStatistics.Summary;
 
@@ -200,31 +201,38 @@ public final class ComparisonTable {
 
   /** {@code results.csv}: one line per run, task and metric, at the run's selected epoch. */
   public String csv() {
-    StringBuilder sb = new StringBuilder();
-    sb.append(
-        "strategy,method,seed,selected_epoch,task,metric,validation,test,delta_m,"
-            + "seconds_per_step\n");
-    for (RunFigures r : runs) {
-      for (Column c : columns) {
-        TaskScores v = r.validation().get(c.task());
-        TaskScores t = r.test().get(c.task());
-        sb.append(
-            String.join(
-                ",",
-                r.strategy(),
-                r.method(),
-                Long.toString(r.seed()),
-                String.valueOf(r.selectedEpochs().get(c.task())),
-                c.task(),
-                c.metric(),
-                num(v == null ? Double.NaN : v.get(c.metric())),
-                num(t == null ? Double.NaN : t.get(c.metric())),
-                num(r.deltaM()),
-                num(r.secondsPerStep())));
-        sb.append('\n');
+    java.io.StringWriter w = new java.io.StringWriter();
+    try (CsvOutput csv = new CsvOutput(w, ',', true)) {
+      csv.row(
+          List.of(
+              "strategy",
+              "method",
+              "seed",
+              "selected_epoch",
+              "task",
+              "metric",
+              "validation",
+              "test",
+              "delta_m",
+              "seconds_per_step"));
+      for (RunFigures r : runs) {
+        for (Column c : columns) {
+          TaskScores v = r.validation().get(c.task());
+          TaskScores t = r.test().get(c.task());
+          csv.text(r.strategy()).text(r.method()).number(Long.toString(r.seed()));
+          Integer epoch = r.selectedEpochs().get(c.task());
+          csv.number(epoch == null ? "" : epoch.toString()).text(c.task()).text(c.metric());
+          csv.number(num(v == null ? Double.NaN : v.get(c.metric())))
+              .number(num(t == null ? Double.NaN : t.get(c.metric())))
+              .number(num(r.deltaM()))
+              .number(num(r.secondsPerStep()))
+              .endRow();
+        }
       }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    return sb.toString();
+    return w.toString();
   }
 
   private static String num(double v) {

@@ -1,6 +1,7 @@
 package org.mtl4j.trainer.config;
 
 import java.util.List;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * An invalid configuration: every problem found, one line each, starting with its path in the
@@ -12,10 +13,11 @@ public final class ConfigException extends IllegalArgumentException {
 
   public ConfigException(List<String> errors) {
     super(
-        errors.size() == 1
-            ? errors.get(0)
-            : errors.size() + " problems in the config:\n  " + String.join("\n  ", errors));
-    this.errors = List.copyOf(errors);
+        Excerpt.message(
+            errors.size() == 1
+                ? errors.get(0)
+                : errors.size() + " problems in the config:\n  " + String.join("\n  ", errors)));
+    this.errors = errors.stream().map(Excerpt::message).toList();
   }
 
   /** Each problem, one line with its path. */

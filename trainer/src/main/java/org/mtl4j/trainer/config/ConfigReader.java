@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +20,10 @@ import org.mtl4j.api.options.OptionsException;
 import org.mtl4j.api.task.Metric;
 import org.mtl4j.api.task.Metrics;
 import org.mtl4j.api.task.TaskType;
+import org.mtl4j.trainer.io.Excerpt;
+import org.mtl4j.trainer.io.InputLimit;
+import org.mtl4j.trainer.io.TextFiles;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads a YAML training config into a validated {@link Mtl4jConfig}. Every problem is collected and
@@ -62,7 +65,16 @@ public final class ConfigReader {
           "output",
           "analysis");
   private final PluginCatalog catalog;
-  private final ObjectMapper yaml = new ObjectMapper(new NonFiniteYamlFactory());
+  private final ObjectMapper yaml = new ObjectMapper(new NonFiniteYamlFactory(LOADER_OPTIONS));
+
+  /** SnakeYAML's own limits, set from {@link InputLimit}: the config's size and nesting. */
+  static final LoaderOptions LOADER_OPTIONS = loaderOptions();
+
+  /** The widest hidden or tower layer {@code model.hidden} and {@code model.tower} accept. */
+  public static final int MAX_WIDTH = 1 << 20;
+
+  /** The most hidden (or tower) layers. */
+  public static final int MAX_LAYERS = 64;
 
   public ConfigReader(PluginCatalog catalog) {
     this.catalog = catalog;
@@ -72,9 +84,11 @@ public final class ConfigReader {
   public Mtl4jConfig read(Path file) {
     String text;
     try {
-      text = Files.readString(file);
+      text = TextFiles.read(file, InputLimit.CONFIG_BYTES, InputLimit.CONFIG_LINE_CHARS);
     } catch (NoSuchFileException e) {
       throw new ConfigException(List.of(file + ": no such config file"));
+    } catch (TextFiles.TextFileException e) {
+      throw new ConfigException(List.of(e.getMessage()));
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
     }
@@ -89,6 +103,20 @@ public final class ConfigReader {
    * @param defaultName run name when the config gives none
    */
   public Mtl4jConfig parse(String text, String source, String defaultName) {
+    if (InputLimit.CONFIG_BYTES.exceededBy(text.length())) {
+      throw new ConfigException(
+          List.of(
+              source + ": " + InputLimit.CONFIG_BYTES.exceeded(text.length()) + " (characters)"));
+    }
+    try {
+      TextFiles.checkLines(text, source, InputLimit.CONFIG_LINE_CHARS);
+    } catch (TextFiles.TextFileException e) {
+      throw new ConfigException(List.of(e.getMessage()));
+    }
+    List<String> yamlProblems = YamlGuard.problems(text, source, LOADER_OPTIONS);
+    if (!yamlProblems.isEmpty()) {
+      throw new ConfigException(yamlProblems);
+    }
     JsonNode root;
     try {
       root = yaml.readTree(text);
@@ -97,7 +125,7 @@ public final class ConfigReader {
           List.of(
               source
                   + ": not valid YAML: "
-                  + e.getOriginalMessage()
+                  + Excerpt.message(firstLine(e.getOriginalMessage()))
                   + (e.getLocation() != null
                       ? " (line "
                           + e.getLocation().getLineNr()
@@ -134,9 +162,8 @@ public final class ConfigReader {
     if (backend != null && !backend.equals("auto") && !catalog.backends().contains(backend)) {
       f.error(
           "backend",
-          "'"
-              + backend
-              + "' is not one of auto"
+          Excerpt.quoted(backend)
+              + " is not one of auto"
               + (catalog.backends().isEmpty() ? "" : ", " + String.join(", ", catalog.backends())));
     }
     long seed = f.longValue("seed", 42);
@@ -195,7 +222,9 @@ public final class ConfigReader {
     if (info == null) {
       f.error(
           "source",
-          "'" + source + "' is not one of " + String.join(", ", catalog.dataSources().keySet()));
+          Excerpt.quoted(source)
+              + " is not one of "
+              + String.join(", ", catalog.dataSources().keySet()));
       return new DataConfig(source, Map.of());
     }
     return new DataConfig(
@@ -265,9 +294,11 @@ public final class ConfigReader {
       Map<String, Set<TaskType>> labels = info == null ? null : info.labels().orElse(null);
       String name = t.string("name", null);
       if (name != null && !name.matches("[A-Za-z0-9_-]+")) {
-        t.error("name", "'" + name + "' must use only letters, digits, '-' and '_'");
+        t.error("name", Excerpt.quoted(name) + " must use only letters, digits, '-' and '_'");
       } else if (name != null && !seen.add(name)) {
-        t.error("name", "'" + name + "' is used by an earlier task; task names must be unique");
+        t.error(
+            "name",
+            Excerpt.quoted(name) + " is used by an earlier task; task names must be unique");
       }
       String typeName =
           t.choice(
@@ -281,18 +312,16 @@ public final class ConfigReader {
         if (types == null) {
           t.error(
               "label",
-              "'"
-                  + label
-                  + "' is not a label of "
+              Excerpt.quoted(label)
+                  + " is not a label of "
                   + taskData.source()
                   + "; known: "
                   + String.join(", ", labels.keySet()));
         } else if (type != null && !types.contains(type)) {
           t.error(
               "type",
-              "'"
-                  + typeName
-                  + "' does not suit label '"
+              Excerpt.quoted(typeName)
+                  + " does not suit label '"
                   + label
                   + "'; expected "
                   + String.join(
@@ -306,9 +335,12 @@ public final class ConfigReader {
         String mp = "metrics[" + m + "]";
         if (!Metrics.names().contains(metrics.get(m))) {
           t.error(
-              mp, "'" + metrics.get(m) + "' is not one of " + String.join(", ", Metrics.names()));
+              mp,
+              Excerpt.quoted(metrics.get(m))
+                  + " is not one of "
+                  + String.join(", ", Metrics.names()));
         } else if (type != null && !Metrics.byName(metrics.get(m)).appliesTo(type)) {
-          t.error(mp, "'" + metrics.get(m) + "' does not apply to " + typeName + " tasks");
+          t.error(mp, Excerpt.quoted(metrics.get(m)) + " does not apply to " + typeName + " tasks");
         }
       }
       if (t.has("metrics") && metrics.isEmpty()) {
@@ -349,9 +381,8 @@ public final class ConfigReader {
       if (provider == null) {
         f.error(
             "strategy",
-            "'"
-                + strategy
-                + "' is not one of "
+            Excerpt.quoted(strategy)
+                + " is not one of "
                 + (catalog.strategies().isEmpty()
                     ? "(no strategy was discovered)"
                     : String.join(", ", catalog.strategies().keySet())));
@@ -359,8 +390,17 @@ public final class ConfigReader {
         opts = options(raw, provider.options(), f.at("options"), f);
       }
     }
-    List<Integer> hidden = f.intList("hidden", List.of(256), 1);
-    List<Integer> tower = f.intList("tower", List.of(), 1);
+    List<Integer> hidden = f.intList("hidden", List.of(256), 1, MAX_WIDTH, 1, MAX_LAYERS);
+    List<Integer> tower = f.intList("tower", List.of(), 1, MAX_WIDTH, 0, MAX_LAYERS);
+    long parameters = parametersAtLeast(hidden, tower);
+    if (InputLimit.MODEL_PARAMETERS.exceededBy(parameters)) {
+      f.error(
+          "hidden",
+          "the hidden and tower sizes alone make a network of at least "
+              + parameters
+              + " trainable parameters (with one input and one output); "
+              + InputLimit.MODEL_PARAMETERS.exceeded(parameters));
+    }
     String act =
         f.choice(
             "activation",
@@ -396,9 +436,8 @@ public final class ConfigReader {
     if (provider == null) {
       f.error(
           "method",
-          "'"
-              + method
-              + "' is not one of "
+          Excerpt.quoted(method)
+              + " is not one of "
               + (catalog.weightings().isEmpty()
                   ? "(no weighting method was discovered)"
                   : String.join(", ", catalog.weightings().keySet())));
@@ -503,17 +542,15 @@ public final class ConfigReader {
         if (tc == null) {
           e.error(
               "metric",
-              "'"
-                  + metric
-                  + "' is not <task>.<metric> for a task among "
+              Excerpt.quoted(metric)
+                  + " is not <task>.<metric> for a task among "
                   + String.join(", ", tasks.stream().map(TaskConfig::name).toList())
                   + " (or 'loss')");
         } else if (!m.equals("loss") && !tc.metrics().contains(m)) {
           e.error(
               "metric",
-              "'"
-                  + metric
-                  + "' names metric '"
+              Excerpt.quoted(metric)
+                  + " names metric '"
                   + m
                   + "' that task "
                   + task
@@ -575,6 +612,43 @@ public final class ConfigReader {
     }
     Metric m = Metrics.byName(metric);
     return m.higherIsBetter();
+  }
+
+  /**
+   * A lower bound on the trainable parameters of a network with these hidden and tower sizes: the
+   * dense layers' weights and biases for one input feature and one task of one output (every
+   * strategy has at least these).
+   */
+  static long parametersAtLeast(List<Integer> hidden, List<Integer> tower) {
+    long n = 0;
+    long in = 1;
+    for (int h : hidden) {
+      n += (in + 1) * h;
+      in = h;
+    }
+    for (int t : tower) {
+      n += (in + 1) * t;
+      in = t;
+    }
+    return n + in + 1;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions o = new LoaderOptions();
+    o.setCodePointLimit((int) InputLimit.CONFIG_BYTES.value());
+    o.setNestingDepthLimit((int) InputLimit.CONFIG_NESTING.value());
+    o.setAllowDuplicateKeys(false);
+    o.setMaxAliasesForCollections(0);
+    o.setAllowRecursiveKeys(false);
+    return o;
   }
 
   private static Set<String> ordered(String... keys) {

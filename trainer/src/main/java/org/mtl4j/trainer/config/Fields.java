@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * Typed, path-aware access to one YAML mapping that records every problem instead of stopping at
@@ -27,7 +28,7 @@ final class Fields {
   Fields object(String key) {
     JsonNode n = node.get(key);
     if (n != null && !n.isNull() && !n.isObject()) {
-      error(key, "'" + text(n) + "' is not a mapping");
+      error(key, Excerpt.quoted(text(n)) + " is not a mapping");
       n = null;
     }
     return new Fields(
@@ -91,7 +92,7 @@ final class Fields {
       return def;
     }
     if (!n.isValueNode() || n.isBoolean()) {
-      error(key, "'" + text(n) + "' is not a string");
+      error(key, Excerpt.quoted(text(n)) + " is not a string");
       return def;
     }
     return n.asText();
@@ -100,7 +101,7 @@ final class Fields {
   String choice(String key, String def, List<String> choices) {
     String s = string(key, def);
     if (s != null && !choices.contains(s)) {
-      error(key, "'" + s + "' is not one of " + String.join(", ", choices));
+      error(key, Excerpt.quoted(s) + " is not one of " + String.join(", ", choices));
       return def;
     }
     return s;
@@ -111,8 +112,14 @@ final class Fields {
     if (n == null || n.isNull()) {
       return def;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-      error(key, "'" + text(n) + "' is not an integer");
+    if (!n.isIntegralNumber()) {
+      error(key, Excerpt.quoted(text(n)) + " is not an integer");
+      return def;
+    }
+    if (!n.canConvertToLong()) {
+      error(
+          key,
+          Excerpt.quoted(text(n)) + " is not in [" + Long.MIN_VALUE + ", " + Long.MAX_VALUE + "]");
       return def;
     }
     return n.asLong();
@@ -123,16 +130,15 @@ final class Fields {
     if (n == null || n.isNull()) {
       return def;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      error(key, "'" + text(n) + "' is not an integer");
+    if (!n.isIntegralNumber()) {
+      error(key, Excerpt.quoted(text(n)) + " is not an integer");
       return def;
     }
-    int v = n.asInt();
-    if (v < min || v > max) {
-      error(key, "'" + v + "' is not in [" + min + ", " + max + "]");
+    if (!n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+      error(key, Excerpt.quoted(text(n)) + " is not in [" + min + ", " + max + "]");
       return def;
     }
-    return v;
+    return n.asInt();
   }
 
   /** A number in the given range; {@code maxOpen} excludes the upper bound. */
@@ -143,11 +149,12 @@ final class Fields {
     }
     Double v = asDouble(n);
     if (v == null || !Double.isFinite(v)) {
-      error(key, "'" + text(n) + "' is not a " + (v == null ? "number" : "finite number"));
+      error(key, Excerpt.quoted(text(n)) + " is not a " + (v == null ? "number" : "finite number"));
       return def;
     }
     if (v < min || v > max || (maxOpen && v == max)) {
-      error(key, "'" + text(n) + "' is not in [" + min + ", " + max + (maxOpen ? ")" : "]"));
+      error(
+          key, Excerpt.quoted(text(n)) + " is not in [" + min + ", " + max + (maxOpen ? ")" : "]"));
       return def;
     }
     return v;
@@ -162,7 +169,7 @@ final class Fields {
     Double v = asDouble(n);
     if (v == null || !Double.isFinite(v) || v <= 0 || v > max) {
       String finite = v == null || Double.isFinite(v) ? "" : "finite ";
-      error(key, "'" + text(n) + "' is not a " + finite + "number in (0, " + max + "]");
+      error(key, Excerpt.quoted(text(n)) + " is not a " + finite + "number in (0, " + max + "]");
       return def;
     }
     return v;
@@ -174,26 +181,51 @@ final class Fields {
       return def;
     }
     if (!n.isBoolean()) {
-      error(key, "'" + text(n) + "' is not true or false");
+      error(key, Excerpt.quoted(text(n)) + " is not true or false");
       return def;
     }
     return n.asBoolean();
   }
 
-  List<Integer> intList(String key, List<Integer> def, int min) {
+  /**
+   * A list of integers in {@code [min, max]} with between {@code minSize} and {@code maxSize}
+   * entries.
+   */
+  List<Integer> intList(String key, List<Integer> def, int min, int max, int minSize, int maxSize) {
     JsonNode n = node.get(key);
     if (n == null || n.isNull()) {
       return def;
     }
     if (!n.isArray()) {
-      error(key, "'" + text(n) + "' is not a list of integers");
+      error(key, Excerpt.quoted(text(n)) + " is not a list of integers");
+      return def;
+    }
+    if (n.size() < minSize || n.size() > maxSize) {
+      error(
+          key,
+          (n.size() == 0 ? "is empty" : "has " + n.size() + " entries")
+              + "; expected "
+              + (minSize == maxSize ? minSize : "between " + minSize + " and " + maxSize)
+              + " sizes");
       return def;
     }
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < n.size(); i++) {
       JsonNode e = n.get(i);
-      if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < min) {
-        errors.add(at(key) + "[" + i + "]: '" + text(e) + "' is not an integer >= " + min);
+      if (!e.isIntegralNumber()) {
+        errors.add(at(key) + "[" + i + "]: " + Excerpt.quoted(text(e)) + " is not an integer");
+      } else if (!e.canConvertToInt() || e.asInt() < min || e.asInt() > max) {
+        errors.add(
+            at(key)
+                + "["
+                + i
+                + "]: "
+                + Excerpt.quoted(text(e))
+                + " is not in ["
+                + min
+                + ", "
+                + max
+                + "]");
       } else {
         out.add(e.asInt());
       }
@@ -207,7 +239,7 @@ final class Fields {
       return def;
     }
     if (!n.isArray()) {
-      error(key, "'" + text(n) + "' is not a list");
+      error(key, Excerpt.quoted(text(n)) + " is not a list");
       return def;
     }
     List<String> out = new ArrayList<>();
@@ -232,7 +264,7 @@ final class Fields {
       return List.of();
     }
     if (!n.isArray()) {
-      error(key, "'" + text(n) + "' is not a list");
+      error(key, Excerpt.quoted(text(n)) + " is not a list");
       return List.of();
     }
     List<JsonNode> out = new ArrayList<>();
@@ -248,7 +280,7 @@ final class Fields {
       return out;
     }
     if (!n.isObject()) {
-      error(key, "'" + text(n) + "' is not a mapping");
+      error(key, Excerpt.quoted(text(n)) + " is not a mapping");
       return out;
     }
     n.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue())));
@@ -306,7 +338,11 @@ final class Fields {
     return null;
   }
 
+  /** The value as text for a message (callers pass it through {@link Excerpt}). */
   static String text(JsonNode n) {
+    if (n.isContainerNode() && n.size() > Excerpt.MAX_CHARS) {
+      return (n.isArray() ? "a list of " : "a mapping of ") + n.size() + " entries";
+    }
     return n.isValueNode() ? n.asText() : n.toString();
   }
 }

@@ -20,10 +20,16 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 final class NonFiniteYamlFactory extends YAMLFactory {
   private static final long serialVersionUID = 1L;
+  private final transient LoaderOptions options;
+
+  /** A factory whose parsers use {@code options} (SnakeYAML's size and nesting limits). */
+  NonFiniteYamlFactory(LoaderOptions options) {
+    this.options = options;
+  }
 
   @Override
   protected YAMLParser _createParser(Reader r, IOContext ctxt) throws IOException {
-    return new Parser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, r);
+    return new Parser(ctxt, _parserFeatures, _yamlParserFeatures, options, _objectCodec, r);
   }
 
   /** The YAML parser with the non-finite literals; everything else is YAMLParser's. */

@@ -1,6 +1,7 @@
 package org.mtl4j.trainer.config;
 
 import java.util.Optional;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * What a run name may be: the name of one folder under the output folder, the same for {@code

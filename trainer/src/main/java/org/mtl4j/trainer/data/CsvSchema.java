@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * How CSV columns become features: numeric columns standardised with the training rows' mean and
@@ -146,24 +147,48 @@ public final class CsvSchema {
   public record Unseen(int rows, List<String> values) {}
 
   static double number(CsvTable table, int r, int c) {
+    return number(
+        table,
+        r,
+        c,
+        "a numeric feature column",
+        " (declare the column in data.options.categorical if it is a category)");
+  }
+
+  /** A regression label: a number within the F32 range the network trains in. */
+  static float label(CsvTable table, int r, int c) {
+    return (float) number(table, r, c, "a regression label column", "");
+  }
+
+  /**
+   * A cell as a number that is finite as an F32 (the precision features and labels are trained in):
+   * {@code 1e39} would become infinity and is refused with the file, line and column.
+   */
+  private static double number(CsvTable table, int r, int c, String what, String hint) {
     String s = table.rows().get(r)[c];
     if (s.isEmpty()) {
-      throw new DataException(table.where(r, c) + ": empty value in a numeric feature column");
+      throw new DataException(table.where(r, c) + ": empty value in " + what);
     }
+    double v;
     try {
-      double v = Double.parseDouble(s);
-      if (!Double.isFinite(v)) {
-        throw new NumberFormatException();
-      }
-      return v;
+      v = Double.parseDouble(s);
     } catch (NumberFormatException e) {
+      v = Double.NaN;
+    }
+    if (!Double.isFinite(v)) {
+      throw new DataException(
+          table.where(r, c) + ": " + Excerpt.quoted(s) + " is not a finite number" + hint);
+    }
+    if (Math.abs(v) > Float.MAX_VALUE) {
       throw new DataException(
           table.where(r, c)
-              + ": '"
-              + s
-              + "' is not a finite number"
-              + " (declare the column in data.options.categorical if it is a category)");
+              + ": "
+              + Excerpt.quoted(s)
+              + " is outside the 32-bit float range (magnitude at most "
+              + Float.MAX_VALUE
+              + ") in which values are trained");
     }
+    return v;
   }
 
   /** Plain maps for JSON. */

@@ -15,6 +15,7 @@ import org.mtl4j.api.task.Task;
 import org.mtl4j.api.task.TaskType;
 import org.mtl4j.trainer.config.ConfigException;
 import org.mtl4j.trainer.config.TaskConfig;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * The {@code csv} data source: any CSV file with a header. Each task's {@code label} names a
@@ -95,7 +96,12 @@ public final class CsvSource implements DataSource {
    * A file's training and test rows: {@code test_path}'s rows, or a seeded {@code test_split} of
    * {@code path}'s.
    */
-  record Parts(CsvTable train, int[] trainRows, CsvTable test, int[] testRows) {}
+  record Parts(CsvTable train, int[] trainRows, CsvTable test, int[] testRows, Double splitOf) {
+    /** Parts whose test rows are not a {@code test_split} of the training file. */
+    Parts(CsvTable train, int[] trainRows, CsvTable test, int[] testRows) {
+      this(train, trainRows, test, testRows, null);
+    }
+  }
 
   /** Reads {@code path} (and {@code test_path}) and picks the training and test rows. */
   static Parts parts(Options o, long seed) {
@@ -104,6 +110,7 @@ public final class CsvSource implements DataSource {
     int[] trainRows;
     int[] testRows;
     CsvTable test;
+    Double splitOf = null; // test_split, when the test rows are held out of path
     if (!o.getString("test_path").isBlank()) {
       test = CsvTable.read(Path.of(o.getString("test_path")), delim);
       trainRows = range(train.rows().size());
@@ -114,6 +121,7 @@ public final class CsvSource implements DataSource {
         throw Options.invalid("data.options", "test_split", split, "in (0, 1)");
       }
       test = train;
+      splitOf = split;
       int[] perm = Permutations.of(train.rows().size(), CounterRng.derive(seed, 201));
       int nTest = (int) Math.round(train.rows().size() * split);
       testRows = Arrays.copyOfRange(perm, 0, nTest);
@@ -126,15 +134,24 @@ public final class CsvSource implements DataSource {
           train.file()
               + ": too few rows ("
               + train.rows().size()
-              + ") for a training and a test part");
+              + ") for a training and a test part"
+              + (splitOf == null
+                  ? ""
+                  : " with data.options.test_split "
+                      + splitOf
+                      + " ("
+                      + trainRows.length
+                      + " training, "
+                      + testRows.length
+                      + " test rows)"));
     }
-    return new Parts(train, trainRows, test, testRows);
+    return new Parts(train, trainRows, test, testRows, splitOf);
   }
 
   static char delimiter(Options o) {
     String delim = o.getString("delimiter");
     if (delim.length() != 1) {
-      throw Options.invalid("data.options", "delimiter", delim, "a single character");
+      throw Options.invalid("data.options", "delimiter", Excerpt.of(delim), "a single character");
     }
     return delim.charAt(0);
   }
@@ -156,7 +173,7 @@ public final class CsvSource implements DataSource {
                 + "' is not a column of "
                 + train.file()
                 + "; columns: "
-                + String.join(", ", train.header()));
+                + train.columnsForMessage());
       }
     }
     for (int i = 0; i < tasks.size(); i++) {
@@ -170,7 +187,7 @@ public final class CsvSource implements DataSource {
                 + "' is not a column of "
                 + train.file()
                 + "; columns: "
-                + String.join(", ", train.header()));
+                + train.columnsForMessage());
       }
       if (t.type() == TaskType.MULTILABEL) {
         errors.add(
@@ -207,6 +224,7 @@ public final class CsvSource implements DataSource {
     int[] trainRows = p.trainRows();
     int[] testRows = p.testRows();
     CsvTable test = p.test();
+    Double splitOf = p.splitOf();
     for (String c : embed.keySet()) {
       if (!features.contains(c)) {
         throw new ConfigException(
@@ -235,6 +253,31 @@ public final class CsvSource implements DataSource {
       int out = 1;
       if (t.type() != TaskType.REGRESSION) {
         cl = classes(train, trainRows, c);
+        int needed = t.type() == TaskType.BINARY ? 2 : Math.max(2, cl.size());
+        if (splitOf != null && cl.size() < needed) {
+          List<String> all = classes(train, range(train.rows().size()), c);
+          if (all.size() > cl.size()) {
+            throw new ConfigException(
+                List.of(
+                    "data.options.test_split: "
+                        + splitOf
+                        + " leaves "
+                        + trainRows.length
+                        + " of the "
+                        + train.rows().size()
+                        + " rows of "
+                        + train.file()
+                        + " for training, which hold "
+                        + cl.size()
+                        + " of the "
+                        + all.size()
+                        + " classes of task "
+                        + t.name()
+                        + " (column "
+                        + Excerpt.quoted(t.label())
+                        + "); expected a smaller test_split or a test_path"));
+          }
+        }
         if (t.type() == TaskType.BINARY && cl.size() != 2) {
           throw new DataException(
               train.file()
@@ -298,7 +341,7 @@ public final class CsvSource implements DataSource {
         }
         float y;
         if (t.type() == TaskType.REGRESSION) {
-          y = (float) CsvSchema.number(table, r, c);
+          y = CsvSchema.label(table, r, c);
         } else {
           int k = classes.get(t.name()).indexOf(v);
           if (k < 0) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.mtl4j.trainer.io.InputLimit;
 
 /**
  * Reads the IDX files of MNIST and Fashion-MNIST (LeCun et al. 1998; Xiao et al. 2017), gzipped or
@@ -20,11 +21,20 @@ public final class IdxReader {
 
   private IdxReader() {}
 
+  /**
+   * Reads an image file. The declared size is checked against {@link InputLimit#IDX_BYTES} and, for
+   * an uncompressed file, against the file's size before anything is allocated; a gzipped file is
+   * read in growing chunks, so a short file that declares millions of images holds only what it
+   * really contains when it is reported as truncated.
+   */
   public static Images readImages(Path file) {
     try (InputStream in = open(file)) {
       int[] dims = header(in, file, 3);
-      long n = (long) dims[0] * dims[1] * dims[2];
-      if (n > Integer.MAX_VALUE - 16) {
+      // each factor is below 2^31, so the first product fits a long; the second is checked
+      long rc = (long) dims[1] * dims[2];
+      long n =
+          dims[0] == 0 ? 0 : rc > Long.MAX_VALUE / dims[0] ? Long.MAX_VALUE : (long) dims[0] * rc;
+      if (InputLimit.IDX_BYTES.exceededBy(n)) {
         throw new DataException(
             file
                 + ": header declares "
@@ -33,10 +43,10 @@ public final class IdxReader {
                 + dims[1]
                 + " x "
                 + dims[2]
-                + " pixels, more than this reader supports");
+                + " pixels: "
+                + InputLimit.IDX_BYTES.exceeded(n));
       }
-      byte[] px = new byte[(int) n];
-      readFully(in, px, file, 16);
+      byte[] px = readData(in, file, 16, (int) n);
       return new Images(dims[0], dims[1], dims[2], px);
     } catch (IOException e) {
       throw new DataException(file + ": cannot be read: " + e.getMessage(), e);
@@ -47,8 +57,7 @@ public final class IdxReader {
   public static byte[] readLabels(Path file, int classes) {
     try (InputStream in = open(file)) {
       int[] dims = header(in, file, 1);
-      byte[] labels = new byte[dims[0]];
-      readFully(in, labels, file, 8);
+      byte[] labels = readData(in, file, 8, dims[0]);
       for (int i = 0; i < labels.length; i++) {
         int l = labels[i] & 0xFF;
         if (l >= classes) {
@@ -71,12 +80,89 @@ public final class IdxReader {
     }
   }
 
+  /** The first bytes of a growing read, and the most it grows by at a time. */
+  static final int CHUNK = 1 << 20;
+
+  /**
+   * The {@code n} data bytes that follow the header at {@code offset}. An uncompressed file must
+   * hold them (checked against its size first); otherwise the buffer grows with the data read
+   * (doubling, at most {@code n}), so memory follows the real content, not the declared size.
+   */
+  private static byte[] readData(InputStream in, Path file, long offset, int n) throws IOException {
+    if (!isGzip(file)) {
+      long size = Files.size(file);
+      if (size - offset < n) {
+        throw new DataException(
+            file
+                + ": truncated: the header declares "
+                + n
+                + " data bytes from byte offset "
+                + offset
+                + ", the file holds "
+                + Math.max(0, size - offset));
+      }
+      byte[] buf = allocate(file, n);
+      readFully(in, buf, file, offset);
+      return buf;
+    }
+    byte[] buf = allocate(file, Math.min(n, CHUNK));
+    int pos = 0;
+    while (pos < n) {
+      if (pos == buf.length) {
+        buf = grow(file, buf, pos, (int) Math.min(n, Math.max((long) pos * 2, CHUNK)));
+      }
+      int r;
+      try {
+        r = in.read(buf, pos, buf.length - pos);
+      } catch (EOFException e) {
+        r = -1;
+      }
+      if (r < 0) {
+        throw new DataException(
+            file
+                + ": truncated: the header declares "
+                + n
+                + " data bytes from byte offset "
+                + offset
+                + " (uncompressed), the file holds "
+                + pos);
+      }
+      pos += r;
+    }
+    return buf;
+  }
+
+  private static byte[] grow(Path file, byte[] old, int used, int size) {
+    byte[] b = allocate(file, size);
+    System.arraycopy(old, 0, b, 0, used);
+    return b;
+  }
+
+  /** An array of {@code n} bytes, or a user error naming the size when the heap cannot hold it. */
+  private static byte[] allocate(Path file, int n) {
+    try {
+      return new byte[n];
+    } catch (OutOfMemoryError e) {
+      throw new DataException(
+          file
+              + ": "
+              + n
+              + " bytes of data do not fit in the Java heap (max "
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB); raise -Xmx (MTL4J_JAVA_OPTS)");
+    }
+  }
+
+  private static boolean isGzip(Path file) {
+    return file.toString().endsWith(".gz");
+  }
+
   private static InputStream open(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new DataException(file + ": no such file");
     }
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    if (file.toString().endsWith(".gz")) {
+    if (isGzip(file)) {
       try {
         return new GZIPInputStream(raw, 1 << 16);
       } catch (IOException e) {

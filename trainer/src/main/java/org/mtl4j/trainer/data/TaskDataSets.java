@@ -396,7 +396,8 @@ final class TaskDataSets {
         p.train(),
         Arrays.copyOfRange(p.trainRows(), a[0], a[1]),
         p.test(),
-        Arrays.copyOfRange(p.testRows(), b[0], b[1]));
+        Arrays.copyOfRange(p.testRows(), b[0], b[1]),
+        p.splitOf());
   }
 
   private static int[] all(int n) {

@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
 import org.mtl4j.trainer.checkpoint.FileManifest;
-import org.mtl4j.trainer.config.Excerpt;
 import org.mtl4j.trainer.config.RunNames;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * A run folder ({@code <output>/<name>}) as a small database with one writer.

@@ -1,13 +1,9 @@
 package org.mtl4j.trainer.training;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +22,8 @@ import org.mtl4j.trainer.data.CsvSchema;
 import org.mtl4j.trainer.data.CsvTable;
 import org.mtl4j.trainer.data.DataException;
 import org.mtl4j.trainer.data.TargetScaling;
+import org.mtl4j.trainer.io.CsvOutput;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * Predicts every task for the rows of a CSV file and writes a CSV with one column group per task:
@@ -53,19 +51,28 @@ public final class Predictor {
    * @return the number of rows
    */
   public static int predict(TrainedModel model, Path input, Path output, List<String> keep) {
-    return predict(model, input, output, keep, List.of());
+    return predict(model, input, output, keep, List.of(), true);
   }
 
   /**
    * Predicts the tasks named in {@code only} (every task when empty) for the rows of {@code input}:
    * with per-task data sets, a file of one task's data predicted for that task alone.
    *
+   * @param keep input columns copied to the output before the predictions, in addition to the id
+   *     columns the checkpoint's config marks
+   * @param formulaGuard whether text cells that a spreadsheet would run as a formula get a leading
+   *     {@code '} ({@link CsvOutput#neutralised})
    * @return the number of rows
    * @throws DataException when {@code only} names a task the model does not have
    */
   @SuppressWarnings("unchecked")
   public static int predict(
-      TrainedModel model, Path input, Path output, List<String> keep, List<String> only) {
+      TrainedModel model,
+      Path input,
+      Path output,
+      List<String> keep,
+      List<String> only,
+      boolean formulaGuard) {
     List<String> names = model.network().tasks().stream().map(Task::name).toList();
     for (String t : only) {
       if (!names.contains(t)) {
@@ -121,7 +128,8 @@ public final class Predictor {
           try {
             x[r * inputSize + c] = Float.parseFloat(s);
           } catch (NumberFormatException e) {
-            throw new DataException(table.where(r, c) + ": '" + s + "' is not a number");
+            throw new DataException(
+                table.where(r, c) + ": " + Excerpt.quoted(s) + " is not a number");
           }
         }
       }
@@ -138,14 +146,19 @@ public final class Predictor {
                 + ":1: no column '"
                 + kept.get(i)
                 + "' to keep; columns: "
-                + String.join(", ", table.header()));
+                + table.columnsForMessage());
       }
     }
     Columns ids = new Columns(table, kept, keptCols);
     TargetScaling scaling = TargetScaling.of(pre);
     try {
       AtomicFiles.write(
-          output, os -> writePredictions(os, model, tasks, labels, scaling, ids, x, n, inputSize));
+          output,
+          os -> {
+            CsvOutput csv = CsvOutput.utf8(os, formulaGuard);
+            writePredictions(csv, model, tasks, labels, scaling, ids, x, n, inputSize);
+            csv.close();
+          });
     } catch (IOException e) {
       throw new DataException(output + ": cannot be written: " + e.getMessage(), e);
     }
@@ -154,7 +167,7 @@ public final class Predictor {
 
   /** The predictions CSV; written to a temporary file that replaces the output only when whole. */
   private static void writePredictions(
-      OutputStream os,
+      CsvOutput csv,
       TrainedModel model,
       List<Task> tasks,
       Map<String, Object> labels,
@@ -165,57 +178,48 @@ public final class Predictor {
       int inputSize)
       throws IOException {
     ComputeBackend backend = model.backend();
-    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
-    {
-      List<String> header = new ArrayList<>();
-      for (String c : ids.names()) {
-        header.add(CsvTable.quote(c));
-      }
-      for (Task t : tasks) {
-        List<String> classes = classes(labels, t);
-        header.add(t.name());
-        if (t.type() == TaskType.MULTICLASS) {
-          for (int k = 0; k < t.outputSize(); k++) {
-            header.add(t.name() + "_p_" + (k < classes.size() ? classes.get(k) : k));
-          }
-        } else if (t.type() == TaskType.BINARY) {
-          header.add(t.name() + "_p");
-        } else if (t.outputSize() > 1) {
-          header.remove(header.size() - 1);
-          for (int k = 0; k < t.outputSize(); k++) {
-            header.add(t.name() + "_" + k);
-          }
+    List<String> header = new ArrayList<>(ids.names());
+    for (Task t : tasks) {
+      List<String> classes = classes(labels, t);
+      header.add(t.name());
+      if (t.type() == TaskType.MULTICLASS) {
+        for (int k = 0; k < t.outputSize(); k++) {
+          header.add(t.name() + "_p_" + (k < classes.size() ? classes.get(k) : k));
         }
-      }
-      w.write(String.join(",", header));
-      w.write('\n');
-      for (int from = 0; from < n; from += BATCH) {
-        int m = Math.min(BATCH, n - from);
-        float[] xb = new float[m * inputSize];
-        System.arraycopy(x, from * inputSize, xb, 0, xb.length);
-        List<float[]> outs = new ArrayList<>();
-        try (TensorScope scope = backend.openScope()) {
-          Tensor xt = backend.fromHost(Shape.matrix(m, inputSize), xb);
-          Graph g = new Graph(backend, 0L);
-          NetworkOutput out = model.network().forward(g, g.constant(xt), Mode.EVAL);
-          for (Task t : tasks) {
-            outs.add(scaling.unscale(t.name(), backend.toHost(out.output(t.name()).value()), m));
-          }
-        }
-        for (int i = 0; i < m; i++) {
-          List<String> cells = new ArrayList<>();
-          for (int c : ids.columns()) {
-            cells.add(CsvTable.quote(ids.table().rows().get(from + i)[c]));
-          }
-          for (int ti = 0; ti < tasks.size(); ti++) {
-            cells.addAll(row(tasks.get(ti), classes(labels, tasks.get(ti)), outs.get(ti), i));
-          }
-          w.write(String.join(",", cells));
-          w.write('\n');
+      } else if (t.type() == TaskType.BINARY) {
+        header.add(t.name() + "_p");
+      } else if (t.outputSize() > 1) {
+        header.remove(header.size() - 1);
+        for (int k = 0; k < t.outputSize(); k++) {
+          header.add(t.name() + "_" + k);
         }
       }
     }
-    w.flush();
+    csv.row(header);
+    for (int from = 0; from < n; from += BATCH) {
+      int m = Math.min(BATCH, n - from);
+      float[] xb = new float[m * inputSize];
+      System.arraycopy(x, from * inputSize, xb, 0, xb.length);
+      List<float[]> outs = new ArrayList<>();
+      try (TensorScope scope = backend.openScope()) {
+        Tensor xt = backend.fromHost(Shape.matrix(m, inputSize), xb);
+        Graph g = new Graph(backend, 0L);
+        NetworkOutput out = model.network().forward(g, g.constant(xt), Mode.EVAL);
+        for (Task t : tasks) {
+          outs.add(scaling.unscale(t.name(), backend.toHost(out.output(t.name()).value()), m));
+        }
+      }
+      for (int i = 0; i < m; i++) {
+        for (int c : ids.columns()) {
+          csv.text(ids.table().rows().get(from + i)[c]);
+        }
+        for (int ti = 0; ti < tasks.size(); ti++) {
+          row(csv, tasks.get(ti), classes(labels, tasks.get(ti)), outs.get(ti), i);
+        }
+        csv.endRow();
+      }
+    }
+    csv.flush();
   }
 
   @SuppressWarnings("unchecked")
@@ -227,8 +231,11 @@ public final class Predictor {
     return List.of();
   }
 
-  private static List<String> row(Task t, List<String> classes, float[] out, int i) {
-    List<String> cells = new ArrayList<>();
+  /**
+   * One task's cells of row {@code i}: class names as text, probabilities and values as numbers.
+   */
+  private static void row(CsvOutput csv, Task t, List<String> classes, float[] out, int i)
+      throws IOException {
     int k = t.outputSize();
     switch (t.type()) {
       case MULTICLASS -> {
@@ -246,31 +253,30 @@ public final class Predictor {
           p[j] = Math.exp(out[i * k + j] - max);
           sum += p[j];
         }
-        cells.add(best < classes.size() ? classes.get(best) : Integer.toString(best));
+        csv.text(best < classes.size() ? classes.get(best) : Integer.toString(best));
         for (int j = 0; j < k; j++) {
-          cells.add(fmt(p[j] / sum));
+          csv.number(fmt(p[j] / sum));
         }
       }
       case BINARY -> {
         double p = 1 / (1 + Math.exp(-out[i]));
         int c = p > 0.5 ? 1 : 0;
-        cells.add(c < classes.size() ? classes.get(c) : Integer.toString(c));
-        cells.add(fmt(p));
+        csv.text(c < classes.size() ? classes.get(c) : Integer.toString(c));
+        csv.number(fmt(p));
       }
       case MULTILABEL -> {
         StringBuilder sb = new StringBuilder();
         for (int j = 0; j < k; j++) {
           sb.append(out[i * k + j] > 0 ? '1' : '0');
         }
-        cells.add(sb.toString());
+        csv.text(sb.toString());
       }
       case REGRESSION -> {
         for (int j = 0; j < k; j++) {
-          cells.add(fmt(out[i * k + j]));
+          csv.number(fmt(out[i * k + j]));
         }
       }
     }
-    return cells;
   }
 
   /** Input columns copied to the output. */

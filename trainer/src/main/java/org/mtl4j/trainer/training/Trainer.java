@@ -339,7 +339,7 @@ public final class Trainer {
    * {@code keep} to the output; returns the number of rows.
    */
   public int predict(Path dir, Path input, Path output, List<String> keep) {
-    return predict(dir, input, output, keep, List.of());
+    return predict(dir, input, output, keep, List.of(), true);
   }
 
   /**
@@ -347,8 +347,22 @@ public final class Trainer {
    * copying the id columns and the columns in {@code keep}; returns the number of rows.
    */
   public int predict(Path dir, Path input, Path output, List<String> keep, List<String> tasks) {
+    return predict(dir, input, output, keep, tasks, true);
+  }
+
+  /**
+   * As {@link #predict(Path, Path, Path, List, List)}; {@code formulaGuard} false writes text cells
+   * that start with {@code = + - @} as they are (see {@link org.mtl4j.trainer.io.CsvOutput}).
+   */
+  public int predict(
+      Path dir,
+      Path input,
+      Path output,
+      List<String> keep,
+      List<String> tasks,
+      boolean formulaGuard) {
     try (TrainedModel m = TrainedModel.load(dir, config, backends, networks)) {
-      return Predictor.predict(m, input, output, keep, tasks);
+      return Predictor.predict(m, input, output, keep, tasks, formulaGuard);
     }
   }
 

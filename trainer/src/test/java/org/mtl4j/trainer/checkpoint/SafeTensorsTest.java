@@ -132,11 +132,11 @@ class SafeTensorsTest {
     CheckpointException e = assertThrows(CheckpointException.class, () -> SafeTensors.read(f));
     assertEquals(
         f
-            + ": not a valid safetensors file: header length "
+            + ": not a valid safetensors file: header length: "
             + (Long.MAX_VALUE / 2)
-            + " is absurd for a file of 16 bytes (limit "
-            + SafeTensors.MAX_HEADER
-            + ")",
+            + " bytes in a safetensors JSON header exceed the limit"
+            + " safetensors.max_header_bytes = "
+            + SafeTensors.MAX_HEADER,
         e.getMessage());
     Path g = dir.resolve("neg.safetensors");
     b.clear();

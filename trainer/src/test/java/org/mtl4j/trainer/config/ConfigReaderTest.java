@@ -93,7 +93,7 @@ class ConfigReaderTest {
             "tasks[1].type: 'multi-class' is not one of multiclass, binary, regression,"
                 + " multilabel"),
         e.toString());
-    assertTrue(e.contains("model.hidden[1]: '-3' is not an integer >= 1"), e.toString());
+    assertTrue(e.contains("model.hidden[1]: '-3' is not in [1, 1048576]"), e.toString());
     assertTrue(e.contains("model.dropout: '1.5' is not in [0.0, 1.0)"), e.toString());
     assertTrue(
         e.contains("optimizer.name: 'rmsprop' is not one of sgd, adam, adamw"), e.toString());
@@ -269,7 +269,7 @@ class ConfigReaderTest {
     assertTrue(e.contains("tasks: is required"), e.toString());
     ConfigException bad =
         assertThrows(ConfigException.class, () -> reader.parse("tasks: [unclosed", "x.yaml", "x"));
-    assertTrue(bad.getMessage().startsWith("x.yaml: not valid YAML"), bad.getMessage());
+    assertTrue(bad.getMessage().startsWith("x.yaml:1: not valid YAML"), bad.getMessage());
     ConfigException missing =
         assertThrows(ConfigException.class, () -> reader.read(Path.of("no/such.yaml")));
     assertEquals("no/such.yaml: no such config file", missing.getMessage());

@@ -33,7 +33,8 @@ class IdxReaderTest {
     Files.write(f, Arrays.copyOf(full, 16 + 20));
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(f));
     assertEquals(
-        f + ": truncated at byte offset 36, expected 32 bytes from offset 16", e.getMessage());
+        f + ": truncated: the header declares 32 data bytes from byte offset 16, the file holds 20",
+        e.getMessage());
   }
 
   @Test
