@@ -56,7 +56,7 @@ echo
 echo "| | left accuracy | right accuracy | training composites/s (median over seeds) |"
 echo "|---|---|---|---|"
 echo "| mtl4j | $(acc mtl4j left) | $(acc mtl4j right) | $(for s in $(seq 1 "$seeds"); do val mtl4j_train_samples_per_s_median_epochs2plus "$out/mtl4j$s.txt"; done | median) |"
-echo "| PyTorch $(python3 -c 'import torch; print(torch.__version__)') CPU, $threads threads | $(acc torch left) | $(acc torch right) | $(for s in $(seq 1 "$seeds"); do val torch_train_samples_per_s_median_epochs2plus "$out/torch$s.txt"; done | median) |"
+echo "| PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') CPU, $threads threads | $(acc torch left) | $(acc torch right) | $(for s in $(seq 1 "$seeds"); do val torch_train_samples_per_s_median_epochs2plus "$out/torch$s.txt"; done | median) |"
 echo
 echo "median_throughput_ratio_mtl4j_over_torch=$(median < "$out/ratios")"
 echo "(per-run outputs in $out)"
