@@ -146,7 +146,7 @@ class ConfigReaderTest {
                 s ->
                     s.startsWith(
                         "data.source: 'org.mtl4j.trainer.data.CsvSource' is not one of csv,"
-                            + " fashion-mnist, multi-fashion, synthetic-mmoe")),
+                            + " fashion-mnist, image-folder, multi-fashion, synthetic-mmoe")),
         e.toString());
     assertTrue(
         e.stream()

@@ -17,6 +17,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.api.nn.FeatureShape;
+import org.mtl4j.api.task.TaskType;
 import org.mtl4j.trainer.Mtl4j;
 import org.mtl4j.trainer.config.ConfigReader;
 import org.mtl4j.trainer.config.Mtl4jConfig;
@@ -153,6 +154,20 @@ class ImageFolderSourceTest {
       correct += truth.get(cells[0]).equals(cells[1]) ? 1 : 0;
     }
     assertTrue(correct >= 72, correct + " of 80 sides predicted right");
+  }
+
+  @Test
+  void passesTheDataSourceContract() throws IOException {
+    Path dir = images(12, 10, 10);
+    Dataset d =
+        org.mtl4j.trainer.testing.DataSourceContract.check(
+            new ImageFolderSource(),
+            Map.of(
+                "dir", dir.toString(), "labels", tmp.resolve("labels.csv").toString(), "size", 8),
+            List.of(
+                BuiltInSourcesContractTest.task("side", TaskType.BINARY, "side"),
+                BuiltInSourcesContractTest.task("color", TaskType.MULTICLASS, "color")));
+    assertEquals(3 * 64, d.inputSize());
   }
 
   @Test
