@@ -63,13 +63,17 @@ final class ConvSpecs {
   }
 
   /**
-   * A trunk that ends in an image ({@code conv 3x3 -> 3, tanh, avg pool 2} over 1x8x8: 3x3x3) read
-   * by convolutional towers ({@code conv 2x2 -> 2, tanh, flatten}).
+   * A trunk that ends in an image ({@code conv 3x3 -> 3, bn, tanh, avg pool 2} over 1x8x8: 3x3x3)
+   * read by convolutional towers ({@code conv 2x2 -> 2, tanh, flatten}).
    */
   static NetworkSpec imageRepresentation() {
     return spec(
         new FeatureShape(1, 8, 8),
-        List.of(new LayerSpec.Conv(3, 3), TANH, new LayerSpec.Pool(LayerSpec.PoolKind.AVG, 2)),
+        List.of(
+            new LayerSpec.Conv(3, 3),
+            new LayerSpec.BatchNorm(),
+            TANH,
+            new LayerSpec.Pool(LayerSpec.PoolKind.AVG, 2)),
         List.of(),
         List.of(new LayerSpec.Conv(2, 2), TANH, new LayerSpec.Flat()));
   }

@@ -1,8 +1,19 @@
 package org.mtl4j.strategies;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.nn.Buffer;
+import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkSpec;
+import org.mtl4j.api.testing.ReferenceBackend;
 
 /**
  * The conformance kit ({@link org.mtl4j.api.testing.SharingStrategyContract}, with its gradient
@@ -22,6 +33,26 @@ class ConvStrategiesTest {
     @Override
     protected NetworkSpec regularisedSpec() {
       return ConvSpecs.lenetLikeWithDropout();
+    }
+
+    /** Each batch norm's two running statistics, uniquely named, and nothing else. */
+    @Test
+    void buffersAreTheRunningStatisticsOfEveryBatchNorm() {
+      try (ReferenceBackend b = new ReferenceBackend();
+          MultiTaskNetwork net = build(b, spec(), 5)) {
+        List<String> norms = new ArrayList<>();
+        for (Parameter p : net.parameters()) {
+          if (p.name().endsWith(".gamma")) {
+            String layer = p.name().substring(0, p.name().length() - ".gamma".length());
+            norms.add(layer + ".running_mean");
+            norms.add(layer + ".running_var");
+          }
+        }
+        List<String> names = net.buffers().stream().map(Buffer::name).toList();
+        assertFalse(names.isEmpty(), "the specs have batch norms");
+        assertEquals(new HashSet<>(norms), new HashSet<>(names));
+        assertEquals(norms.size(), names.size(), "no buffer twice: " + names);
+      }
     }
   }
 
@@ -209,6 +240,42 @@ class ConvStrategiesTest {
     @Override
     protected NetworkSpec regularisedSpec() {
       return ConvSpecs.residual();
+    }
+  }
+
+  @Nested
+  class CrossStitchImageRepresentation extends OnConv {
+    @Override
+    String strategyName() {
+      return "cross-stitch";
+    }
+
+    @Override
+    protected NetworkSpec spec() {
+      return ConvSpecs.imageRepresentation();
+    }
+
+    @Override
+    protected NetworkSpec regularisedSpec() {
+      return ConvSpecs.imageRepresentation();
+    }
+  }
+
+  @Nested
+  class MtanImageRepresentation extends OnConv {
+    @Override
+    String strategyName() {
+      return "mtan";
+    }
+
+    @Override
+    protected NetworkSpec spec() {
+      return ConvSpecs.imageRepresentation();
+    }
+
+    @Override
+    protected NetworkSpec regularisedSpec() {
+      return ConvSpecs.imageRepresentation();
     }
   }
 }
