@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
@@ -143,6 +142,7 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     List<Column> columns = new ArrayList<>();
     List<Parameter> units = new ArrayList<>();
     List<Tensor> constants = new ArrayList<>();
+    List<Tensor> spread = new ArrayList<>();
     Parts parts = new Parts();
     try {
       for (int t = 0; t < nt; t++) {
@@ -150,7 +150,15 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
             Column.of(backend, spec, "column." + tasks.get(t).name(), Seeds.column(seed, t)));
       }
       for (int l = 0; l < columns.get(0).depth(); l++) {
-        int c = granularity.width(columns.get(0).shape(l));
+        LayerShape shape = columns.get(0).shape(l);
+        int c = granularity.width(shape);
+        if (c > 1 && shape.isImage()) {
+          float[] ones = new float[shape.image().height() * shape.image().width()];
+          java.util.Arrays.fill(ones, 1f);
+          spread.add(backend.persistentFromHost(Shape.row(ones.length), ones));
+        } else {
+          spread.add(null);
+        }
         float[] init = new float[nt * nt * c];
         for (int i = 0; i < nt; i++) {
           for (int j = 0; j < nt; j++) {
@@ -179,10 +187,11 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
       List<Buffer> buffers = new ArrayList<>();
       columns.forEach(col -> buffers.addAll(col.buffers()));
       buffers.addAll(parts.buffers());
-      return new Network(backend, tasks, columns, units, constants, towers, buffers);
+      return new Network(tasks, columns, units, constants, spread, towers, buffers);
     } catch (RuntimeException e) {
       columns.forEach(Column::close);
       constants.forEach(Tensor::close);
+      spread.stream().filter(java.util.Objects::nonNull).forEach(Tensor::close);
       parts.close();
       throw e;
     }
@@ -193,24 +202,23 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     private final List<Column> columns;
     private final List<Parameter> units;
     private final List<Tensor> oneHots;
+    private final List<Tensor> spread;
     private final Map<String, Module> towers;
-    private final Map<Integer, Tensor> ones = new ConcurrentHashMap<>();
-    private final ComputeBackend backend;
 
     Network(
-        ComputeBackend backend,
         List<Task> tasks,
         List<Column> columns,
         List<Parameter> units,
         List<Tensor> oneHots,
+        List<Tensor> spread,
         Map<String, Module> towers,
         List<Buffer> buffers) {
       super(tasks, sharedOf(columns, units), towerParameters(towers), buffers);
       this.columns = columns;
       this.units = units;
       this.oneHots = oneHots;
+      this.spread = spread;
       this.towers = towers;
-      this.backend = backend;
     }
 
     private static List<Parameter> sharedOf(List<Column> columns, List<Parameter> units) {
@@ -238,7 +246,7 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
         for (int t = 0; t < nt; t++) {
           a.add(columns.get(t).layer(g, l, h.get(t), mode));
         }
-        h = stitch(g, units.get(l), a);
+        h = stitch(g, units.get(l), spread.get(l), a);
       }
       List<Var> rows = new ArrayList<>(nt);
       for (Var v : h) {
@@ -258,52 +266,38 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
      * A cross-stitch unit: {@code x̃_i = Σ_j α_ij ⊙ x_j}. Row i of α ({@code [1, T·c]}) is picked
      * with a one-hot product, block j of that row ({@code [1, c]}) scales x_j: as a scalar (c = 1),
      * row-wise on flat features (c = the width), or per channel on an image {@code [N, C, H, W]} (c
-     * = C), where the C values are spread to a {@code [N·C·H, 1]} column that scales each row of W
-     * values ({@link #perChannel}).
+     * = C), where {@code ones} ({@code [1, H·W]}) spreads the C values over each channel's H·W
+     * positions and x_j is scaled as {@code [N, C·H·W]} rows.
      */
-    private List<Var> stitch(Graph g, Parameter unit, List<Var> x) {
+    private List<Var> stitch(Graph g, Parameter unit, Tensor ones, List<Var> x) {
       int nt = x.size();
       Var alpha = g.param(unit);
       int c = unit.shape().cols() / nt;
+      List<Var> in = x;
+      Shape image = null;
+      if (ones != null) {
+        image = x.get(0).shape();
+        in = new ArrayList<>(nt);
+        for (Var xj : x) {
+          in.add(FlatRows.of(g, xj));
+        }
+      }
       List<Var> out = new ArrayList<>(nt);
       for (int i = 0; i < nt; i++) {
         Var row = g.matmul(g.constant(oneHots.get(i)), alpha);
         List<Var> terms = new ArrayList<>(nt);
         for (int j = 0; j < nt; j++) {
-          Var xj = x.get(j);
           Var coefficients = g.sliceColumns(row, j * c, c);
-          if (c > 1 && xj.shape().rank() == 4) {
-            coefficients = perChannel(g, coefficients, xj.shape());
+          if (ones != null) {
+            Var perPosition = g.matmul(coefficients, g.constant(ones), true, false); // [C, H·W]
+            coefficients = g.reshape(perPosition, Shape.row(c * ones.shape().cols()));
           }
-          terms.add(g.mul(xj, coefficients));
+          terms.add(g.mul(in.get(j), coefficients));
         }
-        out.add(g.sumOf(terms));
+        Var mixed = g.sumOf(terms);
+        out.add(image == null ? mixed : g.reshape(mixed, image));
       }
       return out;
-    }
-
-    /**
-     * The per-channel {@code [1, C]} coefficients as the {@code [N·C·H, 1]} column of {@code x}.
-     */
-    private Var perChannel(Graph g, Var coefficients, Shape x) {
-      int n = x.dim(0);
-      int c = x.dim(1);
-      int height = x.dim(2);
-      Var byRow = g.matmul(coefficients, g.constant(ones(height)), true, false); // [C, H]
-      Var tiled = g.matmul(g.constant(ones(-n)), g.reshape(byRow, Shape.row(c * height)));
-      return g.reshape(tiled, Shape.column(n * c * height));
-    }
-
-    /** A persistent {@code [1, k]} row of ones, or for {@code -k} a {@code [k, 1]} column. */
-    private Tensor ones(int k) {
-      return ones.computeIfAbsent(
-          k,
-          key -> {
-            int size = Math.abs(key);
-            float[] v = new float[size];
-            java.util.Arrays.fill(v, 1f);
-            return backend.persistentFromHost(key > 0 ? Shape.row(size) : Shape.column(size), v);
-          });
     }
 
     @Override
@@ -315,8 +309,7 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     public void close() {
       super.close();
       oneHots.forEach(Tensor::close);
-      ones.values().forEach(Tensor::close);
-      ones.clear();
+      spread.stream().filter(java.util.Objects::nonNull).forEach(Tensor::close);
     }
   }
 

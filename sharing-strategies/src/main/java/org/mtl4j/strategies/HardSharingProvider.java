@@ -88,8 +88,7 @@ public final class HardSharingProvider implements SharingStrategyProvider {
       super(tasks, trunk.parameters(), parametersOf(towers), buffers);
       this.trunk = trunk;
       this.towers = towers;
-      List<Parameter> ws = Towers.weights(trunk);
-      this.lastWeight = ws.isEmpty() ? null : ws.get(ws.size() - 1);
+      this.lastWeight = Towers.lastWeight(trunk.parameters());
     }
 
     private static Map<String, List<Parameter>> parametersOf(Map<String, Module> towers) {

@@ -207,8 +207,7 @@ public final class MtanProvider implements SharingStrategyProvider {
       this.masks = List.copyOf(masks.values());
       this.towers = List.copyOf(towers.values());
       this.names = List.copyOf(towers.keySet());
-      List<Parameter> ws = Towers.weights(trunk.parameters());
-      this.lastWeight = ws.get(ws.size() - 1);
+      this.lastWeight = Towers.lastWeight(trunk.parameters());
     }
 
     private static List<Parameter> sharedOf(Column trunk, List<Module> blocks) {
@@ -289,7 +288,7 @@ public final class MtanProvider implements SharingStrategyProvider {
 
     @Override
     public Optional<Parameter> lastSharedWeight() {
-      return Optional.of(lastWeight);
+      return Optional.ofNullable(lastWeight);
     }
   }
 

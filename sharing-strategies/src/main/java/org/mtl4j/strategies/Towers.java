@@ -102,4 +102,19 @@ final class Towers {
     }
     return ws;
   }
+
+  /**
+   * The weight of the last linear or convolutional layer on the main path of {@code parameters} (a
+   * residual block's second convolution, not its shortcut projection), or null without one: where
+   * GradNorm measures per-task gradient norms.
+   */
+  static Parameter lastWeight(List<Parameter> parameters) {
+    List<Parameter> ws = weights(parameters);
+    for (int i = ws.size() - 1; i >= 0; i--) {
+      if (!ws.get(i).name().contains(".shortcut.")) {
+        return ws.get(i);
+      }
+    }
+    return null;
+  }
 }

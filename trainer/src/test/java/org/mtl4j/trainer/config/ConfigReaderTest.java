@@ -155,7 +155,7 @@ class ConfigReaderTest {
                     s.startsWith(
                         "model.strategy: 'com.example.MyStrategy'"
                             + " is not one of cgc, cross-stitch, dselect-k, hard,"
-                            + " learning-to-branch, mmoe, ple, soft")),
+                            + " learning-to-branch, mmoe, mtan, ple, soft")),
         e.toString());
     assertTrue(
         e.stream()
