@@ -169,6 +169,47 @@ class ConvNetworkRunTest {
       }
       assertEquals(full.test().get(t).get("accuracy"), correct / (double) test.size(), 1e-12, t);
     }
+
+    // ONNX export: BatchNormalization with the running statistics; ONNX Runtime gives predict's
+    // class probabilities
+    Mtl4jConfig c = config("full");
+    try (TrainedModel model =
+        TrainedModel.load(
+            tmp.resolve("full"),
+            c,
+            Mtl4j.component(c, BackendFactory.class),
+            Mtl4j.component(c, NetworkFactory.class))) {
+      var proto = org.mtl4j.trainer.export.OnnxExporter.build(model, "hard");
+      long bn =
+          proto.getGraph().getNodeList().stream()
+              .filter(nd -> nd.getOpType().equals("BatchNormalization"))
+              .count();
+      assertTrue(bn >= 3, bn + " BatchNormalization nodes (trunk.1 and the residual block's)");
+      var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+      try (var session =
+              env.createSession(
+                  proto.toByteArray(), new ai.onnxruntime.OrtSession.SessionOptions());
+          var pixels =
+              ai.onnxruntime.OnnxTensor.createTensor(
+                  env,
+                  java.nio.FloatBuffer.wrap(test.features(), 0, test.size() * test.inputSize()),
+                  new long[] {test.size(), test.inputSize()});
+          var ort = session.run(Map.of("features", pixels))) {
+        for (String t : List.of("left", "right")) {
+          float[][] p = (float[][]) ort.get(t).orElseThrow().getValue();
+          int p0 = header.indexOf(t) + 1;
+          for (int i = 0; i < test.size(); i++) {
+            String[] cells = lines.get(i + 1).split(",");
+            for (int k = 0; k < 10; k++) {
+              assertEquals(
+                  Float.parseFloat(cells[p0 + k]), p[i][k], 1e-5, t + " row " + i + " class " + k);
+            }
+          }
+        }
+      }
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static final List<String> CLASSES =
