@@ -45,10 +45,11 @@ import org.mtl4j.api.tensor.Shape;
  * where {@code [ ; ]} concatenates channels and {@code g_b}, the attention block shared by all
  * tasks, takes the previous attended features to block b's shape: a second copy of block b's layers
  * (for a LeNet block, its convolution, activation and pooling, the paper's "conv and pooling to the
- * next resolution"). The first 1x1 convolution has {@code C / reduction} output channels (option
- * {@code reduction}: 1 as in the paper's SegNet, 4 as in its ResNet variant). On flat features (a
- * hidden layer, or a block ending in a linear layer or global pooling) the module is {@code
- * sigmoid(W_2 relu(W_1 x))} with linear layers, without batch norm.
+ * next resolution"; on hidden sizes a linear layer to the next width and the activation, without
+ * layer norm or dropout). The first 1x1 convolution has {@code C / reduction} output channels
+ * (option {@code reduction}: 1 as in the paper's SegNet, 4 as in its ResNet variant). On flat
+ * features (a hidden layer, or a block ending in a linear layer or global pooling) the module is
+ * {@code sigmoid(W_2 relu(W_1 x))} with linear layers, without batch norm.
  *
  * <p>Departures from the paper, which attends to an encoder-decoder with several convolutions per
  * block: the mask is computed from and applied to the block's output (the paper computes it from
