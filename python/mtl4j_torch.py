@@ -64,6 +64,14 @@ def load(path):
     strategy = meta["model"]["strategy"]
     if strategy not in NETWORK_MODULES:
         raise ValueError(f"{folder}: strategy {strategy!r}; this loader builds {sorted(NETWORK_MODULES)}")
+    model = meta["model"]
+    tower = model.get("tower") or []
+    if model.get("trunk") or any(not isinstance(t, int) for t in tower):
+        raise ValueError(
+            f"{folder}: a layer-list model (model.trunk / model.tower / model.preset: convolutions,"
+            " pooling, batch norm, ...); this loader builds MLP networks only. Export it with"
+            " `mtl4j export RUN --format onnx`, or load the weights file into your own nn.Module:"
+            " it holds nn.Conv2d / nn.BatchNorm2d / nn.Linear tensors under the names of docs/pytorch.md")
     weights = read_safetensors(os.path.join(folder, meta["weights"]["file"]))
     return {"meta": meta, "weights": weights, "folder": folder}
 

@@ -11,7 +11,10 @@ import org.mtl4j.api.task.Task;
 final class Checks {
   private Checks() {}
 
-  /** Non-null spec, at least {@code minTasks} tasks with unique names, and hidden layers. */
+  /**
+   * Non-null spec, at least {@code minTasks} tasks with unique names, and a shared part: hidden
+   * layers or a trunk layer list.
+   */
   static void specAndTasks(String strategy, NetworkSpec spec, List<Task> tasks, int minTasks) {
     Objects.requireNonNull(spec, strategy + ": spec");
     Objects.requireNonNull(tasks, strategy + ": tasks");
@@ -32,12 +35,12 @@ final class Checks {
             strategy + ": task name '" + t.name() + "' appears more than once");
       }
     }
-    if (spec.hidden().isEmpty()) {
+    if (spec.hidden().isEmpty() && !spec.layered()) {
       throw new IllegalArgumentException(
           strategy
               + ": spec.hidden is empty, expected at least one hidden layer size (the "
               + sharedPartName(strategy)
-              + ")");
+              + ") or a trunk layer list");
     }
   }
 

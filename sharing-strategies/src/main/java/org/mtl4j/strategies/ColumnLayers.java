@@ -7,8 +7,10 @@ import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.nn.Dropout;
 import org.mtl4j.api.nn.LayerNorm;
+import org.mtl4j.api.nn.LayerShape;
 import org.mtl4j.api.nn.Linear;
 import org.mtl4j.api.nn.Mode;
 import org.mtl4j.api.sharing.NetworkSpec;
@@ -19,7 +21,7 @@ import org.mtl4j.api.sharing.NetworkSpec;
  * and seeded exactly as layer {@code i} of an {@link org.mtl4j.api.nn.Mlp} with the same name and
  * seed, so a column equals that MLP when nothing is mixed in.
  */
-final class ColumnLayers implements AutoCloseable {
+final class ColumnLayers implements Column {
   private final List<Linear> linears = new ArrayList<>();
   private final List<LayerNorm> norms = new ArrayList<>();
   private final NetworkSpec spec;
@@ -52,12 +54,14 @@ final class ColumnLayers implements AutoCloseable {
     }
   }
 
-  int depth() {
+  @Override
+  public int depth() {
     return linears.size();
   }
 
   /** Layer {@code i} applied to {@code x}. */
-  Var layer(Graph g, int i, Var x, Mode mode) {
+  @Override
+  public Var layer(Graph g, int i, Var x, Mode mode) {
     Var h = linears.get(i).forward(g, x, mode);
     if (spec.layerNorm()) {
       h = norms.get(i).forward(g, h, mode);
@@ -74,8 +78,19 @@ final class ColumnLayers implements AutoCloseable {
     return linears.get(i).weight();
   }
 
+  @Override
+  public LayerShape shape(int i) {
+    return LayerShape.flat(spec.hidden().get(i));
+  }
+
+  @Override
+  public List<Buffer> buffers() {
+    return List.of();
+  }
+
   /** Parameters in {@link org.mtl4j.api.nn.Mlp} order: each layer's linear, then its norm. */
-  List<Parameter> parameters() {
+  @Override
+  public List<Parameter> parameters() {
     List<Parameter> ps = new ArrayList<>();
     for (int i = 0; i < linears.size(); i++) {
       ps.addAll(linears.get(i).parameters());

@@ -9,8 +9,10 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Mlp;
+import org.mtl4j.api.nn.Buffer;
+import org.mtl4j.api.nn.LayerShape;
 import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -20,20 +22,26 @@ import org.mtl4j.api.sharing.SharingStrategy;
 import org.mtl4j.api.sharing.SharingStrategyProvider;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.tensor.Shape;
+import org.mtl4j.api.tensor.Tensor;
 
 /**
  * {@code cross-stitch}: cross-stitch networks (Misra, Shrivastava, Gupta and Hebert, "Cross-stitch
  * Networks for Multi-task Learning", CVPR 2016). Each task has a column with the spec's hidden
- * layers; after every hidden layer a cross-stitch unit replaces the activations {@code x_j} of the
- * T columns with the learned linear combinations {@code x̃_i = Σ_j α_ij x_j}, and each task's tower
- * reads its own column's mixed output.
+ * layers or its trunk layer list; after every hidden layer, or every block of the layer list
+ * ({@link Blocks}: a block ends after each pooling layer, residual block, global pooling and linear
+ * layer's activation; the paper stitches AlexNet after each pooling layer and fully connected
+ * layer), a cross-stitch unit replaces the activations {@code x_j} of the T columns with the
+ * learned linear combinations {@code x̃_i = Σ_j α_ij x_j}, and each task's tower reads its own
+ * column's mixed output. Each column keeps its own batch-norm statistics.
  *
  * <p>Options:
  *
  * <ul>
- *   <li>{@code granularity}: {@code unit} (default) learns one T×T matrix α per cross-stitch unit,
- *       as in the paper's experiments; {@code channel} learns one T×T matrix per hidden unit
- *       (channel) of the layer, the finer variant the paper describes for convolutional channels.
+ *   <li>{@code granularity}: {@code auto} (default) learns one T×T matrix α per channel of an image
+ *       feature map, as the paper does on convolutional layers, and one per unit on flat features
+ *       (a hidden layer or a block ending in a linear layer or global pooling); {@code unit} learns
+ *       one T×T matrix per cross-stitch unit everywhere; {@code channel} one per channel, and one
+ *       per hidden unit on flat features. On MLP specs {@code auto} is {@code unit}.
  *   <li>{@code alpha_same} (default 0.9): initial α_ii; the off-diagonal starts at {@code α_other =
  *       (1 - α_same) / (T - 1)} so every row is a convex combination (the paper's {0.9, 0.1} for
  *       two tasks). {@code alpha_same = 1} starts from independent columns.
@@ -67,8 +75,10 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     return List.of(
         OptionSpec.ofChoice(
             "granularity",
-            "unit",
-            "one T×T α per cross-stitch unit (unit) or per hidden unit of the layer (channel)",
+            "auto",
+            "one T×T α per cross-stitch unit (unit), per channel or hidden unit (channel), or"
+                + " per channel on image feature maps and per unit on flat features (auto)",
+            "auto",
             "unit",
             "channel"),
         OptionSpec.ofDouble(
@@ -79,7 +89,7 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
 
   @Override
   public SharingStrategy create(Options options) {
-    boolean perChannel = options.getString("granularity").equals("channel");
+    Granularity granularity = Granularity.parse(options.getString("granularity"));
     double same = options.getDouble("alpha_same");
     if (!(same >= 0 && same <= 1)) {
       throw options.invalid("alpha_same", same, "a number in [0, 1]");
@@ -89,7 +99,32 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
       throw options.invalid("alpha_lr_scale", lrScale, "a positive number");
     }
     return (spec, tasks, backend, seed) ->
-        build(spec, tasks, backend, seed, perChannel, same, (float) lrScale);
+        build(spec, tasks, backend, seed, granularity, same, (float) lrScale);
+  }
+
+  /** How many α each (i, j) pair of a unit has. */
+  enum Granularity {
+    /** Per channel on image feature maps, one per unit on flat features. */
+    AUTO,
+    /** One per unit. */
+    UNIT,
+    /** Per channel of an image, per feature of flat features. */
+    CHANNEL;
+
+    static Granularity parse(String name) {
+      return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The α per pair after a block producing {@code shape}. */
+    int width(LayerShape shape) {
+      if (this == UNIT) {
+        return 1;
+      }
+      if (shape.isImage()) {
+        return shape.image().channels();
+      }
+      return this == CHANNEL ? shape.size() : 1;
+    }
   }
 
   static MultiTaskNetwork build(
@@ -97,23 +132,32 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
       List<Task> tasks,
       ComputeBackend backend,
       long seed,
-      boolean perChannel,
+      Granularity granularity,
       double same,
       float lrScale) {
     Checks.specAndTasks(NAME, spec, tasks, 2);
     int nt = tasks.size();
     double other = (1 - same) / (nt - 1);
-    List<ColumnLayers> columns = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
     List<Parameter> units = new ArrayList<>();
+    List<Tensor> constants = new ArrayList<>();
+    List<Tensor> spread = new ArrayList<>();
     Parts parts = new Parts();
     try {
       for (int t = 0; t < nt; t++) {
         columns.add(
-            new ColumnLayers(
-                backend, spec, "column." + tasks.get(t).name(), Seeds.column(seed, t)));
+            Column.of(backend, spec, "column." + tasks.get(t).name(), Seeds.column(seed, t)));
       }
-      for (int l = 0; l < spec.hidden().size(); l++) {
-        int c = perChannel ? spec.hidden().get(l) : 1;
+      for (int l = 0; l < columns.get(0).depth(); l++) {
+        LayerShape shape = columns.get(0).shape(l);
+        int c = granularity.width(shape);
+        if (c > 1 && shape.isImage()) {
+          float[] ones = new float[shape.image().height() * shape.image().width()];
+          java.util.Arrays.fill(ones, 1f);
+          spread.add(backend.persistentFromHost(Shape.row(ones.length), ones));
+        } else {
+          spread.add(null);
+        }
         float[] init = new float[nt * nt * c];
         for (int i = 0; i < nt; i++) {
           for (int j = 0; j < nt; j++) {
@@ -127,46 +171,63 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
                 new Parameter(
                     "cross_stitch." + l, backend, Shape.matrix(nt, nt * c), init, lrScale, false)));
       }
-      Map<String, Mlp> towers = new LinkedHashMap<>();
+      for (int i = 0; i < nt; i++) {
+        float[] oneHot = new float[nt];
+        oneHot[i] = 1f;
+        constants.add(backend.persistentFromHost(Shape.row(nt), oneHot));
+      }
+      Map<String, Module> towers = new LinkedHashMap<>();
       for (int t = 0; t < nt; t++) {
         towers.put(
             tasks.get(t).name(),
             parts.add(
                 Towers.tower(backend, spec, tasks.get(t), t, spec.representationSize(), seed)));
       }
-      return new Network(tasks, columns, units, towers);
+      List<Buffer> buffers = new ArrayList<>();
+      columns.forEach(col -> buffers.addAll(col.buffers()));
+      buffers.addAll(parts.buffers());
+      return new Network(tasks, columns, units, constants, spread, towers, buffers);
     } catch (RuntimeException e) {
-      columns.forEach(ColumnLayers::close);
+      columns.forEach(Column::close);
+      constants.forEach(Tensor::close);
+      spread.stream().filter(java.util.Objects::nonNull).forEach(Tensor::close);
       parts.close();
       throw e;
     }
   }
 
-  /** T columns joined by one cross-stitch unit after each hidden layer, and T towers. */
+  /** T columns joined by one cross-stitch unit after each block, and T towers. */
   static final class Network extends BaseNetwork {
-    private final List<ColumnLayers> columns;
+    private final List<Column> columns;
     private final List<Parameter> units;
-    private final Map<String, Mlp> towers;
+    private final List<Tensor> oneHots;
+    private final List<Tensor> spread;
+    private final Map<String, Module> towers;
 
     Network(
         List<Task> tasks,
-        List<ColumnLayers> columns,
+        List<Column> columns,
         List<Parameter> units,
-        Map<String, Mlp> towers) {
-      super(tasks, sharedOf(columns, units), towerParameters(towers));
+        List<Tensor> oneHots,
+        List<Tensor> spread,
+        Map<String, Module> towers,
+        List<Buffer> buffers) {
+      super(tasks, sharedOf(columns, units), towerParameters(towers), buffers);
       this.columns = columns;
       this.units = units;
+      this.oneHots = oneHots;
+      this.spread = spread;
       this.towers = towers;
     }
 
-    private static List<Parameter> sharedOf(List<ColumnLayers> columns, List<Parameter> units) {
+    private static List<Parameter> sharedOf(List<Column> columns, List<Parameter> units) {
       List<Parameter> ps = new ArrayList<>();
       columns.forEach(c -> ps.addAll(c.parameters()));
       ps.addAll(units);
       return ps;
     }
 
-    static Map<String, List<Parameter>> towerParameters(Map<String, Mlp> towers) {
+    static Map<String, List<Parameter>> towerParameters(Map<String, Module> towers) {
       Map<String, List<Parameter>> m = new LinkedHashMap<>();
       towers.forEach((k, v) -> m.put(k, v.parameters()));
       return m;
@@ -184,13 +245,17 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
         for (int t = 0; t < nt; t++) {
           a.add(columns.get(t).layer(g, l, h.get(t), mode));
         }
-        h = stitch(g, units.get(l), a);
+        h = stitch(g, units.get(l), spread.get(l), a);
       }
-      Var representation = g.concatColumns(h);
+      List<Var> rows = new ArrayList<>(nt);
+      for (Var v : h) {
+        rows.add(FlatRows.of(g, v));
+      }
+      Var representation = g.concatColumns(rows);
       List<Var> mixed = Mixtures.split(g, representation, nt);
       Map<String, Var> outputs = new LinkedHashMap<>();
       int t = 0;
-      for (Map.Entry<String, Mlp> e : towers.entrySet()) {
+      for (Map.Entry<String, Module> e : towers.entrySet()) {
         outputs.put(e.getKey(), e.getValue().forward(g, mixed.get(t++), mode));
       }
       return new NetworkOutput(outputs, representation);
@@ -198,23 +263,38 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
 
     /**
      * A cross-stitch unit: {@code x̃_i = Σ_j α_ij ⊙ x_j}. Row i of α ({@code [1, T·c]}) is picked
-     * with a one-hot product, block j of that row ({@code [1, c]}, c = 1 or the layer width) scales
-     * x_j as a scalar or row-wise.
+     * with a one-hot product, block j of that row ({@code [1, c]}) scales x_j: as a scalar (c = 1),
+     * row-wise on flat features (c = the width), or per channel on an image {@code [N, C, H, W]} (c
+     * = C), where {@code ones} ({@code [1, H·W]}) spreads the C values over each channel's H·W
+     * positions and x_j is scaled as {@code [N, C·H·W]} rows.
      */
-    private static List<Var> stitch(Graph g, Parameter unit, List<Var> x) {
+    private List<Var> stitch(Graph g, Parameter unit, Tensor ones, List<Var> x) {
       int nt = x.size();
       Var alpha = g.param(unit);
       int c = unit.shape().cols() / nt;
+      List<Var> in = x;
+      Shape image = null;
+      if (ones != null) {
+        image = x.get(0).shape();
+        in = new ArrayList<>(nt);
+        for (Var xj : x) {
+          in.add(FlatRows.of(g, xj));
+        }
+      }
       List<Var> out = new ArrayList<>(nt);
       for (int i = 0; i < nt; i++) {
-        float[] oneHot = new float[nt];
-        oneHot[i] = 1f;
-        Var row = g.matmul(g.constant(g.backend().fromHost(Shape.row(nt), oneHot)), alpha);
+        Var row = g.matmul(g.constant(oneHots.get(i)), alpha);
         List<Var> terms = new ArrayList<>(nt);
         for (int j = 0; j < nt; j++) {
-          terms.add(g.mul(x.get(j), g.sliceColumns(row, j * c, c)));
+          Var coefficients = g.sliceColumns(row, j * c, c);
+          if (ones != null) {
+            Var perPosition = g.matmul(coefficients, g.constant(ones), true, false); // [C, H·W]
+            coefficients = g.reshape(perPosition, Shape.row(c * ones.shape().cols()));
+          }
+          terms.add(g.mul(in.get(j), coefficients));
         }
-        out.add(g.sumOf(terms));
+        Var mixed = g.sumOf(terms);
+        out.add(image == null ? mixed : g.reshape(mixed, image));
       }
       return out;
     }
@@ -222,6 +302,13 @@ public final class CrossStitchProvider implements SharingStrategyProvider {
     @Override
     public Optional<Parameter> lastSharedWeight() {
       return Optional.of(units.get(units.size() - 1));
+    }
+
+    @Override
+    public void close() {
+      super.close();
+      oneHots.forEach(Tensor::close);
+      spread.stream().filter(java.util.Objects::nonNull).forEach(Tensor::close);
     }
   }
 

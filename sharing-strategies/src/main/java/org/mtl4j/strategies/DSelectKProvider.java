@@ -10,8 +10,9 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Mlp;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -25,12 +26,13 @@ import org.mtl4j.api.task.Task;
  * {@code dselect-k}: a multi-gate mixture of experts whose per-task gates are DSelect-k gates
  * (Hazimeh, Zhao, Chowdhery, Sathiamoorthy, Chen, Mazumder, Hong and Chi, "DSelect-k:
  * Differentiable Selection in the Mixture of Experts with Applications to Multi-Task Learning",
- * NeurIPS 2021). {@code experts} expert MLPs (the spec's hidden layers) read the input; task t's
- * example-conditioned gate ({@link DSelectGate}: {@code selectors} = k smooth-step binary-encoded
- * selectors mixed by a softmax) weights them, and task t's tower reads the mixture. Unlike MMoE's
- * softmax gate, which keeps every expert, the DSelect-k gate has at most k non-zero weights once
- * its selectors' logits leave the smooth-step's ramp, where the entropy regulariser drives them; it
- * stays differentiable until then.
+ * NeurIPS 2021). {@code experts} experts (MLPs of the spec's hidden layers, or stacks of its trunk
+ * layer list read as flat rows) read the input; task t's example-conditioned gate ({@link
+ * DSelectGate}: {@code selectors} = k smooth-step binary-encoded selectors mixed by a softmax)
+ * weights them, and task t's tower reads the mixture. Unlike MMoE's softmax gate, which keeps every
+ * expert, the DSelect-k gate has at most k non-zero weights once its selectors' logits leave the
+ * smooth-step's ramp, where the entropy regulariser drives them; it stays differentiable until
+ * then.
  *
  * <p>Ω is the paper's entropy regulariser, which drives each selector to a single expert: {@code Ω
  * = λ · Σ_t Σ_i mean_rows(−Σ_j r_ij log(r_ij + 10⁻⁶))} with λ = option {@code entropy}, plus, when
@@ -105,15 +107,12 @@ public final class DSelectKProvider implements SharingStrategyProvider {
     Checks.specAndTasks(NAME, spec, tasks, 1);
     Parts parts = new Parts();
     try {
-      List<Mlp> experts = new ArrayList<>();
+      List<Module> experts = new ArrayList<>();
       for (int e = 0; e < n; e++) {
-        experts.add(
-            parts.add(
-                Towers.hidden(
-                    backend, spec, "expert." + e, spec.inputSize(), Seeds.expert(seed, e))));
+        experts.add(parts.add(Towers.shared(backend, spec, "expert." + e, Seeds.expert(seed, e))));
       }
       Map<String, DSelectGate> gates = new LinkedHashMap<>();
-      Map<String, Mlp> towers = new LinkedHashMap<>();
+      Map<String, Module> towers = new LinkedHashMap<>();
       for (int t = 0; t < tasks.size(); t++) {
         Task task = tasks.get(t);
         DSelectGate gate =
@@ -132,7 +131,7 @@ public final class DSelectKProvider implements SharingStrategyProvider {
             task.name(),
             parts.add(Towers.tower(backend, spec, task, t, spec.representationSize(), seed)));
       }
-      return new Network(tasks, experts, gates, towers, (float) entropy, n);
+      return new Network(tasks, experts, gates, towers, (float) entropy, n, parts.buffers());
     } catch (RuntimeException e) {
       parts.close();
       throw e;
@@ -142,9 +141,9 @@ public final class DSelectKProvider implements SharingStrategyProvider {
   /** Shared experts, per-task DSelect-k gates and towers. */
   static final class Network extends BaseNetwork {
     private static final float LOG_EPS = 1e-6f;
-    private final List<Mlp> experts;
+    private final List<Module> experts;
     private final Map<String, DSelectGate> gates;
-    private final Map<String, Mlp> towers;
+    private final Map<String, Module> towers;
     private final float entropy;
     private final boolean powerOfTwo;
     private WeakReference<Graph> penaltyGraph = new WeakReference<>(null);
@@ -152,12 +151,13 @@ public final class DSelectKProvider implements SharingStrategyProvider {
 
     Network(
         List<Task> tasks,
-        List<Mlp> experts,
+        List<Module> experts,
         Map<String, DSelectGate> gates,
-        Map<String, Mlp> towers,
+        Map<String, Module> towers,
         float entropy,
-        int n) {
-      super(tasks, expertParameters(experts), gateAndTowerParameters(gates, towers));
+        int n,
+        List<Buffer> buffers) {
+      super(tasks, expertParameters(experts), gateAndTowerParameters(gates, towers), buffers);
       this.experts = experts;
       this.gates = gates;
       this.towers = towers;
@@ -165,14 +165,14 @@ public final class DSelectKProvider implements SharingStrategyProvider {
       this.powerOfTwo = Integer.bitCount(n) == 1;
     }
 
-    private static List<Parameter> expertParameters(List<Mlp> experts) {
+    private static List<Parameter> expertParameters(List<Module> experts) {
       List<Parameter> ps = new ArrayList<>();
       experts.forEach(e -> ps.addAll(e.parameters()));
       return ps;
     }
 
     private static Map<String, List<Parameter>> gateAndTowerParameters(
-        Map<String, DSelectGate> gates, Map<String, Mlp> towers) {
+        Map<String, DSelectGate> gates, Map<String, Module> towers) {
       Map<String, List<Parameter>> m = new LinkedHashMap<>();
       for (String task : gates.keySet()) {
         List<Parameter> ps = new ArrayList<>(gates.get(task).parameters());
@@ -185,15 +185,16 @@ public final class DSelectKProvider implements SharingStrategyProvider {
     @Override
     public NetworkOutput forward(Graph g, Var input, Mode mode) {
       List<Var> outs = new ArrayList<>(experts.size());
-      for (Mlp e : experts) {
+      for (Module e : experts) {
         outs.add(e.forward(g, input, mode));
       }
+      Var rows = FlatRows.of(g, input);
       Var representation = g.concatColumns(outs);
       List<Var> views = Mixtures.split(g, representation, experts.size());
       Map<String, Var> outputs = new LinkedHashMap<>();
       List<Var> omega = new ArrayList<>();
       for (Map.Entry<String, DSelectGate> gate : gates.entrySet()) {
-        DSelectGate.Selection sel = gate.getValue().select(g, input, mode);
+        DSelectGate.Selection sel = gate.getValue().select(g, rows, mode);
         Var mixture = Mixtures.gated(g, views, sel.weights());
         outputs.put(gate.getKey(), towers.get(gate.getKey()).forward(g, mixture, mode));
         if (mode == Mode.TRAIN) {

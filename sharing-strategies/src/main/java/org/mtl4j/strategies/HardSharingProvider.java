@@ -9,9 +9,9 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Linear;
-import org.mtl4j.api.nn.Mlp;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -24,12 +24,16 @@ import org.mtl4j.api.task.Task;
 /**
  * {@code hard}: hard parameter sharing (Caruana, "Multitask Learning", Machine Learning 28, 1997;
  * Ruder, "An Overview of Multi-Task Learning in Deep Neural Networks", 2017): one shared trunk, the
- * MLP {@code Mlp(inputSize, spec.hidden)}, read by one tower per task ({@code spec.towerHidden},
- * then an output layer of {@code task.outputSize()}).
+ * MLP {@code Mlp(inputSize, spec.hidden)} or the spec's trunk layer list over its input (e.g. the
+ * convolutions of a LeNet, Sener and Koltun 2018), read by one tower per task ({@code
+ * spec.towerHidden} or the spec's tower layer list, then an output layer of {@code
+ * task.outputSize()}).
  *
  * <p>The trunk's parameters are shared, each tower's belong to its task; the representation is the
- * trunk output and the last shared weight the trunk's last linear weight (where GradNorm measures
- * gradient norms). It takes no options.
+ * trunk output as {@code [N, representationSize]} rows and the last shared weight the trunk's last
+ * linear or convolution weight (where GradNorm measures gradient norms). Batch norms of the trunk
+ * see the whole batch, which every task shares, so one set of running statistics serves all tasks.
+ * It takes no options.
  */
 public final class HardSharingProvider implements SharingStrategyProvider {
   static final String NAME = "hard";
@@ -59,16 +63,15 @@ public final class HardSharingProvider implements SharingStrategyProvider {
     Checks.specAndTasks(NAME, spec, tasks, 1);
     Parts parts = new Parts();
     try {
-      Mlp trunk =
-          parts.add(Towers.hidden(backend, spec, "trunk", spec.inputSize(), Seeds.trunk(seed)));
-      Map<String, Mlp> towers = new LinkedHashMap<>();
+      Module trunk = parts.add(Towers.shared(backend, spec, "trunk", Seeds.trunk(seed)));
+      Map<String, Module> towers = new LinkedHashMap<>();
       for (int t = 0; t < tasks.size(); t++) {
         Task task = tasks.get(t);
         towers.put(
             task.name(),
             parts.add(Towers.tower(backend, spec, task, t, spec.representationSize(), seed)));
       }
-      return new Network(tasks, trunk, towers);
+      return new Network(tasks, trunk, towers, parts.buffers());
     } catch (RuntimeException e) {
       parts.close();
       throw e;
@@ -77,16 +80,18 @@ public final class HardSharingProvider implements SharingStrategyProvider {
 
   /** A shared trunk and per-task towers. */
   static final class Network extends BaseNetwork {
-    private final Mlp trunk;
-    private final Map<String, Mlp> towers;
+    private final Module trunk;
+    private final Map<String, Module> towers;
+    private final Parameter lastWeight;
 
-    Network(List<Task> tasks, Mlp trunk, Map<String, Mlp> towers) {
-      super(tasks, trunk.parameters(), parametersOf(towers));
+    Network(List<Task> tasks, Module trunk, Map<String, Module> towers, List<Buffer> buffers) {
+      super(tasks, trunk.parameters(), parametersOf(towers), buffers);
       this.trunk = trunk;
       this.towers = towers;
+      this.lastWeight = Towers.lastWeight(trunk.parameters());
     }
 
-    private static Map<String, List<Parameter>> parametersOf(Map<String, Mlp> towers) {
+    private static Map<String, List<Parameter>> parametersOf(Map<String, Module> towers) {
       Map<String, List<Parameter>> m = new LinkedHashMap<>();
       towers.forEach((k, v) -> m.put(k, new ArrayList<>(v.parameters())));
       return m;
@@ -102,8 +107,7 @@ public final class HardSharingProvider implements SharingStrategyProvider {
 
     @Override
     public Optional<Parameter> lastSharedWeight() {
-      List<Linear> ls = trunk.linears();
-      return Optional.of(ls.get(ls.size() - 1).weight());
+      return Optional.ofNullable(lastWeight);
     }
   }
 

@@ -9,8 +9,13 @@ import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.nn.Buffer;
+import org.mtl4j.api.nn.LayerShape;
+import org.mtl4j.api.nn.LayerSpec;
+import org.mtl4j.api.nn.LayerStack;
 import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -26,11 +31,12 @@ import org.mtl4j.api.tensor.Shape;
  * descent (Guo, Lee and Ulbricht, "Learning to Branch for Multi-Task Learning", ICML 2020).
  *
  * <p>The search space is the paper's layered supergraph on the spec's hidden layers {@code h_0 …
- * h_{L−1}} (at least two): layers {@code 0 … L−2} have {@code branches} = K nodes each, the last
- * layer one node per task, and each node is one hidden layer of its width (linear map, activation,
- * optional layer normalisation and dropout). Layer 0's nodes read the input (the root); every later
- * node j of layer l has branching logits {@code θ_lj ∈ R^K} over the K nodes of layer l − 1 and
- * reads
+ * h_{L−1}} (at least two), or on the blocks of its trunk layer list ({@link Blocks}: e.g. the
+ * convolution-pooling blocks of a LeNet; a node is then one block, its output read as flat rows):
+ * layers {@code 0 … L−2} have {@code branches} = K nodes each, the last layer one node per task,
+ * and each node is one hidden layer of its width (linear map, activation, optional layer
+ * normalisation and dropout). Layer 0's nodes read the input (the root); every later node j of
+ * layer l has branching logits {@code θ_lj ∈ R^K} over the K nodes of layer l − 1 and reads
  *
  * <pre>TRAIN: Σ_p w_p · out_p,  w = softmax((θ_lj + G) / τ),  G_p = −log(−log U_p), U_p ~ U(0, 1)
  * </pre>
@@ -90,7 +96,7 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
   }
 
   /** A node of the tree and its branching logits over the previous layer (null: no choice). */
-  record Node(Mlp block, Parameter logits) {}
+  record Node(Module block, Parameter logits) {}
 
   static MultiTaskNetwork build(
       NetworkSpec spec,
@@ -100,41 +106,54 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
       int k,
       float temperature) {
     Checks.specAndTasks(NAME, spec, tasks, 1);
-    List<Integer> hidden = spec.hidden();
-    int depth = hidden.size();
+    List<List<LayerSpec>> blocks = spec.layered() ? blocks(spec.trunk()) : null;
+    int depth = blocks == null ? spec.hidden().size() : blocks.size();
     if (depth < 2) {
       throw new IllegalArgumentException(
           NAME
-              + ": spec.hidden has "
-              + depth
-              + " layer, expected at least 2 (branching layers, then one task-specific layer"
+              + (blocks == null
+                  ? ": spec.hidden has " + depth + " layer"
+                  : ": the trunk layer list has 1 block (a block ends after each pooling layer,"
+                      + " residual block, global pooling and linear layer's activation)")
+              + ", expected at least 2 (branching layers, then one task-specific layer"
               + " per task)");
+    }
+    List<LayerShape> shapes = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      LayerShape before = l == 0 ? spec.inputShape() : shapes.get(l - 1);
+      shapes.add(
+          blocks == null
+              ? LayerShape.flat(spec.hidden().get(l))
+              : LayerStack.outputShape(blocks.get(l), before));
     }
     Parts parts = new Parts();
     try {
       List<List<Node>> inner = new ArrayList<>();
       for (int l = 0; l < depth - 1; l++) {
-        int in = l == 0 ? spec.inputSize() : hidden.get(l - 1);
+        LayerShape in = l == 0 ? spec.inputShape() : shapes.get(l - 1);
         List<Node> layer = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-          Mlp block =
-              parts.add(layer(backend, spec, "node" + l + "." + j, in, l, Seeds.node(seed, l, j)));
+          Module block =
+              parts.add(
+                  layer(
+                      backend, spec, blocks, "node" + l + "." + j, in, l, Seeds.node(seed, l, j)));
           Parameter logits = l > 0 ? logits(backend, parts, "branch" + l + "." + j, k) : null;
           layer.add(new Node(block, logits));
         }
         inner.add(layer);
       }
       Map<String, Node> leaves = new LinkedHashMap<>();
-      Map<String, Mlp> towers = new LinkedHashMap<>();
+      Map<String, Module> towers = new LinkedHashMap<>();
       for (int t = 0; t < tasks.size(); t++) {
         Task task = tasks.get(t);
-        Mlp block =
+        Module block =
             parts.add(
                 layer(
                     backend,
                     spec,
+                    blocks,
                     "leaf." + task.name(),
-                    hidden.get(depth - 2),
+                    shapes.get(depth - 2),
                     depth - 1,
                     Seeds.node(seed, depth - 1, t)));
         leaves.put(
@@ -143,19 +162,41 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
             task.name(),
             parts.add(Towers.tower(backend, spec, task, t, spec.representationSize(), seed)));
       }
-      return new Network(backend, tasks, inner, leaves, towers, temperature);
+      return new Network(backend, tasks, inner, leaves, towers, temperature, parts.buffers());
     } catch (RuntimeException e) {
       parts.close();
       throw e;
     }
   }
 
-  private static Mlp layer(
-      ComputeBackend backend, NetworkSpec spec, String name, int in, int l, long seed) {
+  /** The blocks of a trunk layer list ({@link Blocks}). */
+  private static List<List<LayerSpec>> blocks(List<LayerSpec> trunk) {
+    List<List<LayerSpec>> out = new ArrayList<>();
+    int start = 0;
+    for (int end : Blocks.ends(trunk)) {
+      out.add(List.copyOf(trunk.subList(start, end)));
+      start = end;
+    }
+    return out;
+  }
+
+  /** Node of layer {@code l}: hidden layer l of the spec, or block l of its trunk layer list. */
+  private static Module layer(
+      ComputeBackend backend,
+      NetworkSpec spec,
+      List<List<LayerSpec>> blocks,
+      String name,
+      LayerShape in,
+      int l,
+      long seed) {
+    if (blocks != null) {
+      return new FlatRows(
+          LayerStack.build(backend, name, blocks.get(l), in, spec.init(), seed, 1f));
+    }
     return new Mlp(
         backend,
         name,
-        in,
+        in.size(),
         List.of(spec.hidden().get(l)),
         0,
         spec.activation(),
@@ -190,7 +231,7 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
   static final class Network extends BaseNetwork {
     private final List<List<Node>> inner;
     private final Map<String, Node> leaves;
-    private final Map<String, Mlp> towers;
+    private final Map<String, Module> towers;
     private final float temperature;
     private final ComputeBackend backend;
 
@@ -199,9 +240,10 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
         List<Task> tasks,
         List<List<Node>> inner,
         Map<String, Node> leaves,
-        Map<String, Mlp> towers,
-        float temperature) {
-      super(tasks, sharedOf(inner), perTaskOf(leaves, towers));
+        Map<String, Module> towers,
+        float temperature,
+        List<Buffer> buffers) {
+      super(tasks, sharedOf(inner), perTaskOf(leaves, towers), buffers);
       this.inner = inner;
       this.leaves = leaves;
       this.towers = towers;
@@ -223,7 +265,7 @@ public final class LearningToBranchProvider implements SharingStrategyProvider {
     }
 
     private static Map<String, List<Parameter>> perTaskOf(
-        Map<String, Node> leaves, Map<String, Mlp> towers) {
+        Map<String, Node> leaves, Map<String, Module> towers) {
       Map<String, List<Parameter>> m = new LinkedHashMap<>();
       for (Map.Entry<String, Node> e : leaves.entrySet()) {
         List<Parameter> ps = new ArrayList<>(e.getValue().block().parameters());

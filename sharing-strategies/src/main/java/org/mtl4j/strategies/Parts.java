@@ -3,6 +3,7 @@ package org.mtl4j.strategies;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.api.autograd.Parameter;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.nn.Module;
 
 /**
@@ -21,6 +22,15 @@ final class Parts implements AutoCloseable {
   Parameter add(Parameter p) {
     parameters.add(p);
     return p;
+  }
+
+  /** The buffers of every module added so far, in the order the modules were added. */
+  List<Buffer> buffers() {
+    List<Buffer> all = new ArrayList<>();
+    for (Module m : modules) {
+      all.addAll(m.buffers());
+    }
+    return all;
   }
 
   @Override

@@ -9,9 +9,13 @@ import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.nn.Buffer;
+import org.mtl4j.api.nn.LayerShape;
+import org.mtl4j.api.nn.LayerSpec;
+import org.mtl4j.api.nn.LayerStack;
 import org.mtl4j.api.nn.Linear;
-import org.mtl4j.api.nn.Mlp;
 import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -26,11 +30,16 @@ import org.mtl4j.api.task.Task;
  * Extraction (PLE): A Novel Multi-Task Learning (MTL) Model for Personalized Recommendations",
  * RecSys 2020). Each level is a Customized Gate Control (CGC) layer with {@code shared_experts}
  * shared experts and {@code task_experts} experts per task, each expert an MLP of the spec's hidden
- * layers. Task t's gate (softmax of a linear map of task t's level input) mixes task t's experts
- * and the shared experts; on every level but the last a shared gate (on the shared level input)
- * mixes all experts of the level. Task t's experts read task t's previous gated output, the shared
- * experts the previous shared output (level 0: the network input). {@code levels = 1} is CGC, also
- * available under its own name {@link CgcProvider cgc}; towers read the final task outputs.
+ * layers. With a trunk layer list instead (e.g. convolutions over an image) the list is split into
+ * blocks ({@link Blocks}) and the blocks into {@code levels} consecutive groups, as evenly as
+ * possible; level l's experts are stacks of group l's layers, so the levels together have the
+ * trunk's depth, as the extraction networks of the paper are stacked along the backbone. Expert
+ * outputs are read as flat rows, and every gate is linear over its level's input rows. Task t's
+ * gate (softmax of a linear map of task t's level input) mixes task t's experts and the shared
+ * experts; on every level but the last a shared gate (on the shared level input) mixes all experts
+ * of the level. Task t's experts read task t's previous gated output, the shared experts the
+ * previous shared output (level 0: the network input). {@code levels = 1} is CGC, also available
+ * under its own name {@link CgcProvider cgc}; towers read the final task outputs.
  *
  * <p>Parameter partition by what each task's loss depends on: shared experts and shared gates are
  * shared; on the last level, task t's experts and gate are task t's. On earlier levels the shared
@@ -91,8 +100,8 @@ public final class PleProvider implements SharingStrategyProvider {
 
   /** One extraction level; {@code sharedGate} is null on the last. */
   record Level(
-      List<Mlp> sharedExperts,
-      Map<String, List<Mlp>> taskExperts,
+      List<Module> sharedExperts,
+      Map<String, List<Module>> taskExperts,
       Map<String, Linear> taskGates,
       Linear sharedGate) {}
 
@@ -111,30 +120,51 @@ public final class PleProvider implements SharingStrategyProvider {
       int levels) {
     Checks.specAndTasks(strategy, spec, tasks, 1);
     int nt = tasks.size();
+    List<List<LayerSpec>> groups = spec.layered() ? groups(strategy, spec.trunk(), levels) : null;
     Parts parts = new Parts();
     try {
       List<Level> built = new ArrayList<>();
+      LayerShape levelIn = spec.inputShape();
       for (int l = 0; l < levels; l++) {
         long ls = Seeds.level(seed, l);
         int in = l == 0 ? spec.inputSize() : spec.representationSize();
+        List<LayerSpec> layers = groups == null ? null : groups.get(l);
+        LayerShape expertIn = levelIn;
+        if (groups != null) {
+          in = levelIn.size();
+          levelIn = LayerStack.outputShape(layers, levelIn);
+        }
         String prefix = "level" + l;
-        List<Mlp> sharedExperts = new ArrayList<>();
+        List<Module> sharedExperts = new ArrayList<>();
         for (int k = 0; k < shared; k++) {
           sharedExperts.add(
               parts.add(
-                  Towers.hidden(
-                      backend, spec, prefix + ".expert.shared." + k, in, Seeds.expert(ls, k))));
+                  expert(
+                      backend,
+                      spec,
+                      layers,
+                      expertIn,
+                      prefix + ".expert.shared." + k,
+                      in,
+                      Seeds.expert(ls, k))));
         }
-        Map<String, List<Mlp>> taskExperts = new LinkedHashMap<>();
+        Map<String, List<Module>> taskExperts = new LinkedHashMap<>();
         Map<String, Linear> taskGates = new LinkedHashMap<>();
         for (int t = 0; t < nt; t++) {
           String name = tasks.get(t).name();
-          List<Mlp> mine = new ArrayList<>();
+          List<Module> mine = new ArrayList<>();
           for (int k = 0; k < perTask; k++) {
             long es = CounterRng.derive(Seeds.expert(ls, shared + t), k);
             mine.add(
                 parts.add(
-                    Towers.hidden(backend, spec, prefix + ".expert." + name + "." + k, in, es)));
+                    expert(
+                        backend,
+                        spec,
+                        layers,
+                        expertIn,
+                        prefix + ".expert." + name + "." + k,
+                        in,
+                        es)));
           }
           taskExperts.put(name, mine);
           taskGates.put(
@@ -150,18 +180,61 @@ public final class PleProvider implements SharingStrategyProvider {
                         backend, spec, prefix + ".gate.shared", in, nt * perTask + shared, ls, nt));
         built.add(new Level(sharedExperts, taskExperts, taskGates, sharedGate));
       }
-      Map<String, Mlp> towers = new LinkedHashMap<>();
+      Map<String, Module> towers = new LinkedHashMap<>();
       for (int t = 0; t < nt; t++) {
         Task task = tasks.get(t);
         towers.put(
             task.name(),
             parts.add(Towers.tower(backend, spec, task, t, spec.representationSize(), seed)));
       }
-      return new Network(tasks, built, towers);
+      return new Network(tasks, built, towers, parts.buffers());
     } catch (RuntimeException e) {
       parts.close();
       throw e;
     }
+  }
+
+  /**
+   * An expert: the spec's hidden layers over {@code in} columns, or {@code layers} over {@code
+   * shape}.
+   */
+  private static Module expert(
+      ComputeBackend backend,
+      NetworkSpec spec,
+      List<LayerSpec> layers,
+      LayerShape shape,
+      String name,
+      int in,
+      long seed) {
+    if (layers == null) {
+      return Towers.hidden(backend, spec, name, in, seed);
+    }
+    return new FlatRows(LayerStack.build(backend, name, layers, shape, spec.init(), seed, 1f));
+  }
+
+  /** The trunk's blocks in {@code levels} consecutive groups, the earlier ones no larger. */
+  static List<List<LayerSpec>> groups(String strategy, List<LayerSpec> trunk, int levels) {
+    List<Integer> ends = Blocks.ends(trunk);
+    if (ends.size() < levels) {
+      throw new IllegalArgumentException(
+          strategy
+              + ": levels is "
+              + levels
+              + " but the trunk layer list has "
+              + ends.size()
+              + (ends.size() == 1 ? " block" : " blocks")
+              + " (a block ends after each pooling layer, residual block, global pooling and"
+              + " linear layer's activation); each level's experts need at least one block");
+    }
+    List<List<LayerSpec>> out = new ArrayList<>();
+    int start = 0;
+    for (int l = 0; l < levels; l++) {
+      int lastBlock = (int) ((long) ends.size() * (l + 1) / levels) - 1;
+      int end = ends.get(lastBlock);
+      out.add(List.copyOf(trunk.subList(start, end)));
+      start = end;
+    }
+    return out;
   }
 
   private static Linear gate(
@@ -187,10 +260,11 @@ public final class PleProvider implements SharingStrategyProvider {
   /** Stacked CGC levels and per-task towers. */
   static final class Network extends BaseNetwork {
     private final List<Level> levels;
-    private final Map<String, Mlp> towers;
+    private final Map<String, Module> towers;
 
-    Network(List<Task> tasks, List<Level> levels, Map<String, Mlp> towers) {
-      super(tasks, sharedOf(levels), perTaskOf(tasks, levels, towers));
+    Network(
+        List<Task> tasks, List<Level> levels, Map<String, Module> towers, List<Buffer> buffers) {
+      super(tasks, sharedOf(levels), perTaskOf(tasks, levels, towers), buffers);
       this.levels = levels;
       this.towers = towers;
     }
@@ -225,7 +299,7 @@ public final class PleProvider implements SharingStrategyProvider {
     }
 
     private static Map<String, List<Parameter>> perTaskOf(
-        List<Task> tasks, List<Level> levels, Map<String, Mlp> towers) {
+        List<Task> tasks, List<Level> levels, Map<String, Module> towers) {
       Map<String, List<Parameter>> m = new LinkedHashMap<>();
       int n = levels.size();
       for (Task task : tasks) {
@@ -248,12 +322,13 @@ public final class PleProvider implements SharingStrategyProvider {
     @Override
     public NetworkOutput forward(Graph g, Var input, Mode mode) {
       Map<String, Var> taskIn = new LinkedHashMap<>();
-      towers.keySet().forEach(t -> taskIn.put(t, input));
-      Var sharedIn = input;
+      Var rows = FlatRows.of(g, input);
+      towers.keySet().forEach(t -> taskIn.put(t, rows));
+      Var sharedIn = rows;
       Var representation = null;
       for (Level level : levels) {
         List<Var> sharedOut = new ArrayList<>();
-        for (Mlp e : level.sharedExperts()) {
+        for (Module e : level.sharedExperts()) {
           sharedOut.add(e.forward(g, sharedIn, mode));
         }
         if (levels.size() == 1) {
@@ -262,10 +337,10 @@ public final class PleProvider implements SharingStrategyProvider {
         }
         List<Var> all = new ArrayList<>();
         Map<String, Var> next = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Mlp>> e : level.taskExperts().entrySet()) {
+        for (Map.Entry<String, List<Module>> e : level.taskExperts().entrySet()) {
           Var in = taskIn.get(e.getKey());
           List<Var> mine = new ArrayList<>();
-          for (Mlp expert : e.getValue()) {
+          for (Module expert : e.getValue()) {
             mine.add(expert.forward(g, in, mode));
           }
           all.addAll(mine);

@@ -17,6 +17,8 @@ final class Seeds {
   private static final long LEVEL = 5_000;
   private static final long SELECTOR = 6_000;
   private static final long NODE = 7_000;
+  private static final long ATTENTION = 8_000;
+  private static final long ATTENTION_BLOCK = 9_000;
 
   private Seeds() {}
 
@@ -58,5 +60,15 @@ final class Seeds {
   /** Node {@code j} of layer {@code l} of a branching tree (learning to branch). */
   static long node(long seed, int l, int j) {
     return CounterRng.derive(CounterRng.derive(seed, NODE + l), j);
+  }
+
+  /** The attention module of task {@code t} at block {@code b} (MTAN). */
+  static long attention(long seed, int t, int b) {
+    return CounterRng.derive(CounterRng.derive(seed, ATTENTION + t), b);
+  }
+
+  /** The shared attention block leading to block {@code b} (MTAN). */
+  static long attentionBlock(long seed, int b) {
+    return CounterRng.derive(seed, ATTENTION_BLOCK + b);
   }
 }

@@ -9,9 +9,9 @@ import org.mtl4j.api.autograd.Graph;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.autograd.Var;
 import org.mtl4j.api.backend.ComputeBackend;
-import org.mtl4j.api.nn.Linear;
-import org.mtl4j.api.nn.Mlp;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.nn.Mode;
+import org.mtl4j.api.nn.Module;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
@@ -23,9 +23,12 @@ import org.mtl4j.api.task.Task;
 
 /**
  * {@code soft}: soft parameter sharing by task regularisation. Every task has its own column (the
- * spec's hidden layers, {@code column.<task>}) and tower; nothing is shared, and the columns are
- * pulled together by the penalty {@code Ω = λ · Σ_layers coupling(W_1^l, …, W_T^l)} over the weight
- * matrices of corresponding column layers (biases, norms and towers are not coupled).
+ * spec's hidden layers or its trunk layer list, {@code column.<task>}) and tower; nothing is
+ * shared, and the columns are pulled together by the penalty {@code Ω = λ · Σ_layers
+ * coupling(W_1^l, …, W_T^l)} over the weights of corresponding column layers: linear weight
+ * matrices and convolution kernels {@code [K, C, kH, kW]} alike, those inside residual blocks
+ * included (biases, layer and batch norms and towers are not coupled). Each column keeps its own
+ * batch-norm statistics.
  *
  * <p>Couplings (option {@code coupling}): {@code l2-mean} (default), the squared L2 distance of
  * each task's weights to their across-task mean; {@code l2-pairwise}, the squared L2 distance of
@@ -86,24 +89,19 @@ public final class SoftSharingProvider implements SharingStrategyProvider {
     Checks.specAndTasks(NAME, spec, tasks, 2);
     Parts parts = new Parts();
     try {
-      Map<String, Mlp> columns = new LinkedHashMap<>();
-      Map<String, Mlp> towers = new LinkedHashMap<>();
+      Map<String, Module> columns = new LinkedHashMap<>();
+      Map<String, Module> towers = new LinkedHashMap<>();
       for (int t = 0; t < tasks.size(); t++) {
         Task task = tasks.get(t);
         columns.put(
             task.name(),
             parts.add(
-                Towers.hidden(
-                    backend,
-                    spec,
-                    "column." + task.name(),
-                    spec.inputSize(),
-                    Seeds.column(seed, t))));
+                Towers.shared(backend, spec, "column." + task.name(), Seeds.column(seed, t))));
         towers.put(
             task.name(),
             parts.add(Towers.tower(backend, spec, task, t, spec.representationSize(), seed)));
       }
-      return new Network(tasks, columns, towers, coupling, lambda);
+      return new Network(tasks, columns, towers, coupling, lambda, parts.buffers());
     } catch (RuntimeException e) {
       parts.close();
       throw e;
@@ -112,26 +110,36 @@ public final class SoftSharingProvider implements SharingStrategyProvider {
 
   /** Independent columns and towers, coupled only through Ω. */
   static final class Network extends BaseNetwork {
-    private final Map<String, Mlp> columns;
-    private final Map<String, Mlp> towers;
+    private final Map<String, Module> columns;
+    private final Map<String, Module> towers;
     private final Coupling coupling;
     private final float lambda;
+    private final List<List<Parameter>> coupled = new ArrayList<>();
 
     Network(
         List<Task> tasks,
-        Map<String, Mlp> columns,
-        Map<String, Mlp> towers,
+        Map<String, Module> columns,
+        Map<String, Module> towers,
         Coupling coupling,
-        float lambda) {
-      super(tasks, List.of(), parametersOf(columns, towers));
+        float lambda,
+        List<Buffer> buffers) {
+      super(tasks, List.of(), parametersOf(columns, towers), buffers);
       this.columns = columns;
       this.towers = towers;
       this.coupling = coupling;
       this.lambda = lambda;
+      List<List<Parameter>> perColumn = columns.values().stream().map(Towers::weights).toList();
+      for (int l = 0; l < perColumn.get(0).size(); l++) {
+        List<Parameter> layer = new ArrayList<>();
+        for (List<Parameter> column : perColumn) {
+          layer.add(column.get(l));
+        }
+        coupled.add(List.copyOf(layer));
+      }
     }
 
     private static Map<String, List<Parameter>> parametersOf(
-        Map<String, Mlp> columns, Map<String, Mlp> towers) {
+        Map<String, Module> columns, Map<String, Module> towers) {
       Map<String, List<Parameter>> m = new LinkedHashMap<>();
       for (String task : columns.keySet()) {
         List<Parameter> ps = new ArrayList<>(columns.get(task).parameters());
@@ -153,12 +161,11 @@ public final class SoftSharingProvider implements SharingStrategyProvider {
 
     @Override
     public Optional<Var> penalty(Graph g) {
-      List<List<Linear>> layers = columns.values().stream().map(Mlp::linears).toList();
-      List<Var> perLayer = new ArrayList<>();
-      for (int l = 0; l < layers.get(0).size(); l++) {
-        List<Var> weights = new ArrayList<>();
-        for (List<Linear> column : layers) {
-          weights.add(g.param(column.get(l).weight()));
+      List<Var> perLayer = new ArrayList<>(coupled.size());
+      for (List<Parameter> layer : coupled) {
+        List<Var> weights = new ArrayList<>(layer.size());
+        for (Parameter w : layer) {
+          weights.add(g.param(w));
         }
         perLayer.add(coupling.apply(g, weights));
       }

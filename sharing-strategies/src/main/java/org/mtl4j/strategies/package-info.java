@@ -18,7 +18,14 @@
  *   <li>{@code dselect-k}: mixture of experts with differentiable top-k gates (Hazimeh et al.
  *       2021), {@link org.mtl4j.strategies.DSelectKProvider};
  *   <li>{@code learning-to-branch}: tree-structured sharing with learned Gumbel-softmax branching
- *       (Guo et al. 2020), {@link org.mtl4j.strategies.LearningToBranchProvider}.
+ *       (Guo et al. 2020), {@link org.mtl4j.strategies.LearningToBranchProvider};
+ *   <li>{@code mtan}: a shared trunk with per-task soft-attention modules (Liu, Johns and Davison
+ *       2019), {@link org.mtl4j.strategies.MtanProvider}.
  * </ul>
+ *
+ * <p>Every strategy builds from an MLP spec (hidden sizes) or from layer lists ({@link
+ * org.mtl4j.api.sharing.NetworkSpec#trunk()}, {@link org.mtl4j.api.sharing.NetworkSpec#tower()}),
+ * e.g. a convolutional trunk over an image; strategies that work between layers split a list into
+ * blocks by one rule, {@code Blocks}.
  */
 package org.mtl4j.strategies;

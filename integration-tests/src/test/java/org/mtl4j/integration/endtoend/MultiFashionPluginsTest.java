@@ -69,7 +69,8 @@ class MultiFashionPluginsTest {
         "ple",
         "cgc",
         "dselect-k",
-        "learning-to-branch"
+        "learning-to-branch",
+        "mtan"
       })
   void eachStrategyTrains(String strategy) throws IOException {
     String yaml = example(strategy);

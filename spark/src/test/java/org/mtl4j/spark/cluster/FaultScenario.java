@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.mtl4j.trainer.checkpoint.Checkpoint;
 import org.mtl4j.trainer.checkpoint.CheckpointStore;
+import org.mtl4j.trainer.checkpoint.FileManifest;
 import org.mtl4j.trainer.checkpoint.SafeTensors;
 import org.mtl4j.trainer.metrics.EpochRecord;
 
@@ -101,7 +102,8 @@ output: '%s'
   /**
    * What is wrong with the run folder (empty when sound): the checkpoint loads, is of epoch {@code
    * epochs} with one history record per epoch whose losses are finite, every weight is finite, and
-   * the checkpoint folder holds that epoch's files only (no temporaries, no stale epochs).
+   * the checkpoint folder holds that epoch's files, the previous epoch's (kept for readers), the
+   * history and the manifest only (no temporaries, no older epochs).
    */
   public static List<String> runFolderProblems(Path runDir, int epochs) throws IOException {
     List<String> problems = new ArrayList<>();
@@ -142,11 +144,17 @@ output: '%s'
         }
       }
     }
-    List<String> expected =
-        List.of(
-            CheckpointStore.METADATA,
-            "optimizer-e" + epochs + ".safetensors",
-            "weights-e" + epochs + ".safetensors");
+    // the last epoch's tensors, the previous epoch's kept for readers until the next is complete,
+    // the append-only history and the manifest of what the run wrote
+    List<String> expected = new ArrayList<>();
+    expected.add(FileManifest.FILE);
+    expected.add(CheckpointStore.METADATA);
+    expected.add(CheckpointStore.HISTORY);
+    for (int e = Math.max(1, epochs - 1); e <= epochs; e++) {
+      expected.add("optimizer-e" + e + ".safetensors");
+      expected.add("weights-e" + e + ".safetensors");
+    }
+    java.util.Collections.sort(expected);
     List<String> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -17,6 +17,11 @@ import java.util.Map;
  *       "flatten"});
  *   <li>a layer norm's gain {@code *.gain} is stored as {@code *.weight}, {@code [n]}, as {@code
  *       nn.LayerNorm.weight} ({@code "flatten"});
+ *   <li>a batch norm's scale {@code *.gamma} and shift {@code *.beta} {@code [1, C]} are stored as
+ *       {@code *.weight} and {@code *.bias}, {@code [C]}, as {@code nn.BatchNorm2d}; its running
+ *       statistics (buffers) {@code *.running_mean}, {@code *.running_var} as {@code [C]} under
+ *       their names ({@code "flatten"}); PyTorch's {@code num_batches_tracked} is not kept (mtl4j
+ *       uses a fixed momentum, for which PyTorch never reads it);
  *   <li>an embedding table {@code *.table} {@code [rows, dim]} is stored as {@code *.weight}, as
  *       {@code nn.Embedding.weight} (same layout, {@code "none"});
  *   <li>anything else (cross-stitch units, weighting parameters) keeps its name and shape.
@@ -61,6 +66,14 @@ public final class PyTorchLayout {
         transform = FLATTEN;
       } else if (name.endsWith(".gain") && row) {
         stored = renamed(name, ".gain");
+        transform = FLATTEN;
+      } else if (name.endsWith(".gamma") && row) {
+        stored = renamed(name, ".gamma");
+        transform = FLATTEN;
+      } else if (name.endsWith(".beta") && row) {
+        stored = name.substring(0, name.length() - ".beta".length()) + ".bias";
+        transform = FLATTEN;
+      } else if ((name.endsWith(".running_mean") || name.endsWith(".running_var")) && row) {
         transform = FLATTEN;
       } else if (name.endsWith(".table") && matrix) {
         stored = renamed(name, ".table");

@@ -22,8 +22,10 @@ final class PredictCommand implements Callable<Integer> {
   @Option(
       names = {"-i", "--input"},
       required = true,
-      paramLabel = "CSV",
-      description = "rows to predict (same feature columns as training)")
+      paramLabel = "CSV|FOLDER",
+      description =
+          "rows to predict (same feature columns as training); for an image-folder model, a"
+              + " folder of images")
   Path input;
 
   @Option(

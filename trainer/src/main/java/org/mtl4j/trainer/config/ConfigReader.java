@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mtl4j.api.nn.Activation;
+import org.mtl4j.api.nn.LayerSpec;
 import org.mtl4j.api.nn.WeightInit;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
@@ -39,6 +40,9 @@ import org.yaml.snakeyaml.LoaderOptions;
  *   - {name: category, type: multiclass, label: category, weight: 1.0, metrics: [accuracy]}
  * model: {strategy: hard, options: {}, hidden: [512, 256], tower: [], activation: relu,
  *         dropout: 0.0, layer_norm: false}
+ *                          # or layer lists: preset: lenet | resnet-small, and/or
+ *                          # trunk: [conv: {channels: 10, kernel: 5}, pool: 2, relu, flatten, ...],
+ *                          # tower: [linear: 50, relu] (see LayerLists)
  * weighting: {method: equal, options: {}}
  * optimizer: {name: adam, lr: 0.001, momentum: 0.0, nesterov: false, weight_decay: 0.0,
  *             beta1: 0.9, beta2: 0.999, eps: 1.0e-8, clip_norm: 0.0,
@@ -366,7 +370,9 @@ public final class ConfigReader {
         ordered(
             "strategy",
             "options",
+            "preset",
             "hidden",
+            "trunk",
             "tower",
             "activation",
             "dropout",
@@ -390,16 +396,48 @@ public final class ConfigReader {
         opts = options(raw, provider.options(), f.at("options"), f);
       }
     }
-    List<Integer> hidden = f.intList("hidden", List.of(256), 1, MAX_WIDTH, 1, MAX_LAYERS);
-    List<Integer> tower = f.intList("tower", List.of(), 1, MAX_WIDTH, 0, MAX_LAYERS);
-    long parameters = parametersAtLeast(hidden, tower);
-    if (InputLimit.MODEL_PARAMETERS.exceededBy(parameters)) {
+    String preset = f.has("preset") ? f.choice("preset", null, ModelPresets.names()) : null;
+    ModelPresets.Preset p = preset == null ? null : ModelPresets.get(preset);
+    List<LayerSpec> trunk = p == null ? List.of() : p.trunk();
+    if (f.has("trunk")) {
+      trunk = LayerLists.read(f.node("trunk"), f.at("trunk"), f.errors());
+    }
+    List<Integer> hidden =
+        f.intList(
+            "hidden",
+            trunk.isEmpty() ? List.of(256) : List.of(),
+            1,
+            MAX_WIDTH,
+            trunk.isEmpty() ? 1 : 0,
+            MAX_LAYERS);
+    if (!trunk.isEmpty() && !hidden.isEmpty()) {
       f.error(
           "hidden",
-          "the hidden and tower sizes alone make a network of at least "
-              + parameters
-              + " trainable parameters (with one input and one output); "
-              + InputLimit.MODEL_PARAMETERS.exceeded(parameters));
+          "give the shared part either as hidden sizes or as a layer list (model.trunk"
+              + (preset != null && !f.has("trunk") ? ", here from model.preset " + preset : "")
+              + "), not both");
+    }
+    List<Integer> tower = List.of();
+    List<LayerSpec> towerLayers = p == null ? List.of() : p.tower();
+    if (f.has("tower")) {
+      JsonNode t = f.node("tower");
+      if (t.isArray() && LayerLists.isSizes(t)) {
+        tower = f.intList("tower", List.of(), 1, MAX_WIDTH, 0, MAX_LAYERS);
+        towerLayers = List.of();
+      } else {
+        towerLayers = LayerLists.read(t, f.at("tower"), f.errors());
+      }
+    }
+    if (trunk.isEmpty()) {
+      long parameters = parametersAtLeast(hidden, tower);
+      if (InputLimit.MODEL_PARAMETERS.exceededBy(parameters)) {
+        f.error(
+            "hidden",
+            "the hidden and tower sizes alone make a network of at least "
+                + parameters
+                + " trainable parameters (with one input and one output); "
+                + InputLimit.MODEL_PARAMETERS.exceeded(parameters));
+      }
     }
     String act =
         f.choice(
@@ -424,7 +462,10 @@ public final class ConfigReader {
         Activation.parse(act == null ? "relu" : act),
         dropout,
         layerNorm,
-        init);
+        init,
+        preset,
+        trunk,
+        towerLayers);
   }
 
   private WeightingConfig weighting(Fields f) {

@@ -53,8 +53,16 @@ public final class ConfigWriter {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("strategy", mc.strategy());
     model.put("options", mc.options());
-    model.put("hidden", mc.hidden());
-    model.put("tower", mc.tower());
+    if (mc.preset() != null) {
+      model.put("preset", mc.preset());
+    }
+    if (mc.trunk().isEmpty()) {
+      model.put("hidden", mc.hidden());
+    } else {
+      model.put("trunk", LayerLists.toYaml(mc.trunk()));
+    }
+    model.put(
+        "tower", mc.towerLayers().isEmpty() ? mc.tower() : LayerLists.toYaml(mc.towerLayers()));
     model.put("activation", mc.activation().configName());
     model.put("dropout", mc.dropout());
     model.put("layer_norm", mc.layerNorm());

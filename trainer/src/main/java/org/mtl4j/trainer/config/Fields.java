@@ -51,6 +51,11 @@ final class Fields {
     return node.has(key) && !node.get(key).isNull();
   }
 
+  /** The raw value at {@code key} (null when absent). */
+  JsonNode node(String key) {
+    return node.get(key);
+  }
+
   String path() {
     return path;
   }

@@ -398,7 +398,7 @@ public final class CsvSource implements DataSource {
     return out;
   }
 
-  private static List<String> classes(CsvTable t, int[] rows, int c) {
+  static List<String> classes(CsvTable t, int[] rows, int c) {
     TreeSet<String> vals = new TreeSet<>();
     for (int r : rows) {
       String v = t.rows().get(r)[c];
@@ -417,7 +417,7 @@ public final class CsvSource implements DataSource {
    * The two classes of a binary task with {@code positive} second (the class a score above 0
    * predicts), matched as text or, when both are numbers, by value ({@code 1} matches {@code 1.0}).
    */
-  private static List<String> positiveLast(
+  static List<String> positiveLast(
       List<String> classes, String positive, int task, CsvTable train) {
     for (int i = 0; i < 2; i++) {
       if (sameLabel(classes.get(i), positive)) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.mtl4j.api.nn.FeatureShape;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Task;
@@ -17,6 +18,9 @@ import org.mtl4j.trainer.config.TaskConfig;
  * {@link FashionLabels}.
  */
 public final class FashionMnistSource implements DataSource {
+  /** One row as an image: what convolutional trunks read (MLPs read the row as it is). */
+  public static final FeatureShape IMAGE = new FeatureShape(1, 28, 28);
+
   private final FashionMnistFiles files;
 
   /** Reads the files from the standard places ({@link FashionMnistFiles#standard()}). */
@@ -96,7 +100,11 @@ public final class FashionMnistSource implements DataSource {
       int k = FashionLabels.classes(t.label());
       built.add(TaskFactory.build(t, t.type() == TaskType.BINARY ? 1 : k));
     }
-    return new Dataset(built, Split.all(train), Split.all(test), Map.of());
+    return new Dataset(
+        built,
+        Split.all(train),
+        Split.all(test),
+        Map.of(InputLayout.IMAGE, InputLayout.imageEntry(IMAGE)));
   }
 
   private static Examples examples(

@@ -2,8 +2,10 @@ package org.mtl4j.trainer.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mtl4j.api.nn.FeatureShape;
 
 /**
  * What the columns of a data set's input matrix hold: plain features, or category indices that the
@@ -11,11 +13,20 @@ import java.util.Map;
  * preprocessing, which the checkpoint keeps, so training, evaluation, prediction and Spark
  * executors build the same network.
  *
+ * <p>An image data set says so in its preprocessing ({@value #IMAGE}: {@code {channels, height,
+ * width}}): its rows are images in NCHW order ({@code C*H*W} values), which a convolutional trunk
+ * reads as images and an MLP as flat features.
+ *
  * @param width columns of the input matrix
  * @param embedded the index columns, in column order
+ * @param image the shape of one row read as an image, or null when the rows are not images
  */
-public record InputLayout(int width, List<Embedded> embedded) implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record InputLayout(int width, List<Embedded> embedded, FeatureShape image)
+    implements Serializable {
+  private static final long serialVersionUID = 2L;
+
+  /** The preprocessing key of an image data set's shape. */
+  public static final String IMAGE = "image";
 
   /**
    * A column holding category indices {@code 0 .. vocabulary-1}.
@@ -32,6 +43,14 @@ public record InputLayout(int width, List<Embedded> embedded) implements Seriali
 
   public InputLayout {
     embedded = List.copyOf(embedded);
+    if (image != null && (image.size() != width || !embedded.isEmpty())) {
+      throw new IllegalArgumentException(
+          "an image input " + image + " needs " + image.size() + " plain columns, not " + width);
+    }
+  }
+
+  public InputLayout(int width, List<Embedded> embedded) {
+    this(width, embedded, null);
   }
 
   /** Every column a plain feature. */
@@ -39,9 +58,40 @@ public record InputLayout(int width, List<Embedded> embedded) implements Seriali
     return new InputLayout(width, List.of());
   }
 
+  /** Rows that are images of the given shape. */
+  public static InputLayout image(FeatureShape shape) {
+    return new InputLayout(shape.size(), List.of(), shape);
+  }
+
+  /** The preprocessing entry that marks rows as images of {@code shape}. */
+  public static Map<String, Object> imageEntry(FeatureShape shape) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("channels", shape.channels());
+    m.put("height", shape.height());
+    m.put("width", shape.width());
+    return m;
+  }
+
   /** The layout of a data set with the given preprocessing (CSV: its {@code features}). */
   @SuppressWarnings("unchecked")
   public static InputLayout of(int width, Map<String, Object> preprocessing) {
+    if (preprocessing.get(IMAGE) instanceof Map<?, ?> m) {
+      FeatureShape shape =
+          new FeatureShape(
+              ((Number) m.get("channels")).intValue(),
+              ((Number) m.get("height")).intValue(),
+              ((Number) m.get("width")).intValue());
+      if (shape.size() != width) {
+        throw new IllegalArgumentException(
+            "preprocessing.image "
+                + shape
+                + " holds "
+                + shape.size()
+                + " values, but the rows have "
+                + width);
+      }
+      return image(shape);
+    }
     Object features = preprocessing.get("features");
     if (!(features instanceof List<?>)) {
       return dense(width);

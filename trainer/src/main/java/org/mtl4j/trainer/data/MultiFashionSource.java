@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.nn.FeatureShape;
 import org.mtl4j.api.options.OptionSpec;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.task.Task;
@@ -20,6 +21,10 @@ import org.mtl4j.trainer.config.TaskConfig;
  * training images only, test composites test images only.
  */
 public final class MultiFashionSource implements DataSource {
+  /** One row as an image: what convolutional trunks read (MLPs read the row as it is). */
+  public static final FeatureShape IMAGE =
+      new FeatureShape(1, MultiFashionGenerator.SIZE, MultiFashionGenerator.SIZE);
+
   private final FashionMnistFiles files;
 
   /**
@@ -91,7 +96,11 @@ public final class MultiFashionSource implements DataSource {
     for (TaskConfig t : tasks) {
       built.add(TaskFactory.build(t, FashionMnist.CLASSES));
     }
-    return new Dataset(built, Split.all(train), Split.all(test), Map.of());
+    return new Dataset(
+        built,
+        Split.all(train),
+        Split.all(test),
+        Map.of(InputLayout.IMAGE, InputLayout.imageEntry(IMAGE)));
   }
 
   private static Examples examples(MultiFashionGenerator.Composites c, List<TaskConfig> tasks) {

@@ -70,6 +70,11 @@ final class EmbeddedInputNetwork implements MultiTaskNetwork {
   }
 
   @Override
+  public List<org.mtl4j.api.nn.Buffer> buffers() {
+    return inner.buffers();
+  }
+
+  @Override
   public NetworkOutput forward(Graph g, Var input, Mode mode) {
     if (input.shape().cols() != layout.width()) {
       throw new IllegalArgumentException(

@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import org.mtl4j.api.backend.ComputeBackend;
 import org.mtl4j.api.backend.CounterRng;
+import org.mtl4j.api.nn.FeatureShape;
+import org.mtl4j.api.nn.LayerShape;
+import org.mtl4j.api.nn.LayerSpec;
+import org.mtl4j.api.nn.LayerStack;
 import org.mtl4j.api.options.Options;
 import org.mtl4j.api.sharing.MultiTaskNetwork;
 import org.mtl4j.api.sharing.NetworkSpec;
@@ -57,7 +61,6 @@ public final class NetworkFactory {
    */
   public MultiTaskNetwork network(
       Mtl4jConfig c, InputLayout layout, List<Task> tasks, ComputeBackend backend) {
-    int inputSize = layout.networkInputSize();
     ModelConfig m = c.model();
     SharingStrategyProvider p = strategies.get(m.strategy());
     if (p == null) {
@@ -68,9 +71,7 @@ public final class NetworkFactory {
                   + "' is not one of "
                   + String.join(", ", strategies.keySet())));
     }
-    NetworkSpec spec =
-        new NetworkSpec(
-            inputSize, m.hidden(), m.tower(), m.activation(), m.dropout(), m.layerNorm(), m.init());
+    NetworkSpec spec = spec(m, layout);
     MultiTaskNetwork net =
         p.create(Options.parse(m.options(), p.options(), "model.options"))
             .build(spec, tasks, backend, CounterRng.derive(c.seed(), 1));
@@ -82,6 +83,73 @@ public final class NetworkFactory {
     } catch (RuntimeException e) {
       net.close();
       throw e;
+    }
+  }
+
+  /**
+   * The network spec of the model section over an input of the given layout, with every layer list
+   * checked against the input's shape first: a list that does not fit is a {@link ConfigException}
+   * naming {@code model.trunk[i]} or {@code model.tower[i]}, the layer and the shapes.
+   */
+  public static NetworkSpec spec(ModelConfig m, InputLayout layout) {
+    int inputSize = layout.networkInputSize();
+    FeatureShape image = layout.embedded().isEmpty() ? layout.image() : null;
+    LayerShape in = image == null ? LayerShape.flat(inputSize) : LayerShape.image(image);
+    LayerShape representation = checked("model.trunk", m.trunk(), in, in);
+    if (m.trunk().isEmpty() && !m.hidden().isEmpty()) {
+      representation = LayerShape.flat(m.hidden().get(m.hidden().size() - 1));
+    }
+    LayerShape towerOut = checked("model.tower", m.towerLayers(), representation, in);
+    if (towerOut.isImage()) {
+      throw new ConfigException(
+          List.of(
+              (m.towerLayers().isEmpty() ? "model.trunk" : "model.tower")
+                  + ": ends in the image "
+                  + towerOut.image()
+                  + " (input "
+                  + in
+                  + "); end it with flatten or gap before the tasks' output layers"));
+    }
+    try {
+      return new NetworkSpec(
+          inputSize,
+          m.hidden(),
+          m.tower(),
+          m.activation(),
+          m.dropout(),
+          m.layerNorm(),
+          m.init(),
+          m.trunk().isEmpty() && m.towerLayers().isEmpty() ? null : image,
+          m.trunk(),
+          m.towerLayers());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(List.of("model: " + e.getMessage()));
+    }
+  }
+
+  private static LayerShape checked(
+      String path, List<LayerSpec> layers, LayerShape in, LayerShape data) {
+    try {
+      return LayerStack.outputShape(layers, in);
+    } catch (LayerStack.ShapeException e) {
+      LayerShape before =
+          e.index() == 0
+              ? in
+              : LayerStack.shapes(layers.subList(0, e.index()), in).get(e.index() - 1);
+      throw new ConfigException(
+          List.of(
+              path
+                  + "["
+                  + e.index()
+                  + "] ("
+                  + e.layer().describe()
+                  + "): does not fit its input "
+                  + before
+                  + (before.isImage() ? "" : " features")
+                  + " (the data's input is "
+                  + data
+                  + "): "
+                  + e.reason()));
     }
   }
 

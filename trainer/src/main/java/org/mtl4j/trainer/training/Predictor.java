@@ -21,6 +21,7 @@ import org.mtl4j.trainer.checkpoint.AtomicFiles;
 import org.mtl4j.trainer.data.CsvSchema;
 import org.mtl4j.trainer.data.CsvTable;
 import org.mtl4j.trainer.data.DataException;
+import org.mtl4j.trainer.data.ImageFolderSource;
 import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.io.CsvOutput;
 import org.mtl4j.trainer.io.Excerpt;
@@ -90,10 +91,18 @@ public final class Predictor {
     Map<String, Object> pre = model.checkpoint().preprocessing();
     int inputSize = ((Number) pre.get("input_size")).intValue();
     String delim = (String) pre.getOrDefault("delimiter", ",");
-    CsvTable table = CsvTable.read(input, delim.charAt(0));
+    boolean images = ImageFolderSource.FORMAT.equals(pre.get("format"));
+    CsvTable table =
+        images
+            ? ImageFolderSource.listing(
+                input, ((List<String>) pre.getOrDefault("id_columns", List.of("file"))).get(0))
+            : CsvTable.read(input, delim.charAt(0));
     int n = table.rows().size();
-    float[] x = new float[n * inputSize];
-    if ("csv".equals(pre.get("format"))) {
+    float[] x =
+        images ? ImageFolderSource.decodeListing(pre, input, table) : new float[n * inputSize];
+    if (images) {
+      // decoded, resized and normalised with the training statistics
+    } else if ("csv".equals(pre.get("format"))) {
       CsvSchema schema = CsvSchema.fromMaps((List<Map<String, Object>>) pre.get("features"));
       schema
           .unseenCategories(table)

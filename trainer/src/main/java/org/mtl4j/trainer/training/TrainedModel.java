@@ -76,6 +76,7 @@ public final class TrainedModel implements AutoCloseable {
         List<org.mtl4j.api.autograd.Parameter> params = new ArrayList<>(net.parameters());
         params.addAll(w.parameters());
         TrainingLoop.restoreWeights(backend, params, c.weights());
+        TrainingState.restoreBuffers(backend, net.buffers(), c.weights());
       } catch (RuntimeException e) {
         net.close();
         throw e;

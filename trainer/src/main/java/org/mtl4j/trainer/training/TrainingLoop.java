@@ -80,6 +80,7 @@ public final class TrainingLoop {
             backend,
             net.tasks(),
             params,
+            net.buffers(),
             optimizer,
             weighting,
             configYaml,

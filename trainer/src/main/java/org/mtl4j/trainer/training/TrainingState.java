@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.autograd.Parameter;
 import org.mtl4j.api.backend.ComputeBackend;
+import org.mtl4j.api.nn.Buffer;
 import org.mtl4j.api.optim.Optimizer;
 import org.mtl4j.api.task.Task;
 import org.mtl4j.api.weighting.TaskWeighting;
@@ -18,12 +19,15 @@ import org.mtl4j.trainer.metrics.EpochRecord;
  * Everything a run carries between steps, as one checkpoint and back: parameter values, optimiser
  * state (its step counter set to the global step), the weighting method's state, the epoch and step
  * counters, the history, early stopping's record and the batch sampler's position. The one
- * snapshot/restore of the local loop and the Spark driver, so either can resume the other.
+ * snapshot/restore of the local loop and the Spark driver, so either can resume the other. The
+ * network's buffers (batch-norm running statistics) are saved with the weights, under their own
+ * names, and restored with them.
  */
 public final class TrainingState {
   private final ComputeBackend backend;
   private final List<Task> tasks;
   private final List<Parameter> params;
+  private final List<Buffer> buffers;
   private final Optimizer optimizer;
   private final TaskWeighting weighting;
   private final String configYaml;
@@ -45,9 +49,29 @@ public final class TrainingState {
       String configYaml,
       long seed,
       Map<String, Object> preprocessing) {
+    this(backend, tasks, params, List.of(), optimizer, weighting, configYaml, seed, preprocessing);
+  }
+
+  /**
+   * @param params the parameters a step updates ({@link TrainingStep#parameters})
+   * @param buffers the network's buffers ({@link org.mtl4j.api.sharing.MultiTaskNetwork#buffers})
+   * @param configYaml the resolved config the checkpoint records
+   * @param preprocessing how features were prepared, for predict
+   */
+  public TrainingState(
+      ComputeBackend backend,
+      List<Task> tasks,
+      List<Parameter> params,
+      List<Buffer> buffers,
+      Optimizer optimizer,
+      TaskWeighting weighting,
+      String configYaml,
+      long seed,
+      Map<String, Object> preprocessing) {
     this.backend = backend;
     this.tasks = List.copyOf(tasks);
     this.params = List.copyOf(params);
+    this.buffers = List.copyOf(buffers);
     this.optimizer = optimizer;
     this.weighting = weighting;
     this.configYaml = configYaml;
@@ -73,6 +97,13 @@ public final class TrainingState {
     Map<String, SafeTensors.Entry> weights = new LinkedHashMap<>();
     for (Parameter p : params) {
       weights.put(p.name(), new SafeTensors.Entry(p.shape().dims(), backend.toHost(p.value())));
+    }
+    for (Buffer b : buffers) {
+      if (weights.containsKey(b.name())) {
+        throw new CheckpointException("buffer " + b.name() + " has the name of a parameter");
+      }
+      weights.put(
+          b.name(), new SafeTensors.Entry(b.value().shape().dims(), backend.toHost(b.value())));
     }
     List<Checkpoint.TaskInfo> infos =
         tasks.stream()
@@ -101,10 +132,38 @@ public final class TrainingState {
           "checkpoint seed " + c.seed() + " differs from config seed " + seed);
     }
     restoreWeights(backend, params, c.weights());
+    restoreBuffers(backend, buffers, c.weights());
     optimizer.restore(c.optimizerState(), params);
     weighting.restore(c.weightingState());
     if (sampler != null) {
       sampler.restore(c.sampler());
+    }
+  }
+
+  /**
+   * Copies the checkpoint's buffers (batch-norm running statistics) into the network's, checking
+   * names and shapes.
+   */
+  public static void restoreBuffers(
+      ComputeBackend backend, List<Buffer> buffers, Map<String, SafeTensors.Entry> weights) {
+    for (Buffer b : buffers) {
+      SafeTensors.Entry e = weights.get(b.name());
+      if (e == null) {
+        throw new CheckpointException(
+            "checkpoint has no values for buffer "
+                + b.name()
+                + " (batch-norm running statistics); it was written for another model");
+      }
+      if (!Arrays.equals(e.shape(), b.value().shape().dims())) {
+        throw new CheckpointException(
+            "checkpoint buffer "
+                + b.name()
+                + " has shape "
+                + Arrays.toString(e.shape())
+                + ", the model expects "
+                + b.value().shape());
+      }
+      backend.upload(e.data(), b.value());
     }
   }
 

@@ -146,7 +146,7 @@ class ConfigReaderTest {
                 s ->
                     s.startsWith(
                         "data.source: 'org.mtl4j.trainer.data.CsvSource' is not one of csv,"
-                            + " fashion-mnist, multi-fashion, synthetic-mmoe")),
+                            + " fashion-mnist, image-folder, multi-fashion, synthetic-mmoe")),
         e.toString());
     assertTrue(
         e.stream()
@@ -155,7 +155,7 @@ class ConfigReaderTest {
                     s.startsWith(
                         "model.strategy: 'com.example.MyStrategy'"
                             + " is not one of cgc, cross-stitch, dselect-k, hard,"
-                            + " learning-to-branch, mmoe, ple, soft")),
+                            + " learning-to-branch, mmoe, mtan, ple, soft")),
         e.toString());
     assertTrue(
         e.stream()

@@ -24,11 +24,13 @@ class BuiltInSourcesContractTest {
   }
 
   @Test
-  void serviceLoaderFindsTheFourBuiltInSources() {
+  void serviceLoaderFindsTheFiveBuiltInSources() {
     TreeSet<String> names = new TreeSet<>();
     ServiceLoader.load(DataSource.class).forEach(s -> names.add(s.name()));
     assertEquals(
-        new TreeSet<>(List.of("csv", "fashion-mnist", "multi-fashion", "synthetic-mmoe")), names);
+        new TreeSet<>(
+            List.of("csv", "fashion-mnist", "image-folder", "multi-fashion", "synthetic-mmoe")),
+        names);
   }
 
   @Test

@@ -48,7 +48,7 @@ class Mtl4jModuleTest {
     assertTrue(w.containsKey("static"));
     assertEquals("cpu", b.get("cpu").name());
     assertEquals(
-        List.of("csv", "fashion-mnist", "multi-fashion", "synthetic-mmoe"),
+        List.of("csv", "fashion-mnist", "image-folder", "multi-fashion", "synthetic-mmoe"),
         d.keySet().stream().sorted().toList());
   }
 
