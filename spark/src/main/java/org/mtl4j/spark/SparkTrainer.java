@@ -34,6 +34,8 @@ import org.mtl4j.trainer.data.Split;
 import org.mtl4j.trainer.data.TargetScaling;
 import org.mtl4j.trainer.metrics.EpochRecord;
 import org.mtl4j.trainer.metrics.TaskScores;
+import org.mtl4j.trainer.run.RunFolder;
+import org.mtl4j.trainer.run.RunFolderException;
 import org.mtl4j.trainer.training.BackendFactory;
 import org.mtl4j.trainer.training.EpochDriver;
 import org.mtl4j.trainer.training.Evaluator;
@@ -149,6 +151,21 @@ public final class SparkTrainer {
     }
     Checkpoint resume =
         resumeFrom == null ? null : new CheckpointStore().load(Trainer.checkpointDir(resumeFrom));
+    // one writer per run folder, as for local runs; a distributed run never replaces a finished one
+    try (RunFolder folder = RunFolder.open(config.output(), config.name())) {
+      if (resume == null && folder.holdsRun()) {
+        throw new RunFolderException(
+            folder.dir()
+                + ": holds a run; a new distributed run does not replace it: continue it with"
+                + " --resume "
+                + folder.dir()
+                + " or train under another --name");
+      }
+      return trainFrom(resume);
+    }
+  }
+
+  private SparkTrainingResult trainFrom(Checkpoint resume) {
     String yaml = new ConfigWriter().toYaml(config);
     Dataset data =
         Mtl4j.component(config, Datasets.class)
@@ -203,6 +220,15 @@ public final class SparkTrainer {
         MultiTaskNetwork net = networks.network(config, data.inputLayout(), tasks, backend);
         TaskWeighting weighting = networks.weighting(config, tasks, backend);
         Optimizer optimizer = OptimizerFactory.create(config.optimizer(), backend)) {
+      if (!net.buffers().isEmpty()) {
+        // the shards' forward passes would update their own copies; nothing brings them back yet
+        throw new ConfigException(
+            List.of(
+                "model: the network keeps batch-norm running statistics ("
+                    + net.buffers().get(0).name()
+                    + ", ...), which distributed training does not aggregate across partitions;"
+                    + " train it locally, or use a layer list without bn and residual layers"));
+      }
       if (options.mode() == TrainingMode.SYNC
           && weighting.gradientSource() == GradientSource.REPRESENTATION) {
         // a method that balances the representation without a rep_grad option

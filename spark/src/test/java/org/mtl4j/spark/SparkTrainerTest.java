@@ -182,4 +182,45 @@ class SparkTrainerTest {
             () -> new SparkTrainer(sc, c, SparkTrainingOptions.sync(2)).train());
     assertTrue(e.getMessage().contains("rep_grad"), e.getMessage());
   }
+
+  @Test
+  void aDistributedRunNeverReplacesAFinishedRun() {
+    Mtl4jConfig c = synthetic("once", "{method: equal}", "{name: sgd, lr: 0.05}", 1);
+    new SparkTrainer(sc, c, SparkTrainingOptions.sync(2)).train();
+    Path weights = Path.of(c.output(), "once", "checkpoint");
+    org.mtl4j.trainer.run.RunFolderException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.mtl4j.trainer.run.RunFolderException.class,
+            () -> new SparkTrainer(sc, c, SparkTrainingOptions.sync(2)).train());
+    assertTrue(e.getMessage().contains("holds a run") && e.getMessage().contains("--resume"));
+    assertEquals(1, new CheckpointStore().load(weights).epoch(), "the finished run is intact");
+  }
+
+  @Test
+  void batchNormNetworksAreRefusedNotTrainedWithStaleStatistics() {
+    String yaml =
+        """
+        name: bn
+        backend: cpu
+        seed: 7
+        data:
+          source: multi-fashion
+          options: {dir: %s, download: false, train_size: 64, test_size: 32}
+        tasks:
+          - {name: left, type: multiclass, label: left, metrics: [accuracy]}
+          - {name: right, type: multiclass, label: right, metrics: [accuracy]}
+        model:
+          strategy: hard
+          trunk: [{conv: {channels: 4, kernel: 5}}, bn, relu, {pool: 4}, flatten]
+        training: {epochs: 1, batch_size: 32, validation_split: 0.0}
+        output: %s
+        """
+            .formatted("/usr/share/datasets/fashion-mnist", out);
+    Mtl4jConfig c = Mtl4j.configReader().parse(yaml, "bn", "bn");
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> new SparkTrainer(sc, c, SparkTrainingOptions.sync(2)).train());
+    assertTrue(e.getMessage().contains("batch-norm running statistics"), e.getMessage());
+  }
 }

@@ -158,6 +158,11 @@ final class TrainCommand implements Callable<Integer> {
       if (baselines) {
         throw new UserErrors.UsageException("--baselines is not supported with --spark-master");
       }
+      if (overwrite) {
+        throw new UserErrors.UsageException(
+            "--overwrite is not supported with --spark-master: a distributed run never replaces a"
+                + " finished one; train under another --name");
+      }
       DistributedTraining spark =
           ServiceLoader.load(DistributedTraining.class).stream()
               .map(ServiceLoader.Provider::get)
