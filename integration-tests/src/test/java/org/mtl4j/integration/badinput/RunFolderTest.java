@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.integration.support.CliRun;
 import org.mtl4j.integration.support.Configs;
 import org.mtl4j.integration.support.LockHolder;
+import org.mtl4j.trainer.io.Excerpt;
 
 /**
  * Run folders as a small database with one writer: names and output paths that would escape the
@@ -94,7 +95,8 @@ class RunFolderTest {
     CliRun conf = CliRun.of("train", "-c", config(yaml).toString(), "-q");
     assertOneLineUserError(conf);
     assertTrue(
-        conf.err().contains("name: '" + "n".repeat(60) + "... (300 characters)'"), conf.err());
+        conf.err().contains("name: '" + "n".repeat(Excerpt.MAX_CHARS) + "... (300 characters)'"),
+        conf.err());
   }
 
   @Test
