@@ -16,12 +16,17 @@ import org.mtl4j.api.task.TaskType;
 import org.mtl4j.trainer.config.TaskConfig;
 
 /**
- * The {@code multi-fashion} data source (see {@link MultiFashionGenerator}): 36x36 = 1296 features;
- * labels {@code left} and {@code right}, the classes of the two items. Training composites use
- * training images only, test composites test images only.
+ * The {@code multi-fashion} data source (see {@link MultiFashionGenerator}): {@code size} x {@code
+ * size} features (36x36 = 1296 by default), made by the recipe its options choose ({@code
+ * placement}, {@code pairing}, {@code size}, {@code mean}, {@code std}; stored in the preprocessing
+ * under {@value #COMPOSITES}); labels {@code left} and {@code right}, the classes of the two items.
+ * Training composites use training images only, test composites test images only.
  */
 public final class MultiFashionSource implements DataSource {
-  /** One row as an image: what convolutional trunks read (MLPs read the row as it is). */
+  /**
+   * One row as an image with the default {@code size}: what convolutional trunks read (MLPs read
+   * the row as it is).
+   */
   public static final FeatureShape IMAGE =
       new FeatureShape(1, MultiFashionGenerator.SIZE, MultiFashionGenerator.SIZE);
 
@@ -165,10 +170,10 @@ public final class MultiFashionSource implements DataSource {
     }
     double mean = o.getDouble("mean");
     double std = o.getDouble("std");
-    if (!Double.isFinite(mean)) {
+    if (!Float.isFinite((float) mean)) {
       throw Options.invalid("data.options", "mean", mean, "a finite number");
     }
-    if (!(std > 0) || !Double.isFinite(std)) {
+    if (!((float) std > 0f) || !Float.isFinite((float) std)) {
       throw Options.invalid("data.options", "std", std, "a finite number above 0");
     }
     return new MultiFashionGenerator.Recipe(
