@@ -3,13 +3,15 @@
 
 The multi-task LeNet of Sener and Koltun (NeurIPS 2018, MultiLeNetR/MultiLeNetO in
 github.com/intel-isl/MultiObjectiveOptimization) as mtl4j's `model.preset: lenet` builds it (no
-dropout; the 36x36 input used as it is, so the shared linear layer reads 20x6x6 = 720 features):
+dropout; the input used at the size the composites have: 28x28 with examples/multi-fashion-lenet.yaml's
+recipe, so the shared linear layer reads 20x4x4 = 320 features as in their code, 20x6x6 = 720 at 36x36):
 conv 5x5 -> 10, max pool 2, relu, conv 5x5 -> 20, max pool 2, relu, flatten, linear 50, relu; per
 task linear 50, relu, linear 10. Hard sharing, equal weights (the sum of the tasks' mean
 cross-entropies), Adam, PyTorch's default initialisation.
 
 The data are the composites mtl4j trained on, written by LenetHarness as little-endian float32
-files: <split>_x.f32 ([n, 1296], pixels in [0, 1]) and <split>_<task>.f32 (class indices).
+files: <split>_x.f32 ([n, side * side], the pixels as mtl4j's source delivers them), <split>_<task>.f32
+(class indices) and <split>.txt (n and input_size = side * side).
 
 Prints key=value lines: torch_test_acc_<task>, torch_train_samples_per_s_median_epochs2plus, and
 one line per epoch.
@@ -24,15 +26,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-SIZE = 36
 
 
 class LeNetMtl(nn.Module):
-    def __init__(self, tasks):
+    def __init__(self, tasks, side):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 10, kernel_size=5)
         self.conv2 = nn.Conv2d(10, 20, kernel_size=5)
-        self.fc = nn.Linear(20 * 6 * 6, 50)
+        features = ((side - 4) // 2 - 4) // 2
+        self.fc = nn.Linear(20 * features * features, 50)
         self.towers = nn.ModuleDict(
             {t: nn.Sequential(nn.Linear(50, 50), nn.ReLU(), nn.Linear(50, 10)) for t in tasks})
 
@@ -43,8 +45,18 @@ class LeNetMtl(nn.Module):
         return {t: tower(x) for t, tower in self.towers.items()}
 
 
+def side_of(data, split):
+    with open(os.path.join(data, split + ".txt")) as f:
+        meta = dict(line.strip().split("=", 1) for line in f if "=" in line)
+    side = int(round(int(meta["input_size"]) ** 0.5))
+    if side * side != int(meta["input_size"]):
+        raise SystemExit(f"{split}.txt: input_size {meta['input_size']} is not a square image")
+    return side
+
+
 def read(data, split, tasks):
-    x = np.fromfile(os.path.join(data, split + "_x.f32"), dtype="<f4").reshape(-1, 1, SIZE, SIZE)
+    side = side_of(data, split)
+    x = np.fromfile(os.path.join(data, split + "_x.f32"), dtype="<f4").reshape(-1, 1, side, side)
     y = {t: np.fromfile(os.path.join(data, f"{split}_{t}.f32"), dtype="<f4").astype(np.int64)
          for t in tasks}
     return torch.from_numpy(x.copy()), {t: torch.from_numpy(v) for t, v in y.items()}
@@ -67,7 +79,7 @@ def main():
     xtr, ytr = read(a.data, "train", tasks)
     xte, yte = read(a.data, "test", tasks)
     n = xtr.shape[0]
-    model = LeNetMtl(tasks)
+    model = LeNetMtl(tasks, xtr.shape[-1])
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     rates = []
     for epoch in range(1, a.epochs + 1):

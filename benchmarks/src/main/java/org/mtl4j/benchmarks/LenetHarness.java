@@ -110,7 +110,7 @@ public final class LenetHarness {
     return n == 0 ? Double.NaN : n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
   }
 
-  /** {@code <split>_x.f32} ({@code [n, 1296]}) and one {@code <split>_<task>.f32} per task. */
+  /** {@code <split>_x.f32} ({@code [n, side * side]}, as the source delivers them) and one {@code <split>_<task>.f32} per task. */
   private static void dump(Path dir, String split, Examples e, List<String> tasks)
       throws IOException {
     write(dir.resolve(split + "_x.f32"), e.features(), e.size() * e.inputSize());

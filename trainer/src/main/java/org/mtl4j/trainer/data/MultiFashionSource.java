@@ -16,14 +16,22 @@ import org.mtl4j.api.task.TaskType;
 import org.mtl4j.trainer.config.TaskConfig;
 
 /**
- * The {@code multi-fashion} data source (see {@link MultiFashionGenerator}): 36x36 = 1296 features;
- * labels {@code left} and {@code right}, the classes of the two items. Training composites use
- * training images only, test composites test images only.
+ * The {@code multi-fashion} data source (see {@link MultiFashionGenerator}): {@code size} x {@code
+ * size} features (36x36 = 1296 by default), made by the recipe its options choose ({@code
+ * placement}, {@code pairing}, {@code size}, {@code mean}, {@code std}; stored in the preprocessing
+ * under {@value #COMPOSITES}); labels {@code left} and {@code right}, the classes of the two items.
+ * Training composites use training images only, test composites test images only.
  */
 public final class MultiFashionSource implements DataSource {
-  /** One row as an image: what convolutional trunks read (MLPs read the row as it is). */
+  /**
+   * One row as an image with the default {@code size}: what convolutional trunks read (MLPs read
+   * the row as it is).
+   */
   public static final FeatureShape IMAGE =
       new FeatureShape(1, MultiFashionGenerator.SIZE, MultiFashionGenerator.SIZE);
+
+  /** The preprocessing key of the composite recipe ({@link #entry}). */
+  public static final String COMPOSITES = "composites";
 
   private final FashionMnistFiles files;
 
@@ -54,6 +62,29 @@ public final class MultiFashionSource implements DataSource {
     List<OptionSpec> o = new ArrayList<>(FashionMnistSource.fileOptions());
     o.add(OptionSpec.ofInt("train_size", 30000, "number of training composites"));
     o.add(OptionSpec.ofInt("test_size", 5000, "number of test composites"));
+    o.add(
+        OptionSpec.ofChoice(
+            "placement",
+            "random",
+            "random: each item shifted by up to 4 pixels; fixed: left item at (0, 0), right at (6,"
+                + " 6) (Sener and Koltun)",
+            "random",
+            "fixed"));
+    o.add(
+        OptionSpec.ofChoice(
+            "pairing",
+            "different-classes",
+            "different-classes: two random items of different classes; every-image: composite i"
+                + " pairs image i with a random image of any class (Sener and Koltun)",
+            "different-classes",
+            "every-image"));
+    o.add(
+        OptionSpec.ofInt(
+            "size",
+            MultiFashionGenerator.SIZE,
+            "side of the composite, resized by nearest neighbour"));
+    o.add(OptionSpec.ofDouble("mean", 0.0, "subtracted from every pixel in [0, 1]"));
+    o.add(OptionSpec.ofDouble("std", 1.0, "divides every pixel after the mean is subtracted"));
     return o;
   }
 
@@ -81,16 +112,21 @@ public final class MultiFashionSource implements DataSource {
           trainSize <= 0 ? trainSize : testSize,
           "a positive number of composites");
     }
+    MultiFashionGenerator.Recipe recipe = recipe(o);
     FashionMnist raw = FashionMnistSource.read(files, o);
     Examples train =
         examples(
             MultiFashionGenerator.generate(
-                raw.trainImages(), raw.trainLabels(), trainSize, CounterRng.derive(seed, 101)),
+                raw.trainImages(),
+                raw.trainLabels(),
+                trainSize,
+                CounterRng.derive(seed, 101),
+                recipe),
             tasks);
     Examples test =
         examples(
             MultiFashionGenerator.generate(
-                raw.testImages(), raw.testLabels(), testSize, CounterRng.derive(seed, 102)),
+                raw.testImages(), raw.testLabels(), testSize, CounterRng.derive(seed, 102), recipe),
             tasks);
     List<Task> built = new ArrayList<>();
     for (TaskConfig t : tasks) {
@@ -100,7 +136,56 @@ public final class MultiFashionSource implements DataSource {
         built,
         Split.all(train),
         Split.all(test),
-        Map.of(InputLayout.IMAGE, InputLayout.imageEntry(IMAGE)));
+        Map.of(
+            InputLayout.IMAGE,
+            InputLayout.imageEntry(new FeatureShape(1, recipe.size(), recipe.size())),
+            COMPOSITES,
+            entry(recipe)));
+  }
+
+  /**
+   * The recipe as stored in the preprocessing ({@value #COMPOSITES} in {@code checkpoint.json}): a
+   * row the model reads is {@code (p - mean) / std} of pixels p in [0, 1] of a {@code size} x
+   * {@code size} composite.
+   */
+  static Map<String, Object> entry(MultiFashionGenerator.Recipe r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("placement", r.placement() == MultiFashionGenerator.Placement.FIXED ? "fixed" : "random");
+    m.put(
+        "pairing",
+        r.pairing() == MultiFashionGenerator.Pairing.EVERY_IMAGE
+            ? "every-image"
+            : "different-classes");
+    m.put("size", r.size());
+    m.put("mean", Double.parseDouble(Float.toString(r.mean())));
+    m.put("std", Double.parseDouble(Float.toString(r.std())));
+    return m;
+  }
+
+  /** The composite recipe of the options; a user error names a bad {@code size} or {@code std}. */
+  static MultiFashionGenerator.Recipe recipe(Options o) {
+    int size = o.getInt("size");
+    if (size < 1 || size > MultiFashionGenerator.SIZE) {
+      throw Options.invalid("data.options", "size", size, "a side in [1, 36]");
+    }
+    double mean = o.getDouble("mean");
+    double std = o.getDouble("std");
+    if (!Float.isFinite((float) mean)) {
+      throw Options.invalid("data.options", "mean", mean, "a finite number");
+    }
+    if (!((float) std > 0f) || !Float.isFinite((float) std)) {
+      throw Options.invalid("data.options", "std", std, "a finite number above 0");
+    }
+    return new MultiFashionGenerator.Recipe(
+        o.getString("placement").equals("fixed")
+            ? MultiFashionGenerator.Placement.FIXED
+            : MultiFashionGenerator.Placement.RANDOM,
+        o.getString("pairing").equals("every-image")
+            ? MultiFashionGenerator.Pairing.EVERY_IMAGE
+            : MultiFashionGenerator.Pairing.DIFFERENT_CLASSES,
+        size,
+        (float) mean,
+        (float) std);
   }
 
   private static Examples examples(MultiFashionGenerator.Composites c, List<TaskConfig> tasks) {
@@ -108,7 +193,7 @@ public final class MultiFashionSource implements DataSource {
     for (TaskConfig t : tasks) {
       targets.put(t.name(), t.label().equals("left") ? c.left() : c.right());
     }
-    int d = MultiFashionGenerator.SIZE * MultiFashionGenerator.SIZE;
+    int d = c.size() * c.size();
     return new Examples(c.count(), d, c.pixels(), targets, Map.of());
   }
 }
