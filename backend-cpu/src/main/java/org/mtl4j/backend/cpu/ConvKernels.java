@@ -79,8 +79,11 @@ final class ConvKernels {
   /** Unrolled values per image below which {@link #imagesPerCall} batches images. */
   static final long SMALL_IMAGE = 1L << 16;
 
-  /** Bound of a batched im2col matrix (and of its product) in floats: 8 MiB. */
-  static final long BATCH_FLOATS = 1L << 21;
+  /**
+   * Bound of a batched im2col matrix (and of its product) in floats: 1 MiB, which measured faster
+   * on the LeNet than 8 MiB (2026-12-02, noisy).
+   */
+  static final long BATCH_FLOATS = 1L << 18;
 
   /**
    * Unrolls images {@code [n0, n0 + count)} of {@code x} side by side into {@code col} ({@code
