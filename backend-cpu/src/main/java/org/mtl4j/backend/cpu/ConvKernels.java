@@ -56,13 +56,100 @@ final class ConvKernels {
         chunks,
         (chunk, s) -> {
           for (int c = chunk * per, end = Math.min(g.c(), (chunk + 1) * per); c < end; c++) {
-            im2colChannel(x, n, c, g, col, s);
+            im2colChannel(x, n, c, g, col, g.outputPlane(), 0, s);
+          }
+        });
+  }
+
+  /**
+   * Images per batched call for a convolution whose per-image products are small (at most {@link
+   * #SMALL_IMAGE} unrolled values per image), so that one {@code sgemm} covers many images instead
+   * of one call per image; 1 (one image per call, the unbatched path) for larger layers. The
+   * batched im2col matrix stays within {@link #BATCH_FLOATS} floats.
+   */
+  static int imagesPerCall(ConvGeometry g) {
+    long perImage = (long) g.patchSize() * g.outputPlane();
+    long perOut = (long) g.k() * g.outputPlane();
+    if (g.n() < 2 || perImage > SMALL_IMAGE || direct(g)) {
+      return 1;
+    }
+    return (int) Math.max(1, Math.min(g.n(), BATCH_FLOATS / Math.max(perImage, perOut)));
+  }
+
+  /** Unrolled values per image below which {@link #imagesPerCall} batches images. */
+  static final long SMALL_IMAGE = 1L << 16;
+
+  /**
+   * Bound of a batched im2col matrix (and of its product) in floats: 1 MiB, which measured faster
+   * on the LeNet than 8 MiB (2026-12-02, noisy).
+   */
+  static final long BATCH_FLOATS = 1L << 18;
+
+  /**
+   * Unrolls images {@code [n0, n0 + count)} of {@code x} side by side into {@code col} ({@code
+   * [C*kH*kW, count*OH*OW]}: image {@code n0 + i} in columns {@code [i*OH*OW, (i+1)*OH*OW)}),
+   * shared out by image.
+   */
+  static void im2colBatch(
+      FloatBuffer x, int n0, int count, ConvGeometry g, FloatBuffer col, Parallel par) {
+    int plane = g.outputPlane();
+    par.forEach(
+        count,
+        (i, s) -> {
+          for (int c = 0; c < g.c(); c++) {
+            im2colChannel(x, n0 + i, c, g, col, count * plane, i * plane, s);
+          }
+        });
+  }
+
+  /**
+   * The transpose of {@link #im2colBatch}: scatters the batched {@code col} back onto images {@code
+   * [n0, n0 + count)} of {@code dx}, overwriting them; shared out by image.
+   */
+  static void col2imBatch(
+      FloatBuffer col, int n0, int count, ConvGeometry g, FloatBuffer dx, Parallel par) {
+    int plane = g.outputPlane();
+    par.forEach(
+        count,
+        (i, s) -> {
+          for (int c = 0; c < g.c(); c++) {
+            col2imChannel(col, n0 + i, c, g, dx, count * plane, i * plane, s);
+          }
+        });
+  }
+
+  /**
+   * Moves between the image-major layout {@code [count, K, plane]} at image {@code n0} of {@code
+   * images} and the channel-major {@code [K, count*plane]} of a batched product in {@code wide}:
+   * {@code toImages} scatters the product into the images, otherwise the images are gathered.
+   */
+  static void transposeBatch(
+      FloatBuffer images,
+      int n0,
+      int count,
+      ConvGeometry g,
+      FloatBuffer wide,
+      boolean toImages,
+      Parallel par) {
+    int plane = g.outputPlane();
+    int k = g.k();
+    par.forEach(
+        count,
+        (i, s) -> {
+          for (int ch = 0; ch < k; ch++) {
+            int img = ((n0 + i) * k + ch) * plane;
+            int w = ch * count * plane + i * plane;
+            if (toImages) {
+              images.put(img, wide, w, plane);
+            } else {
+              wide.put(w, images, img, plane);
+            }
           }
         });
   }
 
   private static void im2colChannel(
-      FloatBuffer x, int n, int c, ConvGeometry g, FloatBuffer col, Scratch s) {
+      FloatBuffer x, int n, int c, ConvGeometry g, FloatBuffer col, int ld, int off, Scratch s) {
     Conv2dParams p = g.params();
     int h = g.h();
     int w = g.w();
@@ -102,7 +189,7 @@ final class ConvKernels {
             row[o + ox] = 0f;
           }
         }
-        col.put(((c * g.kh() + i) * g.kw() + j) * oh * ow, row, 0, oh * ow);
+        col.put(((c * g.kh() + i) * g.kw() + j) * ld + off, row, 0, oh * ow);
       }
     }
   }
@@ -118,13 +205,13 @@ final class ConvKernels {
         chunks,
         (chunk, s) -> {
           for (int c = chunk * per, end = Math.min(g.c(), (chunk + 1) * per); c < end; c++) {
-            col2imChannel(col, n, c, g, dx, s);
+            col2imChannel(col, n, c, g, dx, g.outputPlane(), 0, s);
           }
         });
   }
 
   private static void col2imChannel(
-      FloatBuffer col, int n, int c, ConvGeometry g, FloatBuffer dxb, Scratch s) {
+      FloatBuffer col, int n, int c, ConvGeometry g, FloatBuffer dxb, int ld, int off, Scratch s) {
     Conv2dParams p = g.params();
     int h = g.h();
     int w = g.w();
@@ -138,7 +225,7 @@ final class ConvKernels {
     int sw = p.strideW();
     for (int i = 0; i < g.kh(); i++) {
       for (int j = 0; j < g.kw(); j++) {
-        col.get(((c * g.kh() + i) * g.kw() + j) * oh * ow, row, 0, oh * ow);
+        col.get(((c * g.kh() + i) * g.kw() + j) * ld + off, row, 0, oh * ow);
         int dx = j * p.dilationW() - p.padW();
         int oxLo = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
         int oxHi = Math.min(ow, w - dx <= 0 ? 0 : (w - dx - 1) / sw + 1);

@@ -731,6 +731,14 @@ public final class CpuBackend implements ComputeBackend {
     ConvGeometry g = OpChecks.conv2d(x, weight, bias, params, out);
     int ckk = g.patchSize();
     int plane = g.outputPlane();
+    int batch = ConvKernels.imagesPerCall(g);
+    if (batch > 1) {
+      conv2dBatched(tx, tw, to, g, batch);
+      if (tb != null) {
+        ConvKernels.addBias(to.buf(), tb.buf(), g, imageWork);
+      }
+      return;
+    }
     NativeBlock col = ConvKernels.direct(g) ? null : pool.acquire(ckk * plane);
     try {
       FloatView in = new FloatView();
@@ -772,6 +780,11 @@ public final class CpuBackend implements ComputeBackend {
     ConvGeometry g = OpChecks.conv2dBackwardInput(gradOut, weight, params, gradIn);
     int ckk = g.patchSize();
     int plane = g.outputPlane();
+    int batch = ConvKernels.imagesPerCall(g);
+    if (batch > 1) {
+      conv2dBackwardInputBatched(tg, tw, ti, g, batch);
+      return;
+    }
     boolean direct = ConvKernels.direct(g);
     NativeBlock col = direct ? null : pool.acquire(ckk * plane);
     try {
@@ -821,6 +834,14 @@ public final class CpuBackend implements ComputeBackend {
     ConvGeometry g = OpChecks.conv2dBackwardWeight(x, gradOut, params, gradWeight, gradBias);
     int ckk = g.patchSize();
     int plane = g.outputPlane();
+    int batch = ConvKernels.imagesPerCall(g);
+    if (batch > 1) {
+      conv2dBackwardWeightBatched(tx, tg, tw, g, beta, batch);
+      if (tb != null) {
+        ConvKernels.biasGradient(tg.buf(), g, beta, tb.buf(), scratch.get());
+      }
+      return;
+    }
     NativeBlock col = ConvKernels.direct(g) ? null : pool.acquire(ckk * plane);
     try {
       FloatView in = new FloatView();
@@ -1001,6 +1022,110 @@ public final class CpuBackend implements ComputeBackend {
    * needs no unrolling ({@code col == null}, see {@link ConvKernels#direct}), else im2col into
    * {@code col}.
    */
+  // Small convolutions (ConvKernels.imagesPerCall > 1): the images of a group are unrolled side
+  // by side so that one sgemm covers the group; the product is [K, count*plane], moved to and from
+  // the [count, K, plane] image layout by ConvKernels.transposeBatch. Both blocks come from the
+  // pool, so a steady state asks the system for nothing.
+
+  private void conv2dBatched(CpuTensor tx, CpuTensor tw, CpuTensor to, ConvGeometry g, int batch) {
+    int ckk = g.patchSize();
+    int plane = g.outputPlane();
+    NativeBlock col = pool.acquire(ckk * batch * plane);
+    NativeBlock wide = pool.acquire(g.k() * batch * plane);
+    try {
+      for (int n0 = 0; n0 < g.n(); n0 += batch) {
+        int count = Math.min(batch, g.n() - n0);
+        int cols = count * plane;
+        ConvKernels.im2colBatch(tx.buf(), n0, count, g, col.buffer(), imageWork);
+        OpenBlas.sgemm(
+            false,
+            false,
+            g.k(),
+            cols,
+            ckk,
+            1f,
+            tw.ptr(),
+            ckk,
+            col.pointer(),
+            cols,
+            0f,
+            wide.pointer(),
+            cols);
+        ConvKernels.transposeBatch(to.buf(), n0, count, g, wide.buffer(), true, imageWork);
+      }
+    } finally {
+      pool.release(wide);
+      pool.release(col);
+    }
+  }
+
+  private void conv2dBackwardInputBatched(
+      CpuTensor tg, CpuTensor tw, CpuTensor ti, ConvGeometry g, int batch) {
+    int ckk = g.patchSize();
+    int plane = g.outputPlane();
+    NativeBlock col = pool.acquire(ckk * batch * plane);
+    NativeBlock wide = pool.acquire(g.k() * batch * plane);
+    try {
+      for (int n0 = 0; n0 < g.n(); n0 += batch) {
+        int count = Math.min(batch, g.n() - n0);
+        int cols = count * plane;
+        ConvKernels.transposeBatch(tg.buf(), n0, count, g, wide.buffer(), false, imageWork);
+        OpenBlas.sgemm(
+            true,
+            false,
+            ckk,
+            cols,
+            g.k(),
+            1f,
+            tw.ptr(),
+            ckk,
+            wide.pointer(),
+            cols,
+            0f,
+            col.pointer(),
+            cols);
+        ConvKernels.col2imBatch(col.buffer(), n0, count, g, ti.buf(), imageWork);
+      }
+    } finally {
+      pool.release(wide);
+      pool.release(col);
+    }
+  }
+
+  private void conv2dBackwardWeightBatched(
+      CpuTensor tx, CpuTensor tg, CpuTensor tw, ConvGeometry g, float beta, int batch) {
+    int ckk = g.patchSize();
+    int plane = g.outputPlane();
+    NativeBlock col = pool.acquire(ckk * batch * plane);
+    NativeBlock wide = pool.acquire(g.k() * batch * plane);
+    try {
+      for (int n0 = 0; n0 < g.n(); n0 += batch) {
+        int count = Math.min(batch, g.n() - n0);
+        int cols = count * plane;
+        ConvKernels.im2colBatch(tx.buf(), n0, count, g, col.buffer(), imageWork);
+        ConvKernels.transposeBatch(tg.buf(), n0, count, g, wide.buffer(), false, imageWork);
+        // OpenBLAS writes zeros (not beta * c) when beta == 0, so NaN in the old gradient dies
+        OpenBlas.sgemm(
+            false,
+            true,
+            g.k(),
+            ckk,
+            cols,
+            1f,
+            wide.pointer(),
+            cols,
+            col.pointer(),
+            cols,
+            n0 == 0 ? beta : 1f,
+            tw.ptr(),
+            ckk);
+      }
+    } finally {
+      pool.release(wide);
+      pool.release(col);
+    }
+  }
+
   private FloatPointer patches(
       CpuTensor x, int n, ConvGeometry g, NativeBlock col, FloatView view) {
     if (col == null) {
